@@ -1,0 +1,27 @@
+using FaceFunctions.Functions.Serving;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FaceFunctions.Functions.Api;
+
+/// <summary>GET /api/health: whether a model serves, which, since when, and its gallery's size.</summary>
+public sealed class HealthFunction(ModelProvider provider)
+{
+    [Function("Health")]
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    {
+        var model = provider.Current;
+        if (model is null)
+            return Problems.NoModel(provider);
+        return new OkObjectResult(new
+        {
+            status = "ok",
+            modelVersion = model.Bundle.Version,
+            loadedAtUtc = model.LoadedAtUtc,
+            galleryCount = model.Bundle.Gallery.Count,
+            dimensions = model.Bundle.Dimensions,
+            executionProvider = model.Embedder.ExecutionProvider,
+        });
+    }
+}

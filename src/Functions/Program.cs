@@ -1,0 +1,8 @@
+using FaceFunctions.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddFaceFunctions(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,18 @@
+namespace FaceFunctions.Functions.Serving;
+
+/// <summary>Limits and behaviour of the HTTP API; bound from the configuration section "Serving".</summary>
+public sealed class ServingOptions
+{
+    public const string SectionName = "Serving";
+
+    /// <summary>Largest request body accepted (bytes); larger ones get 413.</summary>
+    public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>Largest decoded image (width × height); larger ones get 413 before any pixel is decoded.</summary>
+    public long MaxImagePixels { get; set; } = 40_000_000;
+    public int DefaultK { get; set; } = 5;
+    public int MaxK { get; set; } = 100;
+    /// <summary>Seconds between attempts while no model could be loaded (storage down, nothing published yet).</summary>
+    public double LoadRetrySeconds { get; set; } = 5;
+    /// <summary>Threads one ONNX Runtime inference may use; 0 lets ONNX Runtime choose.</summary>
+    public int InferenceThreads { get; set; }
+}

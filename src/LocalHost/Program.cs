@@ -1,0 +1,3 @@
+using FaceFunctions.LocalHost;
+
+await LocalApiHost.Build(args).RunAsync();

@@ -1,0 +1,59 @@
+using FaceFunctions.Vectors;
+
+namespace FaceFunctions.Artifacts;
+
+/// <summary>The vector of every facet value: the unit-length element-wise median of its images' vectors.</summary>
+public sealed class FacetVectors
+{
+    private readonly Dictionary<(string Facet, string Value), int> _rows;
+
+    public FacetVectors(IReadOnlyList<FacetEntry> facets, float[] matrix, int dimensions)
+    {
+        Facets = facets;
+        Matrix = matrix;
+        Dimensions = dimensions;
+        _rows = facets.SelectMany(f => f.Values.Select(v => ((f.Name, v.Value), v.Row))).ToDictionary();
+        if (_rows.Count * dimensions != matrix.Length)
+            throw new InvalidDataException($"{_rows.Count} facet values do not match {matrix.Length / Math.Max(dimensions, 1)} vectors.");
+    }
+
+    public IReadOnlyList<FacetEntry> Facets { get; }
+    public float[] Matrix { get; }
+    public int Dimensions { get; }
+
+    public FacetEntry? Facet(string name) => Facets.FirstOrDefault(f => f.Name == name);
+
+    public bool TryGet(string facet, string value, out ReadOnlyMemory<float> vector)
+    {
+        if (_rows.TryGetValue((facet, value), out var row))
+        {
+            vector = Matrix.AsMemory(row * Dimensions, Dimensions);
+            return true;
+        }
+        vector = default;
+        return false;
+    }
+
+    /// <summary>Facet vectors from image vectors (row-major, unit length) and each image's labels.</summary>
+    public static FacetVectors FromImages(IReadOnlyList<string> facets, IReadOnlyList<IReadOnlyDictionary<string, string>> labels,
+        float[] vectors, int dimensions)
+    {
+        var entries = new List<FacetEntry>();
+        var matrix = new List<float>();
+        var row = 0;
+        foreach (var facet in facets)
+        {
+            var values = new List<FacetValueEntry>();
+            foreach (var group in Enumerable.Range(0, labels.Count)
+                         .GroupBy(i => labels[i][facet])
+                         .OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var members = group.Select(i => vectors.AsMemory(i * dimensions, dimensions)).ToList();
+                matrix.AddRange(VectorMath.FacetVector(members.Select(m => (ReadOnlyMemory<float>)m).ToList()));
+                values.Add(new FacetValueEntry(group.Key, row++, members.Count));
+            }
+            entries.Add(new FacetEntry(facet, values));
+        }
+        return new FacetVectors(entries, matrix.ToArray(), dimensions);
+    }
+}

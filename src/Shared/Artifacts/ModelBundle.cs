@@ -1,0 +1,22 @@
+using FaceFunctions.Imaging;
+
+namespace FaceFunctions.Artifacts;
+
+/// <summary>Everything a model version holds, in memory: what training writes and serving loads.</summary>
+public sealed class ModelBundle
+{
+    public required string Version { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public required byte[] Model { get; init; }
+    public required Preprocessing Preprocessing { get; init; }
+    /// <summary>Row-major [Gallery.Count, Dimensions], unit length and non-negative.</summary>
+    public required float[] GalleryVectors { get; init; }
+    public required int Dimensions { get; init; }
+    public required IReadOnlyList<GalleryEntry> Gallery { get; init; }
+    public required IReadOnlyList<string> FacetNames { get; init; }
+    public required FacetVectors Facets { get; init; }
+    /// <summary>report.json as written by training; null only for a bundle that has none.</summary>
+    public BinaryData? Report { get; init; }
+
+    public ReadOnlyMemory<float> GalleryVector(int row) => GalleryVectors.AsMemory(row * Dimensions, Dimensions);
+}

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using FaceFunctions.Imaging;
+using FaceFunctions.Storage;
+
+namespace FaceFunctions.Artifacts;
+
+/// <summary>
+/// Model versions in a store. A version's files go under their own prefix ("versions/{version}/"), its manifest
+/// (SHA-256 of each file) after them, and the pointer current.json last: a crash leaves the previous model current.
+/// A folder written by the training job holds one version at its root and no pointer.
+/// </summary>
+public sealed class ModelRepository(IArtifactStore store)
+{
+    public IArtifactStore Store { get; } = store;
+
+    public static string PrefixOf(string version) => $"{ArtifactNames.VersionsPrefix}{version}/";
+
+    /// <summary>Writes the bundle's files and then its manifest under <paramref name="prefix"/>.</summary>
+    public async Task<ModelManifest> WriteVersionAsync(ModelBundle bundle, string prefix, CancellationToken cancellationToken = default)
+    {
+        var files = new Dictionary<string, BinaryData>
+        {
+            [ArtifactNames.Model] = new(bundle.Model),
+            [ArtifactNames.Preprocessing] = ModelJson.Serialize(bundle.Preprocessing),
+            [ArtifactNames.GalleryVectors] = new(Npy.Write(bundle.GalleryVectors, bundle.Gallery.Count, bundle.Dimensions)),
+            [ArtifactNames.Gallery] = ModelJson.Serialize(bundle.Gallery),
+            [ArtifactNames.FacetVectors] = new(Npy.Write(bundle.Facets.Matrix, bundle.Facets.Matrix.Length / bundle.Dimensions, bundle.Dimensions)),
+            [ArtifactNames.Facets] = ModelJson.Serialize(bundle.Facets.Facets),
+        };
+        if (bundle.Report is not null)
+            files[ArtifactNames.Report] = bundle.Report;
+        foreach (var (name, content) in files)
+            await Store.WriteAsync(prefix + name, content, cancellationToken);
+        var manifest = new ModelManifest
+        {
+            Version = bundle.Version,
+            CreatedUtc = bundle.CreatedUtc,
+            Dimensions = bundle.Dimensions,
+            GalleryCount = bundle.Gallery.Count,
+            Facets = bundle.FacetNames,
+            Artifacts = files.ToDictionary(f => f.Key, f => new ArtifactInfo(Sha256(f.Value), f.Value.ToMemory().Length)),
+        };
+        await Store.WriteAsync(prefix + ArtifactNames.Manifest, ModelJson.Serialize(manifest), cancellationToken);
+        return manifest;
+    }
+
+    /// <summary>Writes a new version under its own prefix, then points current.json at it.</summary>
+    public async Task PublishAsync(ModelBundle bundle, CancellationToken cancellationToken = default)
+    {
+        var prefix = PrefixOf(bundle.Version);
+        await WriteVersionAsync(bundle, prefix, cancellationToken);
+        var manifest = await Store.ReadAsync(prefix + ArtifactNames.Manifest, cancellationToken);
+        var pointer = new CurrentPointer(bundle.Version, prefix + ArtifactNames.Manifest, Sha256(manifest));
+        await Store.WriteAsync(ArtifactNames.Current, ModelJson.Serialize(pointer), cancellationToken);
+    }
+
+    /// <summary>A tag that changes when the current model does (the pointer's, or a folder model's manifest's).</summary>
+    public async Task<string?> GetCurrentTagAsync(CancellationToken cancellationToken = default) =>
+        await Store.GetVersionTagAsync(ArtifactNames.Current, cancellationToken)
+        ?? await Store.GetVersionTagAsync(ArtifactNames.Manifest, cancellationToken);
+
+    /// <summary>Loads the current version, checking every file against the manifest.</summary>
+    /// <exception cref="ModelIntegrityException">No model, or one whose files do not match.</exception>
+    public async Task<ModelBundle> LoadCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        string manifestName;
+        BinaryData manifestData;
+        if (await Store.ExistsAsync(ArtifactNames.Current, cancellationToken))
+        {
+            var pointer = ModelJson.Deserialize<CurrentPointer>(await Store.ReadAsync(ArtifactNames.Current, cancellationToken), ArtifactNames.Current);
+            manifestName = pointer.Manifest;
+            manifestData = await ReadRequiredAsync(manifestName, cancellationToken);
+            if (Sha256(manifestData) != pointer.ManifestSha256)
+                throw new ModelIntegrityException($"The manifest of version {pointer.Version} does not match the SHA-256 in {ArtifactNames.Current}.");
+        }
+        else if (await Store.ExistsAsync(ArtifactNames.Manifest, cancellationToken))
+        {
+            manifestName = ArtifactNames.Manifest;
+            manifestData = await Store.ReadAsync(manifestName, cancellationToken);
+        }
+        else
+        {
+            throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
+        }
+
+        var manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
+        if (manifest.Format != ModelManifest.CurrentFormat)
+            throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");
+        var prefix = manifestName[..^ArtifactNames.Manifest.Length];
+        var files = new Dictionary<string, BinaryData>();
+        foreach (var (name, info) in manifest.Artifacts)
+        {
+            var content = await ReadRequiredAsync(prefix + name, cancellationToken);
+            if (Sha256(content) != info.Sha256)
+                throw new ModelIntegrityException($"{prefix + name} of version {manifest.Version} does not match its SHA-256 in the manifest.");
+            files[name] = content;
+        }
+
+        try
+        {
+            var (gallery, rows, dimensions) = Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span);
+            var entries = ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery);
+            var (facetMatrix, _, facetDimensions) = Npy.Read(Required(files, ArtifactNames.FacetVectors).ToMemory().Span);
+            var facetEntries = ModelJson.Deserialize<List<FacetEntry>>(Required(files, ArtifactNames.Facets), ArtifactNames.Facets);
+            if (rows != entries.Count || dimensions != manifest.Dimensions || facetDimensions != dimensions)
+                throw new InvalidDataException("The gallery's vectors, entries and dimensions disagree.");
+            return new ModelBundle
+            {
+                Version = manifest.Version,
+                CreatedUtc = manifest.CreatedUtc,
+                Model = Required(files, ArtifactNames.Model).ToArray(),
+                Preprocessing = ModelJson.Deserialize<Preprocessing>(Required(files, ArtifactNames.Preprocessing), ArtifactNames.Preprocessing),
+                GalleryVectors = gallery,
+                Dimensions = dimensions,
+                Gallery = entries,
+                FacetNames = manifest.Facets,
+                Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
+                Report = files.GetValueOrDefault(ArtifactNames.Report),
+            };
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new ModelIntegrityException($"Version {manifest.Version} cannot be read: {e.Message}", e);
+        }
+    }
+
+    public static string Sha256(BinaryData data) => Convert.ToHexStringLower(SHA256.HashData(data.ToMemory().Span));
+
+    private async Task<BinaryData> ReadRequiredAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Store.ReadAsync(name, cancellationToken);
+        }
+        catch (ArtifactNotFoundException)
+        {
+            throw new ModelIntegrityException($"{name} is missing from {Store.Location}.");
+        }
+    }
+
+    private static BinaryData Required(Dictionary<string, BinaryData> files, string name) =>
+        files.TryGetValue(name, out var data) ? data : throw new ModelIntegrityException($"The manifest does not list {name}.");
+}

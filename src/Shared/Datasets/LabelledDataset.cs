@@ -1,0 +1,51 @@
+namespace FaceFunctions.Datasets;
+
+/// <summary>Labelled images with named facets, and the files that could not be used.</summary>
+public sealed class LabelledDataset
+{
+    public LabelledDataset(string source, IReadOnlyList<string> facets, IReadOnlyList<LabelledImage> images,
+        IReadOnlyList<DatasetProblem> problems)
+    {
+        Source = source;
+        Facets = facets;
+        Images = images;
+        Problems = problems;
+        if (images.Count == 0)
+        {
+            var why = problems.Count == 0 ? "no image files were found" :
+                $"none of its {problems.Count} files could be used, e.g. {problems[0].File}: {problems[0].Reason}";
+            throw new DatasetException($"The dataset at '{source}' is empty: {why}.");
+        }
+        if (facets.Count < 2)
+            throw new DatasetException($"The dataset at '{source}' has {facets.Count} facet(s); composition needs at least two.");
+        foreach (var facet in facets)
+        {
+            var values = Values(facet);
+            if (values.Count < 2)
+                throw new DatasetException(
+                    $"Facet '{facet}' of the dataset at '{source}' has a single value ('{values[0]}'); every facet needs two or more.");
+        }
+        var duplicate = images.GroupBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new DatasetException($"Two images of the dataset at '{source}' have the id '{duplicate.Key}'.");
+    }
+
+    public string Source { get; }
+    public IReadOnlyList<string> Facets { get; }
+    public IReadOnlyList<LabelledImage> Images { get; }
+    public IReadOnlyList<DatasetProblem> Problems { get; }
+
+    /// <summary>The values of a facet, sorted ordinally so that every run sees the same order.</summary>
+    public IReadOnlyList<string> Values(string facet) =>
+        Images.Select(i => i.Labels[facet]).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The images grouped by cell, cells in key order, images in id order.</summary>
+    public IReadOnlyList<IGrouping<string, LabelledImage>> ByCell() =>
+        Images.OrderBy(i => i.Id, StringComparer.Ordinal)
+            .GroupBy(i => i.CellKey(Facets))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The first image (by id) of every cell: the experiment's one-image-per-cell training set.</summary>
+    public IReadOnlyList<LabelledImage> FirstOfEachCell() => ByCell().Select(g => g.First()).ToList();
+}

@@ -1,0 +1,77 @@
+using FaceFunctions.Imaging;
+using FaceFunctions.Vectors;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceFunctions.Embedding;
+
+/// <summary>
+/// Images to embeddings through one shared ONNX Runtime session (Run is thread-safe): preprocessing from the model's
+/// record, then the network, then non-negative unit length. Training embeds its gallery with this class, exactly as
+/// serving embeds a query image.
+/// </summary>
+public sealed class OnnxEmbedder : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+
+    public OnnxEmbedder(byte[] model, Preprocessing preprocessing, OnnxEmbedderOptions options, ILogger logger)
+    {
+        Preprocessing = preprocessing;
+        using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads };
+        ExecutionProvider = "CPU";
+#if ONNXRUNTIME_GPU
+        if (options.UseCuda)
+        {
+            try
+            {
+                sessionOptions.AppendExecutionProvider_CUDA();
+                ExecutionProvider = "CUDA";
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                logger.LogWarning(e, "CUDA execution provider unavailable; ONNX Runtime runs on CPU.");
+            }
+        }
+#endif
+        _session = new InferenceSession(model, sessionOptions);
+        _inputName = _session.InputMetadata.Keys.Single();
+        var output = _session.OutputMetadata.Values.Single();
+        Dimensions = output.Dimensions[^1];
+        logger.LogInformation("ONNX model loaded: {Dimensions}-d embeddings, input {Size}px, {Provider}.",
+            Dimensions, preprocessing.ImageSize, ExecutionProvider);
+    }
+
+    public Preprocessing Preprocessing { get; }
+    public int Dimensions { get; }
+    public string ExecutionProvider { get; }
+
+    /// <summary>The network's raw outputs for <paramref name="count"/> preprocessed CHW images, row-major [count, Dimensions].</summary>
+    public float[] Run(float[] inputs, int count)
+    {
+        var size = Preprocessing.ImageSize;
+        var tensor = new DenseTensor<float>(inputs, [count, 3, size, size]);
+        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
+        return results.Single().AsTensor<float>().ToArray();
+    }
+
+    /// <summary>Unit-length, non-negative embeddings of the images, row-major [images.Count, Dimensions].</summary>
+    public float[] Embed(IReadOnlyList<Image<Rgb24>> images)
+    {
+        var per = Preprocessing.ValuesPerImage;
+        var inputs = new float[images.Count * per];
+        for (var i = 0; i < images.Count; i++)
+            Preprocessing.Apply(images[i], inputs.AsSpan(i * per, per));
+        var vectors = Run(inputs, images.Count);
+        for (var i = 0; i < images.Count; i++)
+            VectorMath.NonNegativeL2Normalize(vectors.AsSpan(i * Dimensions, Dimensions));
+        return vectors;
+    }
+
+    public float[] Embed(Image<Rgb24> image) => Embed([image]);
+
+    public void Dispose() => _session.Dispose();
+}

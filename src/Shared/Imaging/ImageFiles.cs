@@ -1,0 +1,36 @@
+using SixLabors.ImageSharp;
+
+namespace FaceFunctions.Imaging;
+
+/// <summary>What the datasets need to know about image files on disk.</summary>
+public static class ImageFiles
+{
+    private static readonly HashSet<string> Extensions =
+        new([".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp"], StringComparer.OrdinalIgnoreCase);
+
+    public static bool HasImageExtension(string name) => Extensions.Contains(Path.GetExtension(name));
+
+    /// <summary>The id of an image: its relative path without extension, folders joined by '~' so it fits in a URL segment.</summary>
+    public static string IdOf(string relativePath)
+    {
+        var withoutExtension = HasImageExtension(relativePath)
+            ? Path.ChangeExtension(relativePath, null)!
+            : relativePath;
+        return withoutExtension.Replace('\\', '/').Replace('/', '~');
+    }
+
+    /// <summary>Null when the file's header decodes as a supported image; else the reason it does not.</summary>
+    public static string? WhyUnreadable(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var info = Image.Identify(stream);
+            return info is null ? "not an image in a supported format (TIFF, PNG, JPEG, GIF, BMP)" : null;
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or IOException)
+        {
+            return $"cannot be read as an image: {e.Message}";
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FaceFunctions.Imaging;
+
+/// <summary>
+/// How an image becomes the network's input. Recorded with each model (preprocessing.json) and used by training,
+/// gallery embedding and serving alike, so that serving cannot drift from training.
+/// </summary>
+public sealed record Preprocessing
+{
+    /// <summary>Side of the square input, in pixels.</summary>
+    public int ImageSize { get; init; } = 128;
+
+    /// <summary>Per-channel (R, G, B) mean subtracted from values in [0, 1].</summary>
+    public float[] Mean { get; init; } = [0.485f, 0.456f, 0.406f];
+
+    /// <summary>Per-channel (R, G, B) divisor applied after the mean.</summary>
+    public float[] Std { get; init; } = [0.229f, 0.224f, 0.225f];
+
+    /// <summary>"center-crop": scale the shorter side to <see cref="ImageSize"/>, then crop the middle.</summary>
+    [JsonPropertyName("resize")]
+    public string Resize { get; init; } = "center-crop";
+
+    public int ValuesPerImage => 3 * ImageSize * ImageSize;
+
+    /// <summary>Writes the image as CHW floats into <paramref name="destination"/> (length <see cref="ValuesPerImage"/>).</summary>
+    public void Apply(Image<Rgb24> image, Span<float> destination)
+    {
+        if (destination.Length != ValuesPerImage)
+            throw new ArgumentException($"Expected {ValuesPerImage} values, got {destination.Length}.", nameof(destination));
+        using var resized = image.Clone(x => x.Resize(new ResizeOptions
+        {
+            Size = new Size(ImageSize, ImageSize),
+            Mode = ResizeMode.Crop,
+            Sampler = KnownResamplers.Triangle,
+        }));
+        var plane = ImageSize * ImageSize;
+        var scale = new float[3];
+        var shift = new float[3];
+        for (var c = 0; c < 3; c++)
+        {
+            scale[c] = 1f / (255f * Std[c]);
+            shift[c] = Mean[c] / Std[c];
+        }
+        var pixels = new Rgb24[plane];
+        resized.CopyPixelDataTo(pixels);
+        for (var i = 0; i < plane; i++)
+        {
+            destination[i] = pixels[i].R * scale[0] - shift[0];
+            destination[plane + i] = pixels[i].G * scale[1] - shift[1];
+            destination[2 * plane + i] = pixels[i].B * scale[2] - shift[2];
+        }
+    }
+
+    public float[] Apply(Image<Rgb24> image)
+    {
+        var values = new float[ValuesPerImage];
+        Apply(image, values);
+        return values;
+    }
+}

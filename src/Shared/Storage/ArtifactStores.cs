@@ -1,0 +1,33 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace FaceFunctions.Storage;
+
+/// <summary>The model store and the gallery-image store that a <see cref="StorageOptions"/> names.</summary>
+public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images)
+{
+    /// <summary>Gallery images live in this subfolder of a folder store.</summary>
+    public const string ImagesFolder = "images";
+
+    public static ArtifactStores Create(StorageOptions options)
+    {
+        var targets = new[] { options.Folder is not null, options.ConnectionString is not null, options.ServiceUri is not null };
+        if (targets.Count(t => t) != 1)
+            throw new InvalidOperationException(
+                "Name exactly one storage target: Storage:Folder, Storage:ConnectionString or Storage:ServiceUri.");
+        if (options.Folder is not null)
+            return ForFolder(options.Folder);
+        var service = options.ConnectionString is not null
+            ? new BlobServiceClient(options.ConnectionString)
+            : new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
+            }));
+        return new ArtifactStores(
+            new BlobArtifactStore(service.GetBlobContainerClient(options.ModelsContainer)),
+            new BlobArtifactStore(service.GetBlobContainerClient(options.ImagesContainer)));
+    }
+
+    public static ArtifactStores ForFolder(string folder) =>
+        new(new FolderArtifactStore(folder), new FolderArtifactStore(Path.Combine(folder, ImagesFolder)));
+}

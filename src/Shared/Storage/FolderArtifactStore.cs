@@ -1,0 +1,43 @@
+namespace FaceFunctions.Storage;
+
+/// <summary>Blobs as files under a root folder. Writes go to a temporary file that is then renamed over the target.</summary>
+public sealed class FolderArtifactStore(string root) : IArtifactStore
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Location => $"folder {Root}";
+
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(PathOf(name)));
+
+    public async Task<BinaryData> ReadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+            throw new ArtifactNotFoundException(Location, name);
+        return new BinaryData(await File.ReadAllBytesAsync(path, cancellationToken));
+    }
+
+    public async Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, content.ToMemory(), cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var file = new FileInfo(PathOf(name));
+        return Task.FromResult(file.Exists ? $"{file.Length}-{file.LastWriteTimeUtc.Ticks}" : null);
+    }
+
+    private string PathOf(string name)
+    {
+        var path = Path.GetFullPath(Path.Combine(Root, name));
+        if (!path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{name}' leaves the store's folder.", nameof(name));
+        return path;
+    }
+}

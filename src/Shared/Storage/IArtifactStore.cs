@@ -1,0 +1,25 @@
+namespace FaceFunctions.Storage;
+
+/// <summary>A flat namespace of named blobs ('/' separates prefixes): a local folder or a Blob Storage container.</summary>
+public interface IArtifactStore
+{
+    /// <summary>Where the store lives, for logs and messages (never a secret).</summary>
+    string Location { get; }
+
+    Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <exception cref="ArtifactNotFoundException">No blob has that name.</exception>
+    Task<BinaryData> ReadAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the whole blob; readers see the old content or the new, never a part.</summary>
+    Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default);
+
+    /// <summary>A tag that changes whenever the blob does (an ETag, or a file's length and write time); null if absent.</summary>
+    Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default);
+}
+
+public sealed class ArtifactNotFoundException(string location, string name)
+    : Exception($"'{name}' was not found in {location}.")
+{
+    public string Name { get; } = name;
+}

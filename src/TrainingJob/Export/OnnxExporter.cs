@@ -1,0 +1,38 @@
+using FaceFunctions.Embedding;
+using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceFunctions.TrainingJob.Export;
+
+/// <summary>Writes the trained network as ONNX from C# and proves the file computes what TorchSharp computes.</summary>
+public static class OnnxExporter
+{
+    public const double Tolerance = 1e-4;
+
+    public static byte[] Export(MobileNetV2Embedder model, Preprocessing preprocessing)
+    {
+        var graph = new OnnxGraphBuilder();
+        const string input = "images";
+        model.ExportTo(graph, input);
+        return graph.Build(input, preprocessing.ImageSize, "embeddings", model.Dimensions,
+            new Dictionary<string, string> { ["facefunctions.preprocessing"] = System.Text.Json.JsonSerializer.Serialize(preprocessing) });
+    }
+
+    /// <summary>The largest absolute difference between TorchSharp's and ONNX Runtime's outputs on the same batch.</summary>
+    public static double MaxAbsDifference(MobileNetV2Embedder model, byte[] onnx, Preprocessing preprocessing, Tensor batch)
+    {
+        model.eval();
+        float[] expected;
+        using (no_grad())
+        using (var output = model.forward(batch.to(model.parameters().First().device)))
+            expected = output.cpu().data<float>().ToArray();
+        using var embedder = new OnnxEmbedder(onnx, preprocessing, new OnnxEmbedderOptions { UseCuda = false }, NullLogger.Instance);
+        var actual = embedder.Run(batch.cpu().contiguous().data<float>().ToArray(), (int)batch.shape[0]);
+        if (actual.Length != expected.Length)
+            throw new InvalidOperationException($"ONNX gave {actual.Length} values, TorchSharp {expected.Length}.");
+        return expected.Zip(actual).Max(p => Math.Abs((double)p.First - p.Second));
+    }
+}

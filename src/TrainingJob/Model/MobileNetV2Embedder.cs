@@ -1,0 +1,61 @@
+using FaceFunctions.TrainingJob.Export;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace FaceFunctions.TrainingJob.Model;
+
+/// <summary>
+/// MobileNetV2 (Sandler et al. 2018), the original experiment's network, ending in global average pooling: the pooled
+/// 1280-d features are the embedding (ReLU6 outputs, so already non-negative).
+/// </summary>
+public sealed class MobileNetV2Embedder : Module<Tensor, Tensor>, IOnnxExportable
+{
+    // (expansion, output channels, repeats, first stride) per stage, as in the paper.
+    private static readonly (int T, int C, int N, int S)[] Stages =
+        [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)];
+
+    private readonly Sequential features;
+
+    public MobileNetV2Embedder(string name = "mobilenet_v2", double widthMultiplier = 1.0) : base(name)
+    {
+        long Width(int channels) => Math.Max(8, (long)Math.Round(channels * widthMultiplier / 8) * 8);
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        long channels = Width(32);
+        layers.Add(("stem", new ConvBnActivation("stem", 3, channels, 3, stride: 2)));
+        var index = 0;
+        foreach (var (t, c, n, s) in Stages)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var output = Width(c);
+                layers.Add(($"block{index}", new InvertedResidual($"block{index}", channels, output, i == 0 ? s : 1, t)));
+                channels = output;
+                index++;
+            }
+        }
+        Dimensions = (int)Math.Max(1280, Width(1280));
+        layers.Add(("head", new ConvBnActivation("head", channels, Dimensions, 1)));
+        features = Sequential(layers);
+        RegisterComponents();
+    }
+
+    /// <summary>Length of the embedding.</summary>
+    public int Dimensions { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var map = features.forward(input);
+        return map.mean([2L, 3L]);
+    }
+
+    public string ExportTo(OnnxGraphBuilder graph, string input)
+    {
+        var x = input;
+        foreach (var layer in features.children())
+            x = ((IOnnxExportable)layer).ExportTo(graph, x);
+        x = graph.Node("GlobalAveragePool", [x]);
+        return graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1));
+    }
+}

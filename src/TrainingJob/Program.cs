@@ -1,0 +1,81 @@
+using System.CommandLine;
+using FaceFunctions.Datasets;
+using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Training;
+
+// Storage options fall back to the environment (Storage__ConnectionString, Storage__ServiceUri, ...) so that the
+// container job is configured the way the function app is.
+var data = new Option<string>("--data") { Description = "Dataset folder, or \"synthetic\" for the drawn faces.", Required = true };
+var format = new Option<DatasetFormat>("--format") { Description = "Dataset layout: Auto, Jaffe, Yale or Manifest.", DefaultValueFactory = _ => DatasetFormat.Auto };
+var output = new Option<string>("--output") { Description = "Folder for the model version (model.onnx, manifest.json, report.json, ...).", Required = true };
+var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 50 };
+var imageSize = new Option<int>("--image-size") { DefaultValueFactory = _ => 128 };
+var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
+var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
+var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
+var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
+var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+var persons = new Option<int>("--synthetic-persons") { Description = "Identities to draw with --data synthetic.", DefaultValueFactory = _ => 8 };
+var connectionString = new Option<string?>("--storage-connection-string")
+    { Description = "Publish to Blob Storage with this connection string (Azurite: UseDevelopmentStorage=true or its full string).",
+      DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ConnectionString") };
+var serviceUri = new Option<Uri?>("--storage-service-uri")
+    { Description = "Publish to this Blob service with the managed identity (DefaultAzureCredential).",
+      DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ServiceUri") is { Length: > 0 } uri ? new Uri(uri) : null };
+var modelsContainer = new Option<string>("--models-container")
+    { DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ModelsContainer") ?? "models" };
+var imagesContainer = new Option<string>("--images-container")
+    { DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ImagesContainer") ?? "images" };
+
+var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
+{
+    data, format, output, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons,
+    connectionString, serviceUri, modelsContainer, imagesContainer,
+};
+train.SetAction(async (result, cancellationToken) =>
+{
+    var publish = result.GetValue(connectionString) is { Length: > 0 } || result.GetValue(serviceUri) is not null
+        ? new StorageOptions
+        {
+            ConnectionString = result.GetValue(connectionString) is { Length: > 0 } cs ? cs : null,
+            ServiceUri = result.GetValue(connectionString) is { Length: > 0 } ? null : result.GetValue(serviceUri),
+            ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
+            ModelsContainer = result.GetValue(modelsContainer)!,
+            ImagesContainer = result.GetValue(imagesContainer)!,
+        }
+        : null;
+    var options = new TrainJobOptions
+    {
+        Data = result.GetValue(data)!,
+        Format = result.GetValue(format),
+        Output = result.GetValue(output)!,
+        Synthetic = new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) },
+        Training = new TrainingOptions
+        {
+            Epochs = result.GetValue(epochs),
+            ImageSize = result.GetValue(imageSize),
+            Seed = result.GetValue(seed),
+            BatchSize = result.GetValue(batchSize),
+            LearningRate = result.GetValue(learningRate),
+            WidthMultiplier = result.GetValue(width),
+            AllImages = result.GetValue(allImages),
+            Device = result.GetValue(device)!,
+        },
+        Publish = publish,
+    };
+    try
+    {
+        await TrainingPipeline.RunAsync(options, Console.Out, cancellationToken);
+        return 0;
+    }
+    catch (Exception e) when (e is DatasetException or InvalidOperationException or IOException or ArgumentException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+});
+
+var root = new RootCommand("FaceFunctions training job: learns an embedding in which facets add up.") { train };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceFunctions.TrainingJob.Training;
+
+/// <summary>
+/// The experiment's augmentations on a whole batch at once: random resized crop, small shear and horizontal flip as
+/// one affine resampling, then brightness and contrast jitter. Draws from torch's seeded generator.
+/// </summary>
+public static class Augmentation
+{
+    public static Tensor Apply(Tensor batch)
+    {
+        using var scope = NewDisposeScope();
+        var n = batch.shape[0];
+        var options = batch.device;
+        Tensor Uniform(double low, double high) => rand(n, device: options) * (high - low) + low;
+
+        var scale = Uniform(Math.Sqrt(0.7), 1.0);           // crop area 70-100%
+        var aspect = Uniform(Math.Log(0.9), Math.Log(1.1)).exp().sqrt();
+        var sx = scale * aspect;
+        var sy = scale / aspect;
+        var tx = (Uniform(-1, 1) * (1 - sx)).clamp_min(-1);
+        var ty = (Uniform(-1, 1) * (1 - sy)).clamp_min(-1);
+        var shear = Uniform(-0.1, 0.1);
+        var flip = (rand(n, device: options) < 0.5).to_type(ScalarType.Float32) * 2 - 1;
+        var theta = stack([sx * flip, shear, tx, zeros(n, device: options), sy, ty], dim: 1).reshape(n, 2, 3);
+        var grid = nn.functional.affine_grid(theta, batch.shape, align_corners: false);
+        var moved = nn.functional.grid_sample(batch, grid, mode: GridSampleMode.Bilinear,
+            padding_mode: GridSamplePaddingMode.Border, align_corners: false);
+
+        var contrast = Uniform(0.8, 1.2).reshape(n, 1, 1, 1);
+        var brightness = Uniform(-0.4, 0.4).reshape(n, 1, 1, 1);
+        var mean = moved.mean([1L, 2L, 3L], keepdim: true);
+        return ((moved - mean) * contrast + mean + brightness).MoveToOuterDisposeScope();
+    }
+}
