@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FaceFunctions.Artifacts;
+using FaceFunctions.Datasets;
+using Xunit;
+
+namespace FaceFunctions.Tests.Api;
+
+[Collection(ServiceCollection.Name)]
+public sealed class EndToEndTests(ServiceFixture service)
+{
+    private HttpClient Client => service.Client;
+
+    [Fact]
+    public async Task Training_writes_a_checked_model_folder_with_the_seed_protocol()
+    {
+        foreach (var name in new[] { ArtifactNames.Model, ArtifactNames.Manifest, ArtifactNames.Report, "loss.png", "dataset.png" })
+            Assert.True(File.Exists(Path.Combine(service.ModelFolder, name)), name);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(service.ModelFolder, ArtifactNames.Report)));
+        var seed = report.RootElement.GetProperty("seed_protocol");
+        Assert.Equal(8 * 7, seed.GetProperty("cells").GetInt32());
+        Assert.InRange(seed.GetProperty("top1").GetDouble(), 0, 1);
+        Assert.True(service.Report.Export.MaxAbsDifference <= 1e-4);
+    }
+
+    [Fact]
+    public async Task Health_and_labels_describe_the_published_model()
+    {
+        var health = await service.GetJsonAsync(await Client.GetAsync("/api/health"));
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal(service.Report.Version, health.GetProperty("modelVersion").GetString());
+        Assert.Equal(8 * 7 * 2, health.GetProperty("galleryCount").GetInt32());
+
+        var labels = await service.GetJsonAsync(await Client.GetAsync("/api/labels"));
+        var facets = labels.GetProperty("facets").EnumerateArray().ToList();
+        Assert.Equal(["person", "expression"], facets.Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(SyntheticFaces.ExpressionCodes,
+            facets[1].GetProperty("values").EnumerateArray().Select(v => v.GetProperty("value").GetString()));
+    }
+
+    [Fact]
+    public async Task Compose_finds_the_asked_cell_far_more_often_than_chance()
+    {
+        var persons = SyntheticFaces.PersonCodes.Take(ServiceFixture.Faces.Persons).ToList();
+        int cells = 0, exact = 0, personRight = 0;
+        foreach (var person in persons)
+        foreach (var expression in SyntheticFaces.ExpressionCodes)
+        {
+            var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+                new { add = new { person, expression }, k = 1 }));
+            var top = answer.GetProperty("results")[0].GetProperty("labels");
+            cells++;
+            personRight += top.GetProperty("person").GetString() == person ? 1 : 0;
+            exact += top.GetProperty("person").GetString() == person && top.GetProperty("expression").GetString() == expression ? 1 : 0;
+        }
+        // Chance is 1 in 56 cells (one person in 8). A test-sized run of the experiment's triplet loss learns the
+        // person first; the exact cell is asked to beat chance several times over.
+        Assert.True(personRight > cells / 2, $"person right in {personRight} of {cells} cells");
+        Assert.True(exact >= 4, $"exact cell in {exact} of {cells} cells (chance: 1)");
+    }
+
+    [Fact]
+    public async Task Search_with_a_gallery_image_returns_that_image_first()
+    {
+        var gallery = ModelJson.Deserialize<List<GalleryEntry>>(
+            new BinaryData(await File.ReadAllBytesAsync(Path.Combine(service.ModelFolder, ArtifactNames.Gallery))), "gallery");
+        foreach (var entry in gallery.Where((_, i) => i % 23 == 0))
+        {
+            var png = await Client.GetByteArrayAsync($"/api/images/{entry.Id}");
+            using var content = new ByteArrayContent(png);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            var answer = await service.GetJsonAsync(await Client.PostAsync("/api/search?k=3", content));
+            var results = answer.GetProperty("results");
+            Assert.Equal(3, results.GetArrayLength());
+            Assert.Equal(entry.Id, results[0].GetProperty("id").GetString());
+            Assert.True(results[0].GetProperty("score").GetSingle() > 0.999f);
+        }
+    }
+
+    [Fact]
+    public async Task Search_accepts_a_multipart_form()
+    {
+        var entry = (await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" }, k = 1 })))
+            .GetProperty("results")[0].GetProperty("id").GetString()!;
+        var png = await Client.GetByteArrayAsync($"/api/images/{entry}");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "image", "face.png");
+        var answer = await service.GetJsonAsync(await Client.PostAsync("/api/search", form));
+        Assert.Equal(entry, answer.GetProperty("results")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Compose_with_an_image_minus_its_expression_plus_another_answers()
+    {
+        var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+            new { imageId = "AK.NE1.9", subtract = new { expression = "NE" }, add = new { expression = "HA" }, k = 5 }));
+        Assert.Equal(5, answer.GetProperty("results").GetArrayLength());
+    }
+
+    public static TheoryData<string, string, HttpStatusCode, string> BadComposeRequests => new()
+    {
+        { "application/json", "{not json", HttpStatusCode.BadRequest, "not valid JSON" },
+        { "application/json", "[1,2]", HttpStatusCode.BadRequest, "JSON object" },
+        { "application/json", """{"add": {"mood": "HA"}}""", HttpStatusCode.BadRequest, "Unknown facet 'mood'" },
+        { "application/json", """{"add": {"expression": "XX"}}""", HttpStatusCode.BadRequest, "values: AN, DI" },
+        { "application/json", """{"add": {"person": "AK"}, "k": 0}""", HttpStatusCode.BadRequest, "k must be" },
+        { "application/json", """{"add": {"person": "AK"}, "k": 101}""", HttpStatusCode.BadRequest, "k must be" },
+        { "application/json", """{"add": {"person": "AK"}, "k": "x"}""", HttpStatusCode.BadRequest, "k must be" },
+        { "application/json", """{"imageId": "nobody"}""", HttpStatusCode.BadRequest, "not the id" },
+        { "application/json", """{"subtract": {"person": "AK"}}""", HttpStatusCode.BadRequest, "Nothing to search" },
+        { "application/json", """{"add": {"person": "AK"}, "colour": 1}""", HttpStatusCode.BadRequest, "Unknown property" },
+        { "text/plain", "person=AK", HttpStatusCode.UnsupportedMediaType, "application/json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadComposeRequests))]
+    public async Task Bad_compose_requests_get_problem_details(string contentType, string body, HttpStatusCode status, string says)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        using var response = await Client.PostAsync("/api/compose", content);
+        await AssertProblemAsync(response, status, says);
+    }
+
+    [Fact]
+    public async Task Bad_search_requests_get_problem_details()
+    {
+        await AssertProblemAsync(await PostImageAsync("image/png", Encoding.UTF8.GetBytes("this is text, not a png")),
+            HttpStatusCode.UnsupportedMediaType, "supported format");
+        var png = await Client.GetByteArrayAsync("/api/images/AK.NE1.9");
+        await AssertProblemAsync(await PostImageAsync("image/png", png[..(png.Length / 2)]), HttpStatusCode.BadRequest, "cannot be decoded");
+        await AssertProblemAsync(await PostImageAsync("image/png", []), HttpStatusCode.BadRequest, "empty");
+        await AssertProblemAsync(await PostImageAsync("image/png", new byte[ServiceFixture.MaxRequestBytes + 1]), HttpStatusCode.RequestEntityTooLarge, "at most");
+        await AssertProblemAsync(await PostImageAsync("application/json", png), HttpStatusCode.UnsupportedMediaType, "multipart");
+        await AssertProblemAsync(await PostImageAsync("image/png", png, "?k=0"), HttpStatusCode.BadRequest, "k must be");
+        await AssertProblemAsync(await Client.GetAsync("/api/images/nobody"), HttpStatusCode.NotFound, "nobody");
+        // The service keeps serving after all of that.
+        Assert.Equal(HttpStatusCode.OK, (await PostImageAsync("image/png", png)).StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> PostImageAsync(string contentType, byte[] body, string query = "")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return await Client.PostAsync("/api/search" + query, content);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string says)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(says, problem.GetProperty("detail").GetString());
+    }
+}

@@ -1,0 +1,37 @@
+using System.Reflection;
+using System.Text.Json;
+using FaceFunctions.Functions.Api;
+using FaceFunctions.LocalHost;
+using FaceFunctions.Tests.Infrastructure;
+using Xunit;
+
+namespace FaceFunctions.Tests.Api;
+
+public sealed class RouteParityTests
+{
+    /// <summary>functions.metadata is what the Functions host reads: the SDK writes it when src/Functions builds.</summary>
+    private static string MetadataPath()
+    {
+        var configuration = typeof(RouteParityTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        return Path.Combine(RepositoryPaths.Root, "src", "Functions", "bin", configuration, "net10.0", "linux-x64", "functions.metadata");
+    }
+
+    [Fact]
+    public void The_local_host_serves_every_function_on_the_route_and_methods_of_the_functions_host()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath()));
+        var functionsHost = metadata.RootElement.EnumerateArray()
+            .Select(f =>
+            {
+                var trigger = f.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+                var methods = trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).Order();
+                return $"{f.GetProperty("name").GetString()} {string.Join(",", methods)} api/{trigger.GetProperty("route").GetString()}";
+            })
+            .Order().ToList();
+        var localHost = FunctionEndpoints.Discover(typeof(HealthFunction).Assembly)
+            .Select(r => $"{r.Name} {string.Join(",", r.Methods.Order())} {r.Route}")
+            .Order().ToList();
+        Assert.Equal(["Compose POST api/compose", "Health GET api/health", "Image GET api/images/{id}", "Labels GET api/labels", "Search POST api/search"], functionsHost);
+        Assert.Equal(functionsHost, localHost);
+    }
+}

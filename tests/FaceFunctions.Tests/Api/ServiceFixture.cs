@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceFunctions.Datasets;
+using FaceFunctions.LocalHost;
+using FaceFunctions.Storage;
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Training;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace FaceFunctions.Tests.Api;
+
+/// <summary>
+/// The whole path with real parts: Azurite over HTTP, a real (tiny) TorchSharp training run on the drawn faces,
+/// ONNX export and publication to Azurite, and the local API host on a real socket loading the model from there.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public static readonly SyntheticFacesOptions Faces = new() { Persons = 8, VariantsPerCell = 2, Seed = 3 };
+    public const long MaxRequestBytes = 1024 * 1024;
+
+    private readonly TempFolder _output = new();
+    private Azurite? _azurite;
+    private WebApplication? _host;
+
+    public HttpClient Client { get; private set; } = null!;
+    public TrainingReport Report { get; private set; } = null!;
+    public string ModelFolder => _output.Path;
+    public string ConnectionString => _azurite!.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        var log = new StringWriter();
+        Report = await TrainingPipeline.RunAsync(new TrainJobOptions
+        {
+            Data = TrainingPipeline.Synthetic,
+            Output = _output.Path,
+            Synthetic = Faces,
+            Training = new TrainingOptions
+            {
+                Epochs = 4, ImageSize = 64, WidthMultiplier = 0.5, LearningRate = 1e-3, Seed = 3,
+            },
+            Publish = new StorageOptions { ConnectionString = _azurite.ConnectionString },
+        }, log, CancellationToken.None);
+
+        _host = LocalApiHost.Build([
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:ConnectionString", _azurite.ConnectionString,
+            "--Serving:MaxRequestBytes", MaxRequestBytes.ToString(),
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await _host.StartAsync();
+        var address = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+        await WaitForModelAsync(Client);
+    }
+
+    public static async Task WaitForModelAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync("/api/health");
+            if (response.IsSuccessStatusCode) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The API did not load its model within 60 s.");
+    }
+
+    public async Task<JsonElement> GetJsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_host is not null)
+            await _host.DisposeAsync();
+        if (_azurite is not null)
+            await _azurite.DisposeAsync();
+        _output.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "service";
+}

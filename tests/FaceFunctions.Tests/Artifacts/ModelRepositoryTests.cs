@@ -1,0 +1,92 @@
+using FaceFunctions.Artifacts;
+using FaceFunctions.Imaging;
+using FaceFunctions.Storage;
+using FaceFunctions.Tests.Infrastructure;
+using Xunit;
+
+namespace FaceFunctions.Tests.Artifacts;
+
+public sealed class ModelRepositoryTests
+{
+    private static ModelBundle Bundle(string version)
+    {
+        float[] vectors = [1, 0, 0, 1, 0.6f, 0.8f];
+        IReadOnlyDictionary<string, string>[] labels =
+        [
+            new Dictionary<string, string> { ["a"] = "x", ["b"] = "p" },
+            new Dictionary<string, string> { ["a"] = "y", ["b"] = "p" },
+            new Dictionary<string, string> { ["a"] = "y", ["b"] = "q" },
+        ];
+        return new ModelBundle
+        {
+            Version = version,
+            CreatedUtc = DateTimeOffset.UnixEpoch,
+            Model = [1, 2, 3],
+            Preprocessing = new Preprocessing { ImageSize = 16 },
+            GalleryVectors = vectors,
+            Dimensions = 2,
+            Gallery = labels.Select((l, i) => new GalleryEntry($"img{i}", l, $"{i}.png")).ToList(),
+            FacetNames = ["a", "b"],
+            Facets = FacetVectors.FromImages(["a", "b"], labels, vectors, 2),
+            Report = BinaryData.FromString("{}"),
+        };
+    }
+
+    [Fact]
+    public void Npy_round_trips_and_has_numpys_header()
+    {
+        var bytes = Npy.Write(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        Assert.Equal(0, (bytes.Length - 24) % 64);
+        Assert.Contains("'shape': (2, 3)", System.Text.Encoding.ASCII.GetString(bytes, 10, 60));
+        var (values, rows, columns) = Npy.Read(bytes);
+        Assert.Equal((2, 3), (rows, columns));
+        Assert.Equal([1f, 2, 3, 4, 5, 6], values);
+    }
+
+    [Fact]
+    public async Task A_published_version_loads_back_whole_and_becomes_current()
+    {
+        using var folder = new TempFolder();
+        var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
+        await repository.PublishAsync(Bundle("v1"));
+        await repository.PublishAsync(Bundle("v2"));
+        var loaded = await repository.LoadCurrentAsync();
+        Assert.Equal("v2", loaded.Version);
+        Assert.Equal(3, loaded.Gallery.Count);
+        Assert.Equal([1f, 0, 0, 1, 0.6f, 0.8f], loaded.GalleryVectors);
+        Assert.True(loaded.Facets.TryGet("a", "y", out var y));
+        Assert.Equal(1f, MathF.Sqrt(y.Span[0] * y.Span[0] + y.Span[1] * y.Span[1]), 5);
+        Assert.True(File.Exists(folder.File("versions/v1/model.onnx")), "earlier versions are kept");
+    }
+
+    [Fact]
+    public async Task A_file_that_does_not_match_its_checksum_is_refused()
+    {
+        using var folder = new TempFolder();
+        var store = new FolderArtifactStore(folder.Path);
+        var repository = new ModelRepository(store);
+        await repository.PublishAsync(Bundle("v1"));
+        await store.WriteAsync("versions/v1/model.onnx", BinaryData.FromBytes(new byte[] { 9, 9 }));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.LoadCurrentAsync());
+        Assert.Contains("SHA-256", error.Message);
+    }
+
+    [Fact]
+    public async Task A_version_without_its_pointer_is_not_current()
+    {
+        using var folder = new TempFolder();
+        var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
+        await repository.PublishAsync(Bundle("v1"));
+        // A run that died before writing current.json leaves its files but not the pointer.
+        await repository.WriteVersionAsync(Bundle("v2"), ModelRepository.PrefixOf("v2"));
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
+    }
+
+    [Fact]
+    public async Task An_empty_store_has_no_model()
+    {
+        using var folder = new TempFolder();
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => new ModelRepository(new FolderArtifactStore(folder.Path)).LoadCurrentAsync());
+        Assert.Contains("No model", error.Message);
+    }
+}
