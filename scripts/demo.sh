@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The main job end to end on the embedded default: Azurite up, train on the drawn faces, publish the model to
+# Azurite, serve it with the local API host, answer sample compose and search queries.
+# EPOCHS, IMAGE_SIZE, AZURITE_PORT and API_PORT override the defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+azurite_port="${AZURITE_PORT:-10000}"
+api_port="${API_PORT:-7071}"
+connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${azurite_port}/devstoreaccount1;"
+
+npm ci --no-audit --no-fund --loglevel=error
+dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+mkdir -p .azurite
+node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$azurite_port" --location .azurite \
+  --skipApiVersionCheck --disableTelemetry --silent &
+pids+=($!)
+echo "Azurite (Blob) on 127.0.0.1:${azurite_port}, data in .azurite/"
+
+dotnet run -c Release --no-build --project src/TrainingJob -- train --data synthetic --output out/model \
+  --storage-connection-string "$connection" ${EPOCHS:+--epochs "$EPOCHS"} ${IMAGE_SIZE:+--image-size "$IMAGE_SIZE"}
+
+dotnet run -c Release --no-build --project src/LocalHost -- --urls "http://127.0.0.1:${api_port}" \
+  --Storage:ConnectionString "$connection" --Logging:LogLevel:Default Warning &
+pids+=($!)
+
+node scripts/sample-queries.mjs "http://127.0.0.1:${api_port}"
