@@ -7,4 +7,17 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --loglevel=error
 dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
 dotnet build infra/bicep/Bicep.csproj -nologo -clp:ErrorsOnly
-dotnet test FaceFunctions.sln -c Release --no-build -nologo "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test FaceFunctions.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line for CI: "N passed, N failed".
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n 1)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.*Passed: +([0-9]+)/\1/' <<<"$summary")
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
