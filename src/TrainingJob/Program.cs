@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceFunctions.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
 
 // Storage options fall back to the environment (Storage__ConnectionString, Storage__ServiceUri, ...) so that the
@@ -14,9 +15,14 @@ var imageSize = new Option<int>("--image-size") { DefaultValueFactory = _ => 128
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
 var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
+var backbone = new Option<string>("--backbone") { Description = "mobilenet_v2 or resnet18 (ImageNet weights).", DefaultValueFactory = _ => Backbones.MobileNetV2 };
+var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
+var objective = new Option<string>("--objective") { Description = "triplet, composition or composition+triplet.", DefaultValueFactory = _ => Objectives.Triplet };
+var head = new Option<int?>("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+var heldOutFolds = new Option<int>("--held-out-folds") { Description = "Folds of the unseen-combinations protocol (k more trainings); 0 skips it." };
 var persons = new Option<int>("--synthetic-persons") { Description = "Identities to draw with --data synthetic.", DefaultValueFactory = _ => 8 };
 var connectionString = new Option<string?>("--storage-connection-string")
     { Description = "Publish to Blob Storage with this connection string (Azurite: UseDevelopmentStorage=true or its full string).",
@@ -31,7 +37,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons,
+    data, format, output, backbone, weights, objective, head, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons, heldOutFolds,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 train.SetAction(async (result, cancellationToken) =>
@@ -54,6 +60,10 @@ train.SetAction(async (result, cancellationToken) =>
         Synthetic = new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) },
         Training = new TrainingOptions
         {
+            Backbone = result.GetValue(backbone)!,
+            Weights = result.GetValue(weights),
+            Objective = result.GetValue(objective)!,
+            HeadDimensions = result.GetValue(head),
             Epochs = result.GetValue(epochs),
             ImageSize = result.GetValue(imageSize),
             Seed = result.GetValue(seed),
@@ -63,6 +73,7 @@ train.SetAction(async (result, cancellationToken) =>
             AllImages = result.GetValue(allImages),
             Device = result.GetValue(device)!,
         },
+        HeldOutFolds = result.GetValue(heldOutFolds),
         Publish = publish,
     };
     try

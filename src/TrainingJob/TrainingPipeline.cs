@@ -3,17 +3,15 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
+using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.TrainingJob.Export;
-using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
+using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging.Abstractions;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -25,6 +23,8 @@ public sealed record TrainJobOptions
     public required string Output { get; init; }
     public TrainingOptions Training { get; init; } = new();
     public SyntheticFacesOptions Synthetic { get; init; } = new();
+    /// <summary>Folds of the unseen-combinations protocol (k more trainings); 0 skips it.</summary>
+    public int HeldOutFolds { get; init; }
     /// <summary>Blob Storage to publish to after the folder is written; null publishes nowhere else.</summary>
     public StorageOptions? Publish { get; init; }
 }
@@ -41,7 +41,6 @@ public static class TrainingPipeline
     {
         var dataset = ReadDataset(options, log);
         var training = options.Training;
-        var preprocessing = new Preprocessing { ImageSize = training.ImageSize };
         var decoder = new ImageDecoder();
         var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
         var facetValues = dataset.Facets.ToDictionary(f => f, f => dataset.Values(f));
@@ -51,58 +50,65 @@ public static class TrainingPipeline
         foreach (var problem in dataset.Problems)
             log.WriteLine($"  skipped {problem.File}: {problem.Reason}");
 
-        var device = SelectDevice(training.Device);
-        using var images = PreprocessToTensor(trainImages, decoder, preprocessing);
-        var labels = trainImages.Select(i => dataset.Facets.Select(f => IndexOf(facetValues[f], i.Labels[f])).ToArray()).ToArray();
-        using var model = new MobileNetV2Embedder(widthMultiplier: training.WidthMultiplier);
-        log.WriteLine($"Training MobileNetV2 (width {training.WidthMultiplier}) with the triplet loss on {device.type}: " +
+        log.WriteLine($"Training {training.Backbone} with the {training.Objective} objective: " +
                       $"{training.Epochs} epochs at {training.ImageSize}px, seed {training.Seed}.");
-        var clock = Stopwatch.StartNew();
-        var progress = new Progress(log);
-        var losses = new TripletTrainer(training, device).Train(model, images, labels, progress, cancellationToken);
-        var seconds = clock.Elapsed.TotalSeconds;
+        var trained = ModelTraining.Train(dataset, trainImages, training, new Progress(log), cancellationToken);
+        log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
+                      $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 
-        var onnx = OnnxExporter.Export(model, preprocessing);
-        var checkCount = (int)Math.Min(8, images.shape[0]);
-        var difference = OnnxExporter.MaxAbsDifference(model, onnx, preprocessing, images.narrow(0, 0, checkCount));
-        log.WriteLine($"ONNX export: max abs difference to TorchSharp {difference:E2} over {checkCount} images (limit {OnnxExporter.Tolerance:E0}).");
-        if (!(difference <= OnnxExporter.Tolerance))
-            throw new InvalidOperationException($"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
+        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
+        var set = Embed(dataset, trained, decoder, trainedIds);
+        var evaluation = EvaluationResult.Of(set, training.Seed);
+        var untrained = EvaluationResult.Of(
+            Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds),
+            training.Seed);
+        var unseenCombinations = HeldOutCombinations(dataset, trainImages, options, decoder, log, cancellationToken);
+        Print(log, "seed protocol", evaluation.SeedProtocol);
+        Print(log, "unseen images", evaluation.UnseenImages);
+        Print(log, "unseen combinations", unseenCombinations);
+        Print(log, "transform", evaluation.Transform);
+        Print(log, "untrained seed protocol", untrained.SeedProtocol);
 
-        var (vectors, dimensions, galleryImages, entries) = EmbedGallery(dataset, onnx, preprocessing, decoder);
-        var labelsOf = dataset.Images.Select(i => i.Labels).ToList();
-        var rowOf = dataset.Images.Select((image, row) => (image.Id, row)).ToDictionary(p => p.Id, p => p.row);
-        var trainRows = trainImages.Select(t => rowOf[t.Id]).ToArray();
-        var trainVectors = trainRows.SelectMany(r => vectors.AsSpan(r * dimensions, dimensions).ToArray()).ToArray();
-        var seed = SeedProtocol.Evaluate(dataset.Facets, trainImages.Select(i => i.Labels).ToList(), trainVectors, dimensions, training.Seed);
-        log.WriteLine($"Seed protocol: top-1 {seed.Top1:F3} over {seed.Cells} cells (random vectors: {seed.Chance:F3}).");
-
-        var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(onnx))[..8]}";
+        var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
         var report = new TrainingReport(version,
-            new DatasetSummary(dataset.Source, options.Format.ToString(), facetValues.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
+            new DatasetSummary(dataset.Source, facetValues.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
                 dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems),
-            new TrainingSummary("mobilenet_v2", "triplet", "pooled", dimensions, device.type.ToString(), training, seconds,
-                3.0 * trainImages.Count * training.Epochs / seconds, losses),
-            new ExportSummary(OnnxGraphBuilder.Opset, difference, OnnxExporter.Tolerance, checkCount),
-            seed);
+            new TrainingSummary(training.Backbone, training.Objective, training.HeadDimensions is null ? "pooled" : "head",
+                trained.Dimensions, ModelTraining.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
+                trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
+            new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
+            evaluation.SeedProtocol, evaluation.UnseenImages, unseenCombinations, evaluation.Transform, untrained);
+
+        var galleryImages = new Dictionary<string, byte[]>();
+        var entries = new List<GalleryEntry>();
+        foreach (var image in dataset.Images)
+        {
+            using var decoded = decoder.Decode(image.Path);
+            var (name, png) = GalleryImages.Encode(decoded);
+            galleryImages[name] = png;
+            entries.Add(new GalleryEntry(image.Id, image.Labels, name));
+        }
         var bundle = new ModelBundle
         {
             Version = version,
             CreatedUtc = DateTimeOffset.UtcNow,
-            Model = onnx,
-            Preprocessing = preprocessing,
-            GalleryVectors = vectors,
-            Dimensions = dimensions,
+            Model = trained.Onnx,
+            Preprocessing = trained.Preprocessing,
+            GalleryVectors = set.Vectors,
+            Dimensions = set.Dimensions,
             Gallery = entries,
             FacetNames = dataset.Facets,
-            Facets = FacetVectors.FromImages(dataset.Facets, labelsOf, vectors, dimensions),
+            Facets = FacetVectors.FromImages(dataset.Facets, set.Labels, set.Vectors, set.Dimensions),
             Report = report.ToJson(),
         };
         var extras = new Dictionary<string, byte[]>
         {
-            ["loss.png"] = Plots.LossCurve(losses, $"MobileNetV2 triplet loss, seed {training.Seed}"),
+            ["loss.png"] = Plots.LossCurve(trained.Losses, $"{training.Backbone}, {training.Objective} loss, seed {training.Seed}"),
             ["dataset.png"] = Plots.DatasetSheet(dataset, decoder),
+            ["retrieval.png"] = Plots.RetrievalGrid(RetrievalRows(dataset, bundle), decoder),
         };
+        foreach (var facet in dataset.Facets)
+            extras[$"map-{facet}.png"] = Plots.EmbeddingMap(set.Vectors, set.Dimensions, set.Labels, facet);
         await FolderPublisher.WriteAsync(options.Output, bundle, galleryImages, extras, cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");
 
@@ -116,6 +122,79 @@ public static class TrainingPipeline
         return report;
     }
 
+    /// <summary>Embeds every image of the dataset with the model's ONNX file, exactly as serving embeds a query.</summary>
+    public static EmbeddedSet Embed(LabelledDataset dataset, TrainedModel model, ImageDecoder decoder, IReadOnlySet<string> trainedIds) =>
+        Embed(dataset, model.Onnx, model.Preprocessing, decoder, trainedIds);
+
+    public static EmbeddedSet Embed(LabelledDataset dataset, byte[] onnx, Preprocessing preprocessing, ImageDecoder decoder,
+        IReadOnlySet<string> trainedIds)
+    {
+        using var embedder = new OnnxEmbedder(onnx, preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
+        var vectors = new List<float>();
+        foreach (var batch in dataset.Images.Chunk(32))
+        {
+            var decoded = batch.Select(i => decoder.Decode(i.Path)).ToList();
+            try
+            {
+                vectors.AddRange(embedder.Embed(decoded));
+            }
+            finally
+            {
+                decoded.ForEach(i => i.Dispose());
+            }
+        }
+        return new EmbeddedSet(dataset.Facets, dataset.Images.Select(i => i.Labels).ToList(), vectors.ToArray(),
+            embedder.Dimensions, dataset.Images.Select(i => trainedIds.Contains(i.Id)).ToList());
+    }
+
+    /// <summary>Trains once per fold without the fold's cells, then queries those cells against every image.</summary>
+    private static ProtocolResult HeldOutCombinations(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
+        TrainJobOptions options, ImageDecoder decoder, TextWriter log, CancellationToken cancellationToken)
+    {
+        var folds = options.HeldOutFolds;
+        if (folds == 0)
+            return ProtocolResult.NotApplicable("not run: pass --held-out-folds k (k more trainings)");
+        var values = dataset.Facets.Select(dataset.Values).ToList();
+        HeldOutFolds.Check(values.Select(v => v.Count).ToList(), folds);
+        int FoldOf(LabelledImage image) =>
+            HeldOutFolds.FoldOf(dataset.Facets.Select((f, k) => values[k].ToList().IndexOf(image.Labels[f])).ToList(), folds);
+        var results = new List<ProtocolResult>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
+            var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
+            log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
+            var model = ModelTraining.Train(dataset, kept, options.Training, null, cancellationToken);
+            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet());
+            results.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
+        }
+        return ProtocolResult.Pool(results);
+    }
+
+    /// <summary>Each cell's composed query against the served gallery: its top five, right ones marked.</summary>
+    private static List<IReadOnlyList<(string Path, bool Right)>> RetrievalRows(LabelledDataset dataset, ModelBundle bundle)
+    {
+        var index = new ExactVectorIndex(bundle.GalleryVectors, bundle.Dimensions);
+        return dataset.ByCell().Select(cell =>
+        {
+            var labels = cell.First().Labels;
+            var query = VectorMath.Compose(dataset.Facets.Select(f =>
+            {
+                bundle.Facets.TryGet(f, labels[f], out var vector);
+                return (vector, 1f);
+            }), bundle.Dimensions);
+            return (IReadOnlyList<(string, bool)>)index.Search(query, 5)
+                .Select(hit => (dataset.Images[hit.Row].Path, dataset.Facets.All(f => dataset.Images[hit.Row].Labels[f] == labels[f])))
+                .ToList();
+        }).ToList();
+    }
+
+    private static void Print(TextWriter log, string name, ProtocolResult result) =>
+        log.WriteLine(result.Top1 is null
+            ? $"{name}: {result.Note}"
+            : $"{name}: top-1 {result.Top1:F3} over {result.Queries} queries" +
+              (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
+
     private static LabelledDataset ReadDataset(TrainJobOptions options, TextWriter log)
     {
         if (!string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase))
@@ -124,57 +203,6 @@ public static class TrainingPipeline
         var paths = SyntheticFaces.Write(folder, options.Synthetic);
         log.WriteLine($"Drew {paths.Count} synthetic faces into {folder}.");
         return DatasetReader.Read(folder, DatasetFormat.Jaffe);
-    }
-
-    private static torch.Device SelectDevice(string name) => name.ToLowerInvariant() switch
-    {
-        "cpu" => torch.CPU,
-        "cuda" => torch.CUDA,
-        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentException($"Unknown device '{name}': use auto, cpu or cuda."),
-    };
-
-    private static int IndexOf(IReadOnlyList<string> values, string value) =>
-        values.Select((v, i) => (v, i)).First(p => p.v == value).i;
-
-    private static torch.Tensor PreprocessToTensor(IReadOnlyList<LabelledImage> images, ImageDecoder decoder, Preprocessing preprocessing)
-    {
-        var per = preprocessing.ValuesPerImage;
-        var values = new float[images.Count * per];
-        Parallel.For(0, images.Count, i =>
-        {
-            using var image = decoder.Decode(images[i].Path);
-            preprocessing.Apply(image, values.AsSpan(i * per, per));
-        });
-        return torch.tensor(values, [images.Count, 3, preprocessing.ImageSize, preprocessing.ImageSize]);
-    }
-
-    private static (float[] Vectors, int Dimensions, Dictionary<string, byte[]> Images, List<GalleryEntry> Entries) EmbedGallery(
-        LabelledDataset dataset, byte[] onnx, Preprocessing preprocessing, ImageDecoder decoder)
-    {
-        using var embedder = new OnnxEmbedder(onnx, preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
-        var vectors = new List<float>();
-        var images = new Dictionary<string, byte[]>();
-        var entries = new List<GalleryEntry>();
-        foreach (var batch in dataset.Images.Chunk(32))
-        {
-            var decoded = batch.Select(i => decoder.Decode(i.Path)).ToList();
-            try
-            {
-                vectors.AddRange(embedder.Embed(decoded));
-                foreach (var (item, image) in batch.Zip(decoded))
-                {
-                    var (name, png) = GalleryImages.Encode(image);
-                    images[name] = png;
-                    entries.Add(new GalleryEntry(item.Id, item.Labels, name));
-                }
-            }
-            finally
-            {
-                decoded.ForEach(i => i.Dispose());
-            }
-        }
-        return (vectors.ToArray(), embedder.Dimensions, images, entries);
     }
 
     private sealed class Progress(TextWriter log) : IProgress<EpochProgress>

@@ -1,6 +1,7 @@
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ public static class OnnxExporter
 {
     public const double Tolerance = 1e-4;
 
-    public static byte[] Export(MobileNetV2Embedder model, Preprocessing preprocessing)
+    public static byte[] Export(EmbeddingNetwork model, Preprocessing preprocessing)
     {
         var graph = new OnnxGraphBuilder();
         const string input = "images";
@@ -21,8 +22,12 @@ public static class OnnxExporter
             new Dictionary<string, string> { ["facefunctions.preprocessing"] = System.Text.Json.JsonSerializer.Serialize(preprocessing) });
     }
 
-    /// <summary>The largest absolute difference between TorchSharp's and ONNX Runtime's outputs on the same batch.</summary>
-    public static double MaxAbsDifference(MobileNetV2Embedder model, byte[] onnx, Preprocessing preprocessing, Tensor batch)
+    /// <summary>
+    /// The largest absolute difference between TorchSharp's and ONNX Runtime's embeddings of the same batch, both made
+    /// non-negative and unit length as they are indexed (raw outputs have an arbitrary scale, so a fixed tolerance on
+    /// them would mean something else for every network), and the same on the raw outputs, for the record.
+    /// </summary>
+    public static (double Embeddings, double Raw) MaxAbsDifference(EmbeddingNetwork model, byte[] onnx, Preprocessing preprocessing, Tensor batch)
     {
         model.eval();
         float[] expected;
@@ -33,6 +38,12 @@ public static class OnnxExporter
         var actual = embedder.Run(batch.cpu().contiguous().data<float>().ToArray(), (int)batch.shape[0]);
         if (actual.Length != expected.Length)
             throw new InvalidOperationException($"ONNX gave {actual.Length} values, TorchSharp {expected.Length}.");
-        return expected.Zip(actual).Max(p => Math.Abs((double)p.First - p.Second));
+        var raw = MaxDifference(expected, actual);
+        foreach (var vectors in new[] { expected, actual })
+            for (var row = 0; row < vectors.Length / model.Dimensions; row++)
+                VectorMath.NonNegativeL2Normalize(vectors.AsSpan(row * model.Dimensions, model.Dimensions));
+        return (MaxDifference(expected, actual), raw);
     }
+
+    private static double MaxDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
 }

@@ -19,7 +19,7 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>, IOnnxExportable
         if (expansion != 1)
             layers.Add(("expand", new ConvBnActivation("expand", inChannels, hidden, 1)));
         layers.Add(("depthwise", new ConvBnActivation("depthwise", hidden, hidden, 3, stride, groups: hidden)));
-        layers.Add(("project", new ConvBnActivation("project", hidden, outChannels, 1, activate: false)));
+        layers.Add(("project", new ConvBnActivation("project", hidden, outChannels, 1, activation: Activation.None)));
         block = Sequential(layers);
         _shortcut = stride == 1 && inChannels == outChannels;
         RegisterComponents();

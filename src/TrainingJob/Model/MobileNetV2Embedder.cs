@@ -1,3 +1,4 @@
+using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,7 +11,7 @@ namespace FaceFunctions.TrainingJob.Model;
 /// MobileNetV2 (Sandler et al. 2018), the original experiment's network, ending in global average pooling: the pooled
 /// 1280-d features are the embedding (ReLU6 outputs, so already non-negative).
 /// </summary>
-public sealed class MobileNetV2Embedder : Module<Tensor, Tensor>, IOnnxExportable
+public sealed class MobileNetV2Embedder : EmbeddingBackbone
 {
     // (expansion, output channels, repeats, first stride) per stage, as in the paper.
     private static readonly (int T, int C, int N, int S)[] Stages =
@@ -41,8 +42,10 @@ public sealed class MobileNetV2Embedder : Module<Tensor, Tensor>, IOnnxExportabl
         RegisterComponents();
     }
 
-    /// <summary>Length of the embedding.</summary>
-    public int Dimensions { get; }
+    public override int Dimensions { get; }
+
+    /// <summary>ImageNet's mean and deviation, as torchvision trains MobileNetV2.</summary>
+    public override Preprocessing Preprocessing(int imageSize) => new() { ImageSize = imageSize };
 
     public override Tensor forward(Tensor input)
     {
@@ -50,7 +53,7 @@ public sealed class MobileNetV2Embedder : Module<Tensor, Tensor>, IOnnxExportabl
         return map.mean([2L, 3L]);
     }
 
-    public string ExportTo(OnnxGraphBuilder graph, string input)
+    public override string ExportTo(OnnxGraphBuilder graph, string input)
     {
         var x = input;
         foreach (var layer in features.children())

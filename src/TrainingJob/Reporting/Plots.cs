@@ -14,8 +14,55 @@ public static class Plots
         plot.Add.Scatter(Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray());
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.YLabel("mean triplet loss");
+        plot.YLabel("mean loss per step");
         return plot.GetImageBytes(800, 450, ScottPlot.ImageFormat.Png);
+    }
+
+    /// <summary>The gallery's first two principal components, one colour per value of <paramref name="facet"/>.</summary>
+    public static byte[] EmbeddingMap(float[] vectors, int dimensions, IReadOnlyList<IReadOnlyDictionary<string, string>> labels, string facet)
+    {
+        var points = Pca.Project2D(vectors, labels.Count, dimensions);
+        var plot = new ScottPlot.Plot();
+        foreach (var group in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i][facet]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var scatter = plot.Add.ScatterPoints(group.Select(i => points[i].X).ToArray(), group.Select(i => points[i].Y).ToArray());
+            scatter.LegendText = group.Key;
+            scatter.MarkerSize = 7;
+        }
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        plot.Title($"Gallery embeddings (PCA), coloured by {facet}");
+        plot.XLabel("PC 1");
+        plot.YLabel("PC 2");
+        return plot.GetImageBytes(900, 650, ScottPlot.ImageFormat.Png);
+    }
+
+    /// <summary>Rows = queries, columns = the top results; green frames where a result is right, red where not.</summary>
+    public static byte[] RetrievalGrid(IReadOnlyList<IReadOnlyList<(string Path, bool Right)>> rows, ImageDecoder decoder)
+    {
+        var decoded = new List<Image<Rgb24>>();
+        try
+        {
+            var tiles = rows.Select(row => (IReadOnlyList<ContactSheet.Tile>)row.Select(result =>
+            {
+                decoded.Add(decoder.Decode(result.Path));
+                return new ContactSheet.Tile(decoded[^1], result.Right ? new Rgb24(40, 170, 60) : new Rgb24(210, 50, 40));
+            }).ToList()).ToList();
+            return Png(ContactSheet.Compose(tiles, 64, gap: 6));
+        }
+        finally
+        {
+            decoded.ForEach(i => i.Dispose());
+        }
+    }
+
+    private static byte[] Png(Image<Rgb24> image)
+    {
+        using (image)
+        using (var buffer = new MemoryStream())
+        {
+            image.SaveAsPng(buffer);
+            return buffer.ToArray();
+        }
     }
 
     /// <summary>One row per value of the first facet, one column per value of the second: the first image of each cell.</summary>
@@ -35,10 +82,7 @@ public static class Plots
                     decoded.Add(decoder.Decode(image.Path));
                     return new ContactSheet.Tile(decoded[^1]);
                 }).ToList()).ToList();
-            using var sheet = ContactSheet.Compose(rows, 96);
-            using var buffer = new MemoryStream();
-            sheet.SaveAsPng(buffer);
-            return buffer.ToArray();
+            return Png(ContactSheet.Compose(rows, 96));
         }
         finally
         {

@@ -1,8 +1,24 @@
 namespace FaceFunctions.TrainingJob.Training;
 
-/// <summary>How the network is trained. Defaults reproduce the original experiment (triplet loss, Adam 1e-4).</summary>
+public static class Objectives
+{
+    public const string Triplet = "triplet";
+    public const string Composition = "composition";
+    public const string CompositionTriplet = "composition+triplet";
+    public static readonly string[] Names = [Triplet, Composition, CompositionTriplet];
+}
+
+/// <summary>How the network is trained.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>mobilenet_v2 (the experiment's) or resnet18 (ImageNet weights).</summary>
+    public string Backbone { get; init; } = Model.Backbones.MobileNetV2;
+    /// <summary>See <see cref="Model.Backbones.Create"/>.</summary>
+    public string? Weights { get; init; }
+    /// <summary>triplet (the experiment's), composition, or composition+triplet.</summary>
+    public string Objective { get; init; } = Objectives.Triplet;
+    /// <summary>Null indexes the pooled backbone features; a number adds a linear projection head of that size.</summary>
+    public int? HeadDimensions { get; init; }
     public int Epochs { get; init; } = 50;
     public int ImageSize { get; init; } = 128;
     public int BatchSize { get; init; } = 16;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FaceFunctions.TrainingJob.Evaluation;
 
 namespace FaceFunctions.TrainingJob.Training;
@@ -9,21 +10,28 @@ public sealed record TrainingReport(
     DatasetSummary Dataset,
     TrainingSummary Training,
     ExportSummary Export,
-    SeedProtocol.Result SeedProtocol)
+    ProtocolResult SeedProtocol,
+    ProtocolResult UnseenImages,
+    ProtocolResult UnseenCombinations,
+    ProtocolResult Transform,
+    EvaluationResult Untrained)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     public BinaryData ToJson() => BinaryData.FromObjectAsJson(this, Json);
 }
 
-public sealed record DatasetSummary(string Source, string Format, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
+public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
     int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems);
 
 public sealed record TrainingSummary(string Backbone, string Objective, string Embedding, int Dimensions, string Device,
-    TrainingOptions Options, double Seconds, double ImagesPerSecond, IReadOnlyList<double> EpochLosses);
+    TrainingOptions Options, double Seconds, double ImagesPerSecond, long PeakWorkingSetBytes, IReadOnlyList<double> EpochLosses);
 
-public sealed record ExportSummary(int Opset, double MaxAbsDifference, double Tolerance, int BatchChecked);
+/// <param name="MaxAbsDifference">Between TorchSharp's and ONNX Runtime's unit-length embeddings of the same batch; the run fails above Tolerance.</param>
+/// <param name="MaxAbsDifferenceRaw">The same on the raw outputs, whose scale depends on the network.</param>
+public sealed record ExportSummary(int Opset, double MaxAbsDifference, double MaxAbsDifferenceRaw, double Tolerance, int BatchChecked);

@@ -1,0 +1,129 @@
+using FaceFunctions.Artifacts;
+using FaceFunctions.Index;
+using FaceFunctions.Vectors;
+
+namespace FaceFunctions.TrainingJob.Evaluation;
+
+/// <summary>Top-1 (and friends) with the figure random vectors reach through the same protocol beside it.</summary>
+public sealed record ProtocolResult(int Queries, double? Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties, double? Chance,
+    string? Note = null)
+{
+    public static ProtocolResult NotApplicable(string why) => new(0, null, null, null, 0, null, why);
+
+    /// <summary>Query-weighted means of several results (the folds of a protocol).</summary>
+    public static ProtocolResult Pool(IReadOnlyList<ProtocolResult> parts)
+    {
+        var queries = parts.Sum(p => p.Queries);
+        double? Mean(Func<ProtocolResult, double?> value) =>
+            parts.All(p => value(p) is not null) ? parts.Sum(p => value(p)!.Value * p.Queries) / queries : null;
+        return new ProtocolResult(queries, Mean(p => p.Top1), Mean(p => p.PrecisionAt5), Mean(p => p.MeanAveragePrecision),
+            parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds");
+    }
+}
+
+/// <summary>
+/// The evaluation protocols (docs/accuracy.md). Facet vectors are medians of the images the protocol allows; a query
+/// is the non-negative unit sum of its cell's facet vectors, as serving composes; hits carry exactly the cell's labels.
+/// </summary>
+public static class Protocols
+{
+    /// <summary>
+    /// The original experiment's protocol: facet vectors from the training images, every cell queried once against the
+    /// training images. It leaks: a cell's own image is inside the medians of its query.
+    /// </summary>
+    public static ProtocolResult SeedProtocol(EmbeddedSet set, int seed) =>
+        WithChance(set, seed, s =>
+        {
+            var trained = s.Subset(r => s.Trained[r]);
+            return CellQueries(trained, trained, trained.Labels.Select((_, r) => trained.CellOf(r)).Distinct());
+        });
+
+    /// <summary>Facet vectors from the training images; every cell queried against the images that did not train.</summary>
+    public static ProtocolResult UnseenImages(EmbeddedSet set, int seed)
+    {
+        var others = set.Subset(r => !set.Trained[r]);
+        if (others.Count == 0)
+            return ProtocolResult.NotApplicable("every image trained the model (one image per cell)");
+        return WithChance(set, seed, s =>
+        {
+            var gallery = s.Subset(r => !s.Trained[r]);
+            return CellQueries(s.Subset(r => s.Trained[r]), gallery, gallery.Labels.Select((_, r) => gallery.CellOf(r)).Distinct());
+        });
+    }
+
+    /// <summary>
+    /// Cells held out of training: facet vectors from the fold's training images, each held-out cell queried against
+    /// every image. <paramref name="set"/> is embedded by the fold's model; <paramref name="heldOut"/> names its cells.
+    /// </summary>
+    public static ProtocolResult HeldOutCells(EmbeddedSet set, IReadOnlyCollection<string> heldOut, int seed) =>
+        WithChance(set, seed, s => CellQueries(s.Subset(r => s.Trained[r]), s, heldOut));
+
+    /// <summary>
+    /// Every image minus its facet vector plus another value's, for every facet and value: a hit when the nearest
+    /// other image carries the image's other labels and the target value. Facet vectors from every image, as served.
+    /// </summary>
+    public static ProtocolResult Transform(EmbeddedSet set, int seed) =>
+        WithChance(set, seed, s =>
+        {
+            var facets = FacetVectors.FromImages(s.Facets, s.Labels, s.Vectors, s.Dimensions);
+            var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
+            int queries = 0, hits = 0, ties = 0;
+            for (var row = 0; row < s.Count; row++)
+            foreach (var facet in facets.Facets)
+            foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name]))
+            {
+                facets.TryGet(facet.Name, s.Labels[row][facet.Name], out var from);
+                facets.TryGet(facet.Name, target.Value, out var to);
+                var query = VectorMath.Compose([(s.Vector(row), 1f), (from, -1f), (to, 1f)], s.Dimensions);
+                var found = index.Search(query, 3).Where(h => h.Row != row).ToList();
+                var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]);
+                queries++;
+                if (found.Count > 1 && found[0].Score == found[1].Score) ties++;
+                if (s.Facets.Zip(wanted).All(p => s.Labels[found[0].Row][p.First] == p.Second)) hits++;
+            }
+            return new Score(queries, (double)hits / queries, null, null, ties);
+        });
+
+    private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties);
+
+    private static ProtocolResult WithChance(EmbeddedSet set, int seed, Func<EmbeddedSet, Score> protocol)
+    {
+        var real = protocol(set);
+        var chance = protocol(set.WithRandomVectors(seed));
+        return new ProtocolResult(real.Queries, real.Top1, real.PrecisionAt5, real.MeanAveragePrecision, real.Ties, chance.Top1);
+    }
+
+    /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
+    private static Score CellQueries(EmbeddedSet source, EmbeddedSet gallery, IEnumerable<string> cells)
+    {
+        var facets = FacetVectors.FromImages(source.Facets, source.Labels, source.Vectors, source.Dimensions);
+        var index = new ExactVectorIndex(gallery.Vectors, gallery.Dimensions);
+        var cellOfRow = Enumerable.Range(0, gallery.Count).Select(gallery.CellOf).ToArray();
+        int queries = 0, hits = 0, ties = 0;
+        double precision5 = 0, averagePrecision = 0;
+        foreach (var cell in cells)
+        {
+            var values = cell.Split('|');
+            var terms = new List<(ReadOnlyMemory<float>, float)>();
+            for (var f = 0; f < values.Length; f++)
+            {
+                if (!facets.TryGet(source.Facets[f], values[f], out var vector))
+                    throw new InvalidOperationException($"No training image has {source.Facets[f]} = {values[f]}.");
+                terms.Add((vector, 1f));
+            }
+            var relevant = cellOfRow.Count(c => c == cell);
+            if (relevant == 0) continue;
+            var ranking = index.Search(VectorMath.Compose(terms, source.Dimensions), gallery.Count);
+            queries++;
+            if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
+            if (cellOfRow[ranking[0].Row] == cell) hits++;
+            precision5 += ranking.Take(5).Count(h => cellOfRow[h.Row] == cell) / (double)Math.Min(5, relevant);
+            double found = 0, sum = 0;
+            for (var rank = 0; rank < ranking.Count && found < relevant; rank++)
+                if (cellOfRow[ranking[rank].Row] == cell)
+                    sum += ++found / (rank + 1);
+            averagePrecision += sum / relevant;
+        }
+        return new Score(queries, (double)hits / queries, precision5 / queries, averagePrecision / queries, ties);
+    }
+}

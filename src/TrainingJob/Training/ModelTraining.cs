@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using FaceFunctions.Datasets;
+using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Export;
+using FaceFunctions.TrainingJob.Model;
+using TorchSharp;
+
+namespace FaceFunctions.TrainingJob.Training;
+
+/// <summary>A trained network as ONNX, checked against TorchSharp, with how the training went.</summary>
+/// <param name="ExportDifference">Max abs difference of the unit-length embeddings, TorchSharp vs ONNX Runtime.</param>
+/// <param name="ExportRawDifference">The same on the raw network outputs.</param>
+public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int Dimensions, IReadOnlyList<double> Losses,
+    double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked);
+
+/// <summary>Trains one network on some images of a dataset and exports it: the step the job repeats per held-out fold.</summary>
+public static class ModelTraining
+{
+    public static TrainedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
+        IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    {
+        var device = SelectDevice(options.Device);
+        using var network = new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
+        var preprocessing = network.Backbone.Preprocessing(options.ImageSize);
+        using var batch = Preprocess(images, preprocessing);
+        var values = dataset.Facets.Select(dataset.Values).ToList();
+        var labels = images.Select(i => dataset.Facets.Select((f, k) => IndexOf(values[k], i.Labels[f])).ToArray()).ToArray();
+        var clock = Stopwatch.StartNew();
+        var losses = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
+            progress, cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var onnx = OnnxExporter.Export(network, preprocessing);
+        var checkedCount = (int)Math.Min(8, batch.shape[0]);
+        var (difference, raw) = OnnxExporter.MaxAbsDifference(network, onnx, preprocessing, batch.narrow(0, 0, checkedCount));
+        if (!(difference <= OnnxExporter.Tolerance))
+            throw new InvalidOperationException(
+                $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
+        var perStep = options.Objective == Objectives.Composition ? 1 : 3;
+        return new TrainedModel(onnx, preprocessing, network.Dimensions, losses, seconds,
+            seconds > 0 ? (double)perStep * images.Count * options.Epochs / seconds : 0, difference, raw, checkedCount);
+    }
+
+    public static torch.Device SelectDevice(string name) => name.ToLowerInvariant() switch
+    {
+        "cpu" => torch.CPU,
+        "cuda" => torch.CUDA,
+        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+        _ => throw new ArgumentException($"Unknown device '{name}': use auto, cpu or cuda."),
+    };
+
+    private static int IndexOf(IReadOnlyList<string> values, string value) =>
+        values.Select((v, i) => (v, i)).First(p => p.v == value).i;
+
+    /// <summary>Decodes and preprocesses on every core: images [N, 3, S, S] on the CPU.</summary>
+    private static torch.Tensor Preprocess(IReadOnlyList<LabelledImage> images, Preprocessing preprocessing)
+    {
+        var decoder = new ImageDecoder();
+        var per = preprocessing.ValuesPerImage;
+        var values = new float[images.Count * per];
+        Parallel.For(0, images.Count, i =>
+        {
+            using var image = decoder.Decode(images[i].Path);
+            preprocessing.Apply(image, values.AsSpan(i * per, per));
+        });
+        return torch.tensor(values, [images.Count, 3, preprocessing.ImageSize, preprocessing.ImageSize]);
+    }
+}
