@@ -8,18 +8,18 @@ public static class Objectives
     public static readonly string[] Names = [Triplet, Composition, CompositionTriplet];
 }
 
-/// <summary>How the network is trained.</summary>
+/// <summary>How the network is trained. The defaults are the best measured configuration (docs/accuracy.md).</summary>
 public sealed record TrainingOptions
 {
     /// <summary>mobilenet_v2 (the experiment's) or resnet18 (ImageNet weights).</summary>
-    public string Backbone { get; init; } = Model.Backbones.MobileNetV2;
+    public string Backbone { get; init; } = Model.Backbones.ResNet18;
     /// <summary>See <see cref="Model.Backbones.Create"/>.</summary>
     public string? Weights { get; init; }
     /// <summary>triplet (the experiment's), composition, or composition+triplet.</summary>
-    public string Objective { get; init; } = Objectives.Triplet;
+    public string Objective { get; init; } = Objectives.Composition;
     /// <summary>Null indexes the pooled backbone features; a number adds a linear projection head of that size.</summary>
     public int? HeadDimensions { get; init; }
-    public int Epochs { get; init; } = 50;
+    public int Epochs { get; init; } = 30;
     public int ImageSize { get; init; } = 128;
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 1e-4;

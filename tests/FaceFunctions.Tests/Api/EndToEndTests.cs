@@ -21,9 +21,18 @@ public sealed class EndToEndTests(ServiceFixture service)
             Assert.True(File.Exists(Path.Combine(service.ModelFolder, name)), name);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(service.ModelFolder, ArtifactNames.Report)));
         var seed = report.RootElement.GetProperty("seed_protocol");
-        Assert.Equal(8 * 7, seed.GetProperty("cells").GetInt32());
+        Assert.Equal(8 * 7, seed.GetProperty("queries").GetInt32());
         Assert.InRange(seed.GetProperty("top1").GetDouble(), 0, 1);
+        Assert.InRange(seed.GetProperty("chance").GetDouble(), 0, 1);
+        var unseen = report.RootElement.GetProperty("unseen_images");
+        Assert.True(unseen.GetProperty("top1").GetDouble() > 0.5, "unseen images: most cells found");
+        Assert.True(unseen.GetProperty("chance").GetDouble() < 0.2, "unseen images: chance stays low");
+        Assert.True(report.RootElement.GetProperty("transform").TryGetProperty("top1", out _));
+        Assert.True(report.RootElement.GetProperty("untrained").GetProperty("seed_protocol").TryGetProperty("top1", out _));
+        Assert.Contains("not run", report.RootElement.GetProperty("unseen_combinations").GetProperty("note").GetString());
         Assert.True(service.Report.Export.MaxAbsDifference <= 1e-4);
+        foreach (var name in new[] { "retrieval.png", "map-person.png", "map-expression.png" })
+            Assert.True(File.Exists(Path.Combine(service.ModelFolder, name)), name);
     }
 
     [Fact]
@@ -42,7 +51,7 @@ public sealed class EndToEndTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task Compose_finds_the_asked_cell_far_more_often_than_chance()
+    public async Task Compose_finds_the_asked_cell_for_most_cells()
     {
         var persons = SyntheticFaces.PersonCodes.Take(ServiceFixture.Faces.Persons).ToList();
         int cells = 0, exact = 0, personRight = 0;
@@ -56,10 +65,9 @@ public sealed class EndToEndTests(ServiceFixture service)
             personRight += top.GetProperty("person").GetString() == person ? 1 : 0;
             exact += top.GetProperty("person").GetString() == person && top.GetProperty("expression").GetString() == expression ? 1 : 0;
         }
-        // Chance is 1 in 56 cells (one person in 8). A test-sized run of the experiment's triplet loss learns the
-        // person first; the exact cell is asked to beat chance several times over.
-        Assert.True(personRight > cells / 2, $"person right in {personRight} of {cells} cells");
-        Assert.True(exact >= 4, $"exact cell in {exact} of {cells} cells (chance: 1)");
+        // Chance is 1 in 56 cells (one person in 8).
+        Assert.True(personRight > cells * 3 / 4, $"person right in {personRight} of {cells} cells");
+        Assert.True(exact > cells / 2, $"exact cell in {exact} of {cells} cells (chance: 1)");
     }
 
     [Fact]

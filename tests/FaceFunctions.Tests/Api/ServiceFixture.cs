@@ -41,10 +41,8 @@ public sealed class ServiceFixture : IAsyncLifetime
             Data = TrainingPipeline.Synthetic,
             Output = _output.Path,
             Synthetic = Faces,
-            Training = new TrainingOptions
-            {
-                Epochs = 4, ImageSize = 64, WidthMultiplier = 0.5, LearningRate = 1e-3, Seed = 3,
-            },
+            // The default backbone and objective (ImageNet ResNet18, composition), small and short.
+            Training = new TrainingOptions { Epochs = 8, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
             Publish = new StorageOptions { ConnectionString = _azurite.ConnectionString },
         }, log, CancellationToken.None);
 

@@ -1,0 +1,47 @@
+// Summarises bench/results/*.json (report.json of each run) as Markdown tables: node bench/summarize.mjs bench/results
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const folder = process.argv[2] ?? "bench/results";
+const runs = readdirSync(folder).filter((f) => f.endsWith(".json")).sort().map((f) => {
+  const report = JSON.parse(readFileSync(join(folder, f), "utf8"));
+  const log = readFileSync(join(folder, f.replace(/\.json$/, ".log")), "utf8");
+  const wall = Number((log.match(/wall seconds[^:]*: (\d+)/) ?? [])[1] ?? NaN);
+  return { name: f.replace(/\.json$/, ""), report, wall };
+});
+
+const groups = new Map();
+for (const run of runs) {
+  const key = run.name.replace(/-s\d+(?=$|-)/, "");
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(run);
+}
+
+const stat = (values) => {
+  const v = values.filter((x) => x !== undefined && x !== null && !Number.isNaN(x));
+  if (v.length === 0) return "n/a";
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  if (v.length === 1) return mean.toFixed(3);
+  return `${mean.toFixed(3)} (${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)})`;
+};
+const first = (rs, pick) => pick(rs[0].report);
+
+console.log("| configuration | seeds | seed_protocol top-1 | unseen_images P@1 / mAP | unseen_combinations P@1 / mAP | transform P@1 | train s | images/s | peak MB |");
+console.log("|---|---|---|---|---|---|---|---|---|");
+for (const [key, rs] of groups) {
+  const get = (protocol, field) => rs.map((r) => r.report[protocol]?.[field]);
+  console.log(`| ${key} | ${rs.length} | ${stat(get("seed_protocol", "top1"))} | ${stat(get("unseen_images", "top1"))} / ${stat(get("unseen_images", "mean_average_precision"))} | ` +
+    `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))} | ` +
+    `${stat(rs.map((r) => r.report.training.seconds)).replace(/\.\d+/g, "")} | ${stat(rs.map((r) => r.report.training.images_per_second)).replace(/\.\d+/g, "")} | ` +
+    `${Math.round(Math.max(...rs.map((r) => r.report.training.peak_working_set_bytes)) / 2 ** 20)} |`);
+}
+
+console.log("\nChance (random non-negative unit vectors through the same protocol) and the untrained backbone (BatchNorm statistics re-estimated, no training step), first seed of each configuration:\n");
+console.log("| configuration | chance: seed / unseen_images / unseen_combinations / transform | untrained: seed / unseen_images / transform |");
+console.log("|---|---|---|");
+const f3 = (x) => (x === undefined || x === null ? "n/a" : x.toFixed(3));
+for (const [key, rs] of groups) {
+  const r = rs[0].report;
+  console.log(`| ${key} | ${f3(r.seed_protocol.chance)} / ${f3(r.unseen_images.chance)} / ${f3(r.unseen_combinations.chance)} / ${f3(r.transform.chance)} | ` +
+    `${f3(r.untrained.seed_protocol.top1)} / ${f3(r.untrained.unseen_images.top1)} / ${f3(r.untrained.transform.top1)} |`);
+}

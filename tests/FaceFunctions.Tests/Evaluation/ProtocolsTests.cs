@@ -1,0 +1,98 @@
+using FaceFunctions.TrainingJob.Evaluation;
+using FaceFunctions.Vectors;
+using Xunit;
+
+namespace FaceFunctions.Tests.Evaluation;
+
+public sealed class ProtocolsTests
+{
+    /// <summary>
+    /// Vectors that add up by construction: one axis per person and per expression, plus a little noise; the first
+    /// variant of each cell "trained".
+    /// </summary>
+    private static EmbeddedSet Additive(int persons = 5, int expressions = 4, int variants = 2, double noise = 0.05)
+    {
+        var random = new Random(11);
+        var dimensions = persons + expressions;
+        var labels = new List<IReadOnlyDictionary<string, string>>();
+        var vectors = new List<float>();
+        var trained = new List<bool>();
+        for (var p = 0; p < persons; p++)
+        for (var e = 0; e < expressions; e++)
+        for (var v = 0; v < variants; v++)
+        {
+            var vector = new float[dimensions];
+            vector[p] = 1;
+            vector[persons + e] = 1;
+            for (var d = 0; d < dimensions; d++) vector[d] += (float)(random.NextDouble() * noise);
+            VectorMath.NonNegativeL2Normalize(vector);
+            vectors.AddRange(vector);
+            labels.Add(new Dictionary<string, string> { ["person"] = $"P{p}", ["expression"] = $"E{e}" });
+            trained.Add(v == 0);
+        }
+        return new EmbeddedSet(["person", "expression"], labels, vectors.ToArray(), dimensions, trained);
+    }
+
+    [Fact]
+    public void Additive_vectors_score_perfectly_and_random_ones_do_not()
+    {
+        var set = Additive();
+        var unseen = Protocols.UnseenImages(set, seed: 1);
+        Assert.Equal(20, unseen.Queries);
+        Assert.Equal(1.0, unseen.Top1);
+        Assert.Equal(1.0, unseen.MeanAveragePrecision);
+        Assert.True(unseen.Chance < 0.5, $"chance {unseen.Chance}");
+        var transform = Protocols.Transform(set, seed: 1);
+        Assert.Equal(40 * (4 + 3), transform.Queries);
+        Assert.Equal(1.0, transform.Top1);
+        Assert.True(transform.Chance < transform.Top1);
+    }
+
+    [Fact]
+    public void Unseen_images_is_not_applicable_when_every_image_trained()
+    {
+        var set = Additive(variants: 1);
+        var result = Protocols.UnseenImages(set, seed: 1);
+        Assert.Null(result.Top1);
+        Assert.Contains("every image", result.Note);
+    }
+
+    [Fact]
+    public void Held_out_cells_are_queried_with_facet_vectors_from_other_cells_only()
+    {
+        var set = Additive(variants: 1);
+        var heldOut = new HashSet<string> { "P0|E0", "P1|E1" };
+        var withoutHeldOut = set with { Trained = Enumerable.Range(0, set.Count).Select(r => !heldOut.Contains(set.CellOf(r))).ToList() };
+        var result = Protocols.HeldOutCells(withoutHeldOut, heldOut, seed: 1);
+        Assert.Equal(2, result.Queries);
+        Assert.Equal(1.0, result.Top1);
+    }
+
+    [Fact]
+    public void Pooling_folds_weights_by_queries()
+    {
+        var pooled = ProtocolResult.Pool([new ProtocolResult(1, 1.0, null, 1.0, 0, 0.0), new ProtocolResult(3, 0.0, null, 0.0, 1, 0.0)]);
+        Assert.Equal(4, pooled.Queries);
+        Assert.Equal(0.25, pooled.Top1);
+        Assert.Equal(1, pooled.Ties);
+    }
+
+    [Theory]
+    [InlineData(new[] { 8, 7 }, 3)]
+    [InlineData(new[] { 15, 11 }, 3)]
+    [InlineData(new[] { 3, 3, 4 }, 3)]
+    public void Every_fold_takes_at_least_one_cell_of_every_value_and_leaves_others(int[] counts, int folds)
+    {
+        HeldOutFolds.Check(counts, folds);
+        var cells = counts.Aggregate(new List<int[]> { Array.Empty<int>() },
+            (acc, n) => acc.SelectMany(prefix => Enumerable.Range(0, n).Select(v => prefix.Append(v).ToArray())).ToList());
+        for (var fold = 0; fold < folds; fold++)
+        for (var facet = 0; facet < counts.Length; facet++)
+        for (var value = 0; value < counts[facet]; value++)
+        {
+            var ofValue = cells.Where(c => c[facet] == value).ToList();
+            Assert.Contains(ofValue, c => HeldOutFolds.FoldOf(c, folds) == fold);
+            Assert.Contains(ofValue, c => HeldOutFolds.FoldOf(c, folds) != fold);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using FaceFunctions.TrainingJob.Export;
+using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.TrainingJob.Training;
+using TorchSharp;
+using Xunit;
+
+namespace FaceFunctions.Tests.Training;
+
+public sealed class NetworkExportTests
+{
+    public static TheoryData<string, int?> Networks => new()
+    {
+        { Backbones.MobileNetV2, null },
+        { Backbones.ResNet18, null },
+        { Backbones.ResNet18, 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void The_onnx_export_computes_what_torchsharp_computes(string backbone, int? head)
+    {
+        torch.random.manual_seed(5);
+        using var network = new EmbeddingNetwork(Backbones.Create(backbone, 0.25, weights: backbone == Backbones.ResNet18 ? "none" : null), head);
+        network.eval();
+        var preprocessing = network.Backbone.Preprocessing(32);
+        var onnx = OnnxExporter.Export(network, preprocessing);
+        using var batch = torch.randn(3, 3, 32, 32);
+        var (embeddings, raw) = OnnxExporter.MaxAbsDifference(network, onnx, preprocessing, batch);
+        Assert.InRange(embeddings, 0, OnnxExporter.Tolerance);
+        Assert.InRange(raw, 0, 1e-3);
+        Assert.Equal(head ?? network.Backbone.Dimensions, network.Dimensions);
+    }
+
+    [Fact]
+    public void The_imagenet_resnet18_loads_to_compute_what_the_packaged_onnx_computes()
+    {
+        // The package's network reads BGR 224x224 minus channel means; ours reads RGB with the stem flipped on load.
+        torch.random.manual_seed(1);
+        using var ours = Backbones.Create(Backbones.ResNet18, 1.0, weights: null);
+        ours.eval();
+        using var rgb = torch.rand(1, 3, 224, 224) * 60 - 30;
+        float[] expected;
+        using (torch.no_grad())
+        using (var output = ours.forward(rgb))
+            expected = output.data<float>().ToArray();
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Backbones.PretrainedResNet18Path);
+        using var bgr = rgb.flip(1).contiguous();
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(bgr.data<float>().ToArray(), [1, 3, 224, 224]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), input)]);
+        var actual = results.Single().AsTensor<float>().ToArray();
+        Assert.Equal(512, actual.Length);
+        var scale = actual.Max(Math.Abs);
+        Assert.True(scale > 0.01f, "the features are not all zero");
+        Assert.InRange(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) / scale, 0, 1e-4);
+    }
+
+    [Fact]
+    public void Composition_loss_classifies_against_every_combination_and_learns()
+    {
+        torch.random.manual_seed(2);
+        int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 2]];
+        using var loss = new CompositionLoss([2, 3], labels, 8, torch.CPU);
+        Assert.Equal(6, loss.Cells.Count);
+        Assert.Equal([0L, 1, 3, 5], loss.TargetsOf(labels));
+        using var embeddings = torch.nn.functional.normalize(torch.rand(4, 8), 2, 1);
+        using var targets = torch.tensor(loss.TargetsOf(labels));
+        var optimizer = torch.optim.Adam(loss.parameters(), 0.05);
+        var first = loss.forward(embeddings, targets).item<float>();
+        for (var step = 0; step < 50; step++)
+        {
+            optimizer.zero_grad();
+            using var value = loss.forward(embeddings, targets);
+            value.backward();
+            optimizer.step();
+        }
+        Assert.True(loss.forward(embeddings, targets).item<float>() < first * 0.8, "the facet vectors learn");
+    }
+}
