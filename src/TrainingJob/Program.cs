@@ -1,5 +1,7 @@
 using System.CommandLine;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob;
 using FaceFunctions.TrainingJob.Model;
@@ -88,5 +90,33 @@ train.SetAction(async (result, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("FaceFunctions training job: learns an embedding in which facets add up.") { train };
+var model = new Option<string>("--model") { Description = "A model folder written by train.", Required = true };
+var evaluationOutput = new Option<string?>("--output") { Description = "Also write the figures to this JSON file." };
+var evaluate = new Command("evaluate", "Evaluate a saved model on a dataset (seed protocol, unseen images, transform).")
+{
+    model, data, format, seed, persons, evaluationOutput,
+};
+evaluate.SetAction(async (result, cancellationToken) =>
+{
+    try
+    {
+        var dataFolder = result.GetValue(data)!;
+        var dataset = string.Equals(dataFolder, TrainingPipeline.Synthetic, StringComparison.OrdinalIgnoreCase)
+            ? TrainingPipeline.DrawSynthetic(new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) }, Console.Out)
+            : DatasetReader.Read(dataFolder, result.GetValue(format));
+        var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, dataset, result.GetValue(seed), cancellationToken);
+        var json = SavedModelEvaluation.ToJson(figures);
+        Console.WriteLine(json);
+        if (result.GetValue(evaluationOutput) is { } path)
+            await File.WriteAllTextAsync(path, json, cancellationToken);
+        return 0;
+    }
+    catch (Exception e) when (e is DatasetException or ModelIntegrityException or IOException or ArgumentException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+});
+
+var root = new RootCommand("FaceFunctions training job: learns an embedding in which facets add up.") { train, evaluate };
 return await root.Parse(args).InvokeAsync();

@@ -52,7 +52,11 @@ public static class TrainingPipeline
 
         log.WriteLine($"Training {training.Backbone} with the {training.Objective} objective: " +
                       $"{training.Epochs} epochs at {training.ImageSize}px, seed {training.Seed}.");
-        var trained = ModelTraining.Train(dataset, trainImages, training, new Progress(log), cancellationToken);
+        // The main run checkpoints beside the output; a rerun of the same command resumes from it.
+        var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
+        if (Directory.Exists(checkpoint))
+            log.WriteLine($"Resuming from the checkpoint in {checkpoint}.");
+        var trained = ModelTraining.Train(dataset, trainImages, training with { CheckpointFolder = checkpoint }, new Progress(log), cancellationToken);
         log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
                       $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 
@@ -111,6 +115,8 @@ public static class TrainingPipeline
             extras[$"map-{facet}.png"] = Plots.EmbeddingMap(set.Vectors, set.Dimensions, set.Labels, facet);
         await FolderPublisher.WriteAsync(options.Output, bundle, galleryImages, extras, cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");
+        if (Directory.Exists(checkpoint))
+            Directory.Delete(checkpoint, recursive: true);
 
         if (options.Publish is not null)
         {
@@ -195,12 +201,16 @@ public static class TrainingPipeline
             : $"{name}: top-1 {result.Top1:F3} over {result.Queries} queries" +
               (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
 
-    private static LabelledDataset ReadDataset(TrainJobOptions options, TextWriter log)
+    private static LabelledDataset ReadDataset(TrainJobOptions options, TextWriter log) =>
+        string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase)
+            ? DrawSynthetic(options.Synthetic, log)
+            : DatasetReader.Read(options.Data, options.Format);
+
+    /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
+    public static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, TextWriter log)
     {
-        if (!string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase))
-            return DatasetReader.Read(options.Data, options.Format);
         var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-synthetic-{Guid.NewGuid():N}");
-        var paths = SyntheticFaces.Write(folder, options.Synthetic);
+        var paths = SyntheticFaces.Write(folder, options);
         log.WriteLine($"Drew {paths.Count} synthetic faces into {folder}.");
         return DatasetReader.Read(folder, DatasetFormat.Jaffe);
     }

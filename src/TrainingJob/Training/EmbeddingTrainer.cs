@@ -33,10 +33,14 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         var parameters = network.parameters().Concat(composition?.parameters() ?? []).ToList();
         using var optimizer = optim.Adam(parameters, options.LearningRate);
         var count = (int)images.shape[0];
-        var losses = new List<double>();
+        var configuration = System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
+                            + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l)));
+        var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder, configuration);
+        var losses = checkpoint?.TryRestore(network, composition)?.ToList() ?? [];
         var seen = 0L;
         var clock = Stopwatch.StartNew();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var firstEpoch = losses.Count + 1;
+        for (var epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var anchors = Enumerable.Range(0, count).OrderBy(_ => order.Next()).ToArray();
@@ -72,9 +76,11 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
                 seen += indices.shape[0];
             }
             losses.Add(sum / steps);
+            if (checkpoint is not null && (epoch % options.CheckpointEvery == 0 || epoch == options.Epochs))
+                checkpoint.Save(network, composition, losses);
             var elapsed = clock.Elapsed;
             progress?.Report(new EpochProgress(epoch, options.Epochs, losses[^1], elapsed,
-                elapsed / epoch * (options.Epochs - epoch), seen / elapsed.TotalSeconds));
+                elapsed / (epoch - firstEpoch + 1) * (options.Epochs - epoch), seen / elapsed.TotalSeconds));
         }
         BatchNormCalibration.Recalibrate(network, images, Math.Max(options.BatchSize, 32), device);
         return losses;

@@ -20,6 +20,7 @@ public static class ModelTraining
         IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         var device = SelectDevice(options.Device);
+        torch.random.manual_seed(options.Seed); // before the weights are drawn
         using var network = new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
         var preprocessing = network.Backbone.Preprocessing(options.ImageSize);
         using var batch = Preprocess(images, preprocessing);

@@ -31,6 +31,9 @@ public sealed record TrainingOptions
     public bool AllImages { get; init; }
     /// <summary>Augment anchors, positives and negatives (random resized crop, shear, flip, brightness and contrast).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
+    public string? CheckpointFolder { get; init; }
+    public int CheckpointEvery { get; init; } = 5;
     /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
 }

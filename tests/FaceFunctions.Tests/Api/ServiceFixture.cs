@@ -84,7 +84,8 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Runs alone: its fixture trains with TorchSharp, whose random generator is one per process.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
 {
     public const string Name = "service";

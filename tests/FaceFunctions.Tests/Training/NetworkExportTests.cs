@@ -2,10 +2,12 @@ using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
 using TorchSharp;
+using FaceFunctions.Tests.Infrastructure;
 using Xunit;
 
 namespace FaceFunctions.Tests.Training;
 
+[Collection(TorchCollection.Name)]
 public sealed class NetworkExportTests
 {
     public static TheoryData<string, int?> Networks => new()

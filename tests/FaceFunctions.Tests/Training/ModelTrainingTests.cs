@@ -1,0 +1,72 @@
+using FaceFunctions.Datasets;
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.TrainingJob.Training;
+using Xunit;
+
+namespace FaceFunctions.Tests.Training;
+
+[Collection(TorchCollection.Name)]
+public sealed class ModelTrainingTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly LabelledDataset _dataset;
+
+    private static readonly TrainingOptions Tiny = new()
+    {
+        Backbone = Backbones.MobileNetV2, WidthMultiplier = 0.25, Objective = Objectives.CompositionTriplet,
+        ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = "cpu",
+    };
+
+    public ModelTrainingTests()
+    {
+        SyntheticFaces.Write(_folder.File("faces"), new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 1, Size = 48 });
+        _dataset = DatasetReader.Read(_folder.File("faces"));
+    }
+
+    [Fact]
+    public void The_same_seed_trains_the_same_model_on_cpu()
+    {
+        var first = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        var second = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        Assert.Equal(3, first.Losses.Count);
+        Assert.Equal(first.Losses, second.Losses);
+        Assert.Equal(first.Onnx, second.Onnx);
+        Assert.InRange(first.ExportDifference, 0, 1e-4);
+    }
+
+    [Fact]
+    public void An_interrupted_run_resumes_from_its_checkpoint()
+    {
+        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        Assert.True(File.Exists(_folder.File("checkpoint/checkpoint.json")));
+
+        var resumed = new List<int>();
+        var finished = ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(p => resumed.Add(p.Epoch)), CancellationToken.None);
+        Assert.Equal([3], resumed);
+        Assert.Equal(3, finished.Losses.Count);
+        var uninterrupted = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        Assert.Equal(uninterrupted.Losses.Take(2), finished.Losses.Take(2));
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_configuration_is_ignored()
+    {
+        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), Epochs = 1 };
+        ModelTraining.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
+        var epochs = new List<int>();
+        ModelTraining.Train(_dataset, _dataset.Images, options with { Seed = 10 }, new Progress(p => epochs.Add(p.Epoch)), CancellationToken.None);
+        Assert.Equal([1], epochs);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Reports synchronously (System.Progress posts to the thread pool).</summary>
+    private sealed class Progress(Action<EpochProgress> report) : IProgress<EpochProgress>
+    {
+        public void Report(EpochProgress value) => report(value);
+    }
+}
