@@ -60,29 +60,6 @@ public static class TrainingPipeline
         log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
                       $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 
-        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
-        var set = Embed(dataset, trained, decoder, trainedIds);
-        var evaluation = EvaluationResult.Of(set, training.Seed);
-        var untrained = EvaluationResult.Of(
-            Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds),
-            training.Seed);
-        var unseenCombinations = HeldOutCombinations(dataset, trainImages, options, decoder, log, cancellationToken);
-        Print(log, "seed protocol", evaluation.SeedProtocol);
-        Print(log, "unseen images", evaluation.UnseenImages);
-        Print(log, "unseen combinations", unseenCombinations);
-        Print(log, "transform", evaluation.Transform);
-        Print(log, "untrained seed protocol", untrained.SeedProtocol);
-
-        var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
-        var report = new TrainingReport(version,
-            new DatasetSummary(dataset.Source, facetValues.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
-                dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems),
-            new TrainingSummary(training.Backbone, training.Objective, training.HeadDimensions is null ? "pooled" : "head",
-                trained.Dimensions, ModelTraining.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
-                trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
-            new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
-            evaluation.SeedProtocol, evaluation.UnseenImages, unseenCombinations, evaluation.Transform, untrained);
-
         var galleryImages = new Dictionary<string, byte[]>();
         var entries = new List<GalleryEntry>();
         foreach (var image in dataset.Images)
@@ -92,6 +69,35 @@ public static class TrainingPipeline
             galleryImages[name] = png;
             entries.Add(new GalleryEntry(image.Id, image.Labels, name));
         }
+        // Pixel-identical images share a PNG name: the protocols count them either way, and the report lists them.
+        var content = entries.Select(e => e.Image).ToList();
+        var duplicates = entries.GroupBy(e => e.Image).Where(g => g.Count() > 1)
+            .Select(g => (IReadOnlyList<string>)g.Select(e => e.Id).ToList()).ToList();
+
+        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
+        var set = Embed(dataset, trained, decoder, trainedIds) with { Content = content };
+        var evaluation = EvaluationResult.Of(set, training.Seed);
+        var untrained = EvaluationResult.Of(
+            Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds)
+                with { Content = content },
+            training.Seed);
+        var unseenCombinations = HeldOutCombinations(dataset, trainImages, options, decoder, content, log, cancellationToken);
+        Print(log, "seed protocol", evaluation.SeedProtocol);
+        Print(log, "unseen images", evaluation.UnseenImages);
+        Print(log, "unseen combinations", unseenCombinations);
+        Print(log, "transform", evaluation.Transform);
+        Print(log, "untrained seed protocol", untrained.SeedProtocol);
+
+        var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
+        var report = new TrainingReport(version,
+            new DatasetSummary(dataset.Source, facetValues.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
+                dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems, duplicates),
+            new TrainingSummary(training.Backbone, training.Objective, training.HeadDimensions is null ? "pooled" : "head",
+                trained.Dimensions, ModelTraining.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
+                trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
+            new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
+            evaluation.SeedProtocol, evaluation.UnseenImages, unseenCombinations, evaluation.Transform, untrained);
+
         var bundle = new ModelBundle
         {
             Version = version,
@@ -155,7 +161,7 @@ public static class TrainingPipeline
 
     /// <summary>Trains once per fold without the fold's cells, then queries those cells against every image.</summary>
     private static ProtocolResult HeldOutCombinations(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
-        TrainJobOptions options, ImageDecoder decoder, TextWriter log, CancellationToken cancellationToken)
+        TrainJobOptions options, ImageDecoder decoder, IReadOnlyList<string> content, TextWriter log, CancellationToken cancellationToken)
     {
         var folds = options.HeldOutFolds;
         if (folds == 0)
@@ -171,7 +177,7 @@ public static class TrainingPipeline
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
             log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
             var model = ModelTraining.Train(dataset, kept, options.Training, null, cancellationToken);
-            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet());
+            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content };
             results.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
         }
         return ProtocolResult.Pool(results);

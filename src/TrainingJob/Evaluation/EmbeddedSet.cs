@@ -3,13 +3,32 @@ using FaceFunctions.Vectors;
 namespace FaceFunctions.TrainingJob.Evaluation;
 
 /// <summary>Images as the protocols see them: labels, unit-length vectors (row-major), and which ones trained the model.</summary>
+/// <param name="Content">Per row, a key of the image's pixels (pixel-identical images share it); null when unknown.</param>
 public sealed record EmbeddedSet(
     IReadOnlyList<string> Facets,
     IReadOnlyList<IReadOnlyDictionary<string, string>> Labels,
     float[] Vectors,
     int Dimensions,
-    IReadOnlyList<bool> Trained)
+    IReadOnlyList<bool> Trained,
+    IReadOnlyList<string>? Content = null)
 {
+    /// <summary>Whether some image is pixel-identical to another.</summary>
+    public bool HasDuplicates => Content is not null && Content.Distinct().Count() < Content.Count;
+
+    /// <summary>
+    /// Whether the image at <paramref name="row"/> or one pixel-identical to it (in <paramref name="within"/>, this
+    /// set by default) passes <paramref name="wanted"/>: duplicates counted either way.
+    /// </summary>
+    public bool EitherDuplicate(int row, Func<EmbeddedSet, int, bool> wanted, EmbeddedSet? within = null)
+    {
+        within ??= this;
+        if (wanted(this, row)) return true;
+        if (Content is null || within.Content is null) return false;
+        for (var other = 0; other < within.Count; other++)
+            if (within.Content[other] == Content[row] && wanted(within, other)) return true;
+        return false;
+    }
+
     public int Count => Labels.Count;
 
     public string CellOf(int row) => string.Join('|', Facets.Select(f => Labels[row][f]));
@@ -22,7 +41,7 @@ public sealed record EmbeddedSet(
         var rows = Enumerable.Range(0, Count).Where(keep).ToList();
         return new EmbeddedSet(Facets, rows.Select(r => Labels[r]).ToList(),
             rows.SelectMany(r => Vectors.AsSpan(r * Dimensions, Dimensions).ToArray()).ToArray(), Dimensions,
-            rows.Select(r => Trained[r]).ToList());
+            rows.Select(r => Trained[r]).ToList(), Content is null ? null : rows.Select(r => Content[r]).ToList());
     }
 
     /// <summary>The same labels with random non-negative unit vectors: chance, pushed through the same protocol.</summary>

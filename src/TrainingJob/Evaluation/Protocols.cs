@@ -5,8 +5,9 @@ using FaceFunctions.Vectors;
 namespace FaceFunctions.TrainingJob.Evaluation;
 
 /// <summary>Top-1 (and friends) with the figure random vectors reach through the same protocol beside it.</summary>
+/// <param name="Top1DuplicatesEitherWay">Top-1 when a pixel-identical copy of a right image counts as right; null without duplicates.</param>
 public sealed record ProtocolResult(int Queries, double? Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties, double? Chance,
-    string? Note = null)
+    string? Note = null, double? Top1DuplicatesEitherWay = null)
 {
     public static ProtocolResult NotApplicable(string why) => new(0, null, null, null, 0, null, why);
 
@@ -17,7 +18,7 @@ public sealed record ProtocolResult(int Queries, double? Top1, double? Precision
         double? Mean(Func<ProtocolResult, double?> value) =>
             parts.All(p => value(p) is not null) ? parts.Sum(p => value(p)!.Value * p.Queries) / queries : null;
         return new ProtocolResult(queries, Mean(p => p.Top1), Mean(p => p.PrecisionAt5), Mean(p => p.MeanAveragePrecision),
-            parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds");
+            parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds", Mean(p => p.Top1DuplicatesEitherWay));
     }
 }
 
@@ -67,7 +68,7 @@ public static class Protocols
         {
             var facets = FacetVectors.FromImages(s.Facets, s.Labels, s.Vectors, s.Dimensions);
             var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
-            int queries = 0, hits = 0, ties = 0;
+            int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
             for (var row = 0; row < s.Count; row++)
             foreach (var facet in facets.Facets)
             foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name]))
@@ -76,21 +77,25 @@ public static class Protocols
                 facets.TryGet(facet.Name, target.Value, out var to);
                 var query = VectorMath.Compose([(s.Vector(row), 1f), (from, -1f), (to, 1f)], s.Dimensions);
                 var found = index.Search(query, 3).Where(h => h.Row != row).ToList();
-                var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]);
+                var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]).ToList();
+                bool Right(EmbeddedSet set, int r) => set.Facets.Zip(wanted).All(p => set.Labels[r][p.First] == p.Second);
                 queries++;
                 if (found.Count > 1 && found[0].Score == found[1].Score) ties++;
-                if (s.Facets.Zip(wanted).All(p => s.Labels[found[0].Row][p.First] == p.Second)) hits++;
+                if (Right(s, found[0].Row)) hits++;
+                if (s.EitherDuplicate(found[0].Row, Right)) hitsEitherWay++;
             }
-            return new Score(queries, (double)hits / queries, null, null, ties);
+            return new Score(queries, (double)hits / queries, null, null, ties, s.HasDuplicates ? (double)hitsEitherWay / queries : null);
         });
 
-    private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties);
+    private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties,
+        double? Top1DuplicatesEitherWay);
 
     private static ProtocolResult WithChance(EmbeddedSet set, int seed, Func<EmbeddedSet, Score> protocol)
     {
         var real = protocol(set);
         var chance = protocol(set.WithRandomVectors(seed));
-        return new ProtocolResult(real.Queries, real.Top1, real.PrecisionAt5, real.MeanAveragePrecision, real.Ties, chance.Top1);
+        return new ProtocolResult(real.Queries, real.Top1, real.PrecisionAt5, real.MeanAveragePrecision, real.Ties, chance.Top1,
+            Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay);
     }
 
     /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
@@ -99,7 +104,7 @@ public static class Protocols
         var facets = FacetVectors.FromImages(source.Facets, source.Labels, source.Vectors, source.Dimensions);
         var index = new ExactVectorIndex(gallery.Vectors, gallery.Dimensions);
         var cellOfRow = Enumerable.Range(0, gallery.Count).Select(gallery.CellOf).ToArray();
-        int queries = 0, hits = 0, ties = 0;
+        int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
         double precision5 = 0, averagePrecision = 0;
         foreach (var cell in cells)
         {
@@ -117,6 +122,7 @@ public static class Protocols
             queries++;
             if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
             if (cellOfRow[ranking[0].Row] == cell) hits++;
+            if (gallery.EitherDuplicate(ranking[0].Row, (set, r) => set.CellOf(r) == cell)) hitsEitherWay++;
             precision5 += ranking.Take(5).Count(h => cellOfRow[h.Row] == cell) / (double)Math.Min(5, relevant);
             double found = 0, sum = 0;
             for (var rank = 0; rank < ranking.Count && found < relevant; rank++)
@@ -124,6 +130,7 @@ public static class Protocols
                     sum += ++found / (rank + 1);
             averagePrecision += sum / relevant;
         }
-        return new Score(queries, (double)hits / queries, precision5 / queries, averagePrecision / queries, ties);
+        return new Score(queries, (double)hits / queries, precision5 / queries, averagePrecision / queries, ties,
+            gallery.HasDuplicates ? (double)hitsEitherWay / queries : null);
     }
 }

@@ -27,6 +27,10 @@ public static class SavedModelEvaluation
         }
         var trained = (allImages ? dataset.Images : dataset.FirstOfEachCell()).Select(i => i.Id).ToHashSet();
         var set = TrainingPipeline.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained);
+        // The gallery's content-addressed image names mark pixel-identical images, where the dataset is the gallery's.
+        var imageOf = bundle.Gallery.ToDictionary(e => e.Id, e => e.Image);
+        if (dataset.Images.All(i => imageOf.ContainsKey(i.Id)))
+            set = set with { Content = dataset.Images.Select(i => imageOf[i.Id]).ToList() };
         return EvaluationResult.Of(set, seed);
     }
 

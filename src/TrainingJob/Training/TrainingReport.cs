@@ -26,8 +26,9 @@ public sealed record TrainingReport(
     public BinaryData ToJson() => BinaryData.FromObjectAsJson(this, Json);
 }
 
+/// <param name="Duplicates">Groups of pixel-identical images, by id.</param>
 public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
-    int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems);
+    int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems, IReadOnlyList<IReadOnlyList<string>> Duplicates);
 
 public sealed record TrainingSummary(string Backbone, string Objective, string Embedding, int Dimensions, string Device,
     TrainingOptions Options, double Seconds, double ImagesPerSecond, long PeakWorkingSetBytes, IReadOnlyList<double> EpochLosses);

@@ -69,6 +69,22 @@ public sealed class ProtocolsTests
     }
 
     [Fact]
+    public void Pixel_identical_images_are_reported_as_ties_and_counted_either_way()
+    {
+        var set = Additive(variants: 1, noise: 0);
+        // Make P0|E1 a copy of P0|E0, as Yale's subject04 sad is a copy of its normal.
+        var vectors = (float[])set.Vectors.Clone();
+        set.Vectors.AsSpan(0, set.Dimensions).CopyTo(vectors.AsSpan(set.Dimensions, set.Dimensions));
+        var copied = set with { Vectors = vectors, Content = Enumerable.Range(0, set.Count).Select(r => r == 1 ? "r0" : $"r{r}").ToList() };
+        Assert.True(copied.HasDuplicates);
+        var result = Protocols.SeedProtocol(copied, seed: 1);
+        Assert.True(result.Ties >= 1);
+        Assert.True(result.Top1 < 1.0);
+        Assert.Equal(1.0, result.Top1DuplicatesEitherWay);
+        Assert.Null(Protocols.SeedProtocol(set, seed: 1).Top1DuplicatesEitherWay);
+    }
+
+    [Fact]
     public void Pooling_folds_weights_by_queries()
     {
         var pooled = ProtocolResult.Pool([new ProtocolResult(1, 1.0, null, 1.0, 0, 0.0), new ProtocolResult(3, 0.0, null, 0.0, 1, 0.0)]);
