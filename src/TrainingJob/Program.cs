@@ -24,6 +24,7 @@ var head = new Option<int?>("--head") { Description = "Index a linear projection
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 var heldOutFolds = new Option<int>("--held-out-folds") { Description = "Folds of the unseen-combinations protocol (k more trainings); 0 skips it." };
 var persons = new Option<int>("--synthetic-persons") { Description = "Identities to draw with --data synthetic.", DefaultValueFactory = _ => 8 };
 var connectionString = new Option<string?>("--storage-connection-string")
@@ -39,7 +40,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, backbone, weights, objective, head, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons, heldOutFolds,
+    data, format, output, backbone, weights, objective, head, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 train.SetAction(async (result, cancellationToken) =>
@@ -74,6 +75,7 @@ train.SetAction(async (result, cancellationToken) =>
             WidthMultiplier = result.GetValue(width),
             AllImages = result.GetValue(allImages),
             Device = result.GetValue(device)!,
+            EarlyStoppingPatience = result.GetValue(patience),
         },
         HeldOutFolds = result.GetValue(heldOutFolds),
         Publish = publish,

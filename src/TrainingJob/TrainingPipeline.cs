@@ -56,7 +56,11 @@ public static class TrainingPipeline
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
         if (Directory.Exists(checkpoint))
             log.WriteLine($"Resuming from the checkpoint in {checkpoint}.");
-        var trained = ModelTraining.Train(dataset, trainImages, training with { CheckpointFolder = checkpoint }, new Progress(log), cancellationToken);
+        var validation = dataset.Images.Where(i => !trainImages.Contains(i)).ToList();
+        if (training.EarlyStoppingPatience is not null && validation.Count == 0)
+            throw new ArgumentException("Early stopping needs images that do not train: every image of this dataset does.");
+        var trained = ModelTraining.Train(dataset, trainImages, training with { CheckpointFolder = checkpoint }, new Progress(log),
+            cancellationToken, validation);
         log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
                       $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 

@@ -15,8 +15,9 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
     /// <param name="images">Preprocessed images [N, 3, S, S] on the CPU.</param>
     /// <param name="labels">Per image, the index of its value on each facet.</param>
     /// <param name="valueCounts">How many values each facet has.</param>
+    /// <param name="validation">Images and labels for early stopping (<see cref="TrainingOptions.EarlyStoppingPatience"/>).</param>
     public IReadOnlyList<double> Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
-        IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+        IProgress<EpochProgress>? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
     {
         if (!Objectives.Names.Contains(options.Objective))
             throw new ArgumentException($"Unknown objective '{options.Objective}': use {string.Join(", ", Objectives.Names)}.");
@@ -37,6 +38,13 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
                             + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l)));
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder, configuration);
         var losses = checkpoint?.TryRestore(network, composition)?.ToList() ?? [];
+        var stopping = options.EarlyStoppingPatience is { } patience
+            ? validation is null ? throw new ArgumentException("Early stopping needs validation images.") : new EarlyStopping(patience)
+            : null;
+        var validationTriplets = validation is { } v
+            ? Enumerable.Range(0, v.Labels.Length).Select(new TripletSampler(v.Labels, new Random(options.Seed + 2)).Sample).ToArray()
+            : null;
+        using var validationTargets = validation is { } w && composition is not null ? tensor(composition.TargetsOf(w.Labels), device: device) : null;
         var seen = 0L;
         var clock = Stopwatch.StartNew();
         var firstEpoch = losses.Count + 1;
@@ -59,15 +67,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
                 var batch = data.index_select(0, indices);
                 if (options.Augment)
                     batch = Augmentation.Apply(batch);
-                var embeddings = nn.functional.normalize(network.forward(batch), p: 2, dim: 1);
-                var loss = zeros(1, device: device);
-                if (useTriplet)
-                {
-                    var parts = embeddings.split(chunk.Length);
-                    loss = loss + nn.functional.relu((parts[0] - parts[1]).norm(1) - (parts[0] - parts[2]).norm(1) + options.Margin).mean();
-                }
-                if (composition is not null)
-                    loss = loss + composition.forward(embeddings, targets!.index_select(0, indices));
+                var loss = Loss(network.forward(batch), chunk.Length, targets?.index_select(0, indices));
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -76,13 +76,51 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
                 seen += indices.shape[0];
             }
             losses.Add(sum / steps);
+            if (stopping is not null && stopping.Observe(epoch, ValidationLoss(), network))
+            {
+                progress?.Report(new EpochProgress(epoch, options.Epochs, losses[^1], clock.Elapsed, TimeSpan.Zero, seen / clock.Elapsed.TotalSeconds));
+                break;
+            }
             if (checkpoint is not null && (epoch % options.CheckpointEvery == 0 || epoch == options.Epochs))
                 checkpoint.Save(network, composition, losses);
             var elapsed = clock.Elapsed;
             progress?.Report(new EpochProgress(epoch, options.Epochs, losses[^1], elapsed,
                 elapsed / (epoch - firstEpoch + 1) * (options.Epochs - epoch), seen / elapsed.TotalSeconds));
         }
+        stopping?.RestoreBest(network);
         BatchNormCalibration.Recalibrate(network, images, Math.Max(options.BatchSize, 32), device);
         return losses;
+
+        // The objective on unit-length embeddings; with the triplet loss the batch is anchors, positives, negatives.
+        Tensor Loss(Tensor outputs, int anchors, Tensor? cells)
+        {
+            var embeddings = nn.functional.normalize(outputs, p: 2, dim: 1);
+            var loss = zeros(1, device: device);
+            if (useTriplet)
+            {
+                var parts = embeddings.split(anchors);
+                loss = loss + nn.functional.relu((parts[0] - parts[1]).norm(1) - (parts[0] - parts[2]).norm(1) + options.Margin).mean();
+            }
+            if (composition is not null)
+                loss = loss + composition.forward(embeddings, cells!);
+            return loss;
+        }
+
+        // The objective on the validation images, unaugmented, in evaluation mode; triplets fixed once.
+        double ValidationLoss()
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            network.eval();
+            var (validationImages, validationLabels) = validation!.Value;
+            var rows = Enumerable.Range(0, validationLabels.Length).ToList();
+            if (useTriplet)
+                rows = rows.Concat(validationTriplets!.Select(t => t.Positive)).Concat(validationTriplets!.Select(t => t.Negative)).ToList();
+            var indices = tensor(rows.Select(i => (long)i).ToArray());
+            var batch = validationImages.index_select(0, indices).to(device);
+            var value = Loss(network.forward(batch), validationLabels.Length, validationTargets?.index_select(0, indices.to(device))).item<float>();
+            network.train();
+            return value;
+        }
     }
 }

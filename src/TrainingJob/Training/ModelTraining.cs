@@ -16,8 +16,9 @@ public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int 
 /// <summary>Trains one network on some images of a dataset and exports it: the step the job repeats per held-out fold.</summary>
 public static class ModelTraining
 {
+    /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
     public static TrainedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
-        IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+        IProgress<EpochProgress>? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
@@ -25,10 +26,13 @@ public static class ModelTraining
         var preprocessing = network.Backbone.Preprocessing(options.ImageSize);
         using var batch = Preprocess(images, preprocessing);
         var values = dataset.Facets.Select(dataset.Values).ToList();
-        var labels = images.Select(i => dataset.Facets.Select((f, k) => IndexOf(values[k], i.Labels[f])).ToArray()).ToArray();
+        int[][] LabelsOf(IReadOnlyList<LabelledImage> set) =>
+            set.Select(i => dataset.Facets.Select((f, k) => IndexOf(values[k], i.Labels[f])).ToArray()).ToArray();
+        var labels = LabelsOf(images);
+        using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();
         var losses = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
-            progress, cancellationToken);
+            progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
         var onnx = OnnxExporter.Export(network, preprocessing);
         var checkedCount = (int)Math.Min(8, batch.shape[0]);
@@ -38,7 +42,7 @@ public static class ModelTraining
                 $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
         var perStep = options.Objective == Objectives.Composition ? 1 : 3;
         return new TrainedModel(onnx, preprocessing, network.Dimensions, losses, seconds,
-            seconds > 0 ? (double)perStep * images.Count * options.Epochs / seconds : 0, difference, raw, checkedCount);
+            seconds > 0 ? (double)perStep * images.Count * losses.Count / seconds : 0, difference, raw, checkedCount);
     }
 
     public static torch.Device SelectDevice(string name) => name.ToLowerInvariant() switch

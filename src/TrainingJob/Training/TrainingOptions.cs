@@ -34,6 +34,11 @@ public sealed record TrainingOptions
     /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
     public string? CheckpointFolder { get; init; }
     public int CheckpointEvery { get; init; } = 5;
+    /// <summary>
+    /// Stop when the objective on the validation images (those that do not train) has not improved for this many
+    /// epochs, keeping the best epoch's weights; null trains every epoch.
+    /// </summary>
+    public int? EarlyStoppingPatience { get; init; }
     /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
 }

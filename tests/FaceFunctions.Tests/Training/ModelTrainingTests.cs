@@ -62,6 +62,20 @@ public sealed class ModelTrainingTests : IDisposable
         Assert.Equal([1], epochs);
     }
 
+    [Fact]
+    public void Early_stopping_ends_when_the_validation_loss_stops_improving()
+    {
+        SyntheticFaces.Write(_folder.File("variants"), new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 });
+        var dataset = DatasetReader.Read(_folder.File("variants"));
+        var train = dataset.FirstOfEachCell();
+        var validation = dataset.Images.Except(train).ToList();
+        // A step size far too large makes the validation loss climb at once.
+        var options = Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 };
+        var result = ModelTraining.Train(dataset, train, options, null, CancellationToken.None, validation);
+        Assert.InRange(result.Losses.Count, 2, 7);
+        Assert.Throws<ArgumentException>(() => ModelTraining.Train(dataset, train, options, null, CancellationToken.None));
+    }
+
     public void Dispose() => _folder.Dispose();
 
     /// <summary>Reports synchronously (System.Progress posts to the thread pool).</summary>
