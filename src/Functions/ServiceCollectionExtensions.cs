@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
         services.AddSingleton(sp => ArtifactStores.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<ModelProvider>();
+        services.AddSingleton<Api.ImageEmbedding>();
         services.AddHostedService<ModelLoaderService>();
         return services;
     }

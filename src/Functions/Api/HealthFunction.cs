@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FaceFunctions.Functions.Api;
 
-/// <summary>GET /api/health: whether a model serves, which, since when, and its gallery's size.</summary>
+/// <summary>GET /api/health: whether a model serves, which, since when, its gallery's size, and the last refused load.</summary>
 public sealed class HealthFunction(ModelProvider provider)
 {
     [Function("Health")]
@@ -22,6 +22,7 @@ public sealed class HealthFunction(ModelProvider provider)
             galleryCount = model.Bundle.Gallery.Count,
             dimensions = model.Bundle.Dimensions,
             executionProvider = model.Embedder.ExecutionProvider,
+            lastLoadError = provider.LastError,
         });
     }
 }

@@ -36,4 +36,21 @@ public static class RequestBody
 
     public static Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
         ReadAsync(request.Body, request.ContentLength, limit, cancellationToken);
+
+    /// <summary>Reads a multipart form whose declared length is within the limit (ASP.NET Core buffers its files).</summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+            throw new TooLargeException(limit);
+        return await request.ReadFormAsync(cancellationToken);
+    }
+
+    /// <summary>The bytes of the form's file <paramref name="field"/>; null when the form has none.</summary>
+    public static async Task<byte[]?> ReadFileAsync(IFormCollection form, string field, long limit, CancellationToken cancellationToken)
+    {
+        var file = form.Files.GetFile(field);
+        if (file is null) return null;
+        await using var stream = file.OpenReadStream();
+        return await ReadAsync(stream, file.Length, limit, cancellationToken);
+    }
 }

@@ -1,8 +1,9 @@
+using System.Diagnostics;
 using FaceFunctions.Functions.Serving;
-using FaceFunctions.Imaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaceFunctions.Functions.Api;
@@ -11,7 +12,7 @@ namespace FaceFunctions.Functions.Api;
 /// POST /api/search?k=5: an image as the raw body (image/*, application/octet-stream) or as the multipart field
 /// "image"; embedded with the model and searched.
 /// </summary>
-public sealed class SearchFunction(ModelProvider provider, IOptions<ServingOptions> options)
+public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
 {
     public const string FormField = "image";
 
@@ -33,14 +34,11 @@ public sealed class SearchFunction(ModelProvider provider, IOptions<ServingOptio
             var type = request.ContentType ?? "";
             if (request.HasFormContentType)
             {
-                if (request.ContentLength > limits.MaxRequestBytes)
-                    throw new RequestBody.TooLargeException(limits.MaxRequestBytes);
-                var form = await request.ReadFormAsync(cancellationToken);
-                var file = form.Files.GetFile(FormField);
+                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
+                var file = await RequestBody.ReadFileAsync(form, FormField, limits.MaxRequestBytes, cancellationToken);
                 if (file is null)
                     return Problems.BadRequest($"The multipart form has no file field '{FormField}'.");
-                await using var stream = file.OpenReadStream();
-                image = await RequestBody.ReadAsync(stream, file.Length, limits.MaxRequestBytes, cancellationToken);
+                image = file;
             }
             else if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
                      || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
@@ -63,21 +61,13 @@ public sealed class SearchFunction(ModelProvider provider, IOptions<ServingOptio
             return Problems.BadRequest($"The multipart form cannot be read: {e.Message}");
         }
 
-        float[] query;
-        try
-        {
-            using var decoded = new ImageDecoder(limits.MaxImagePixels).Decode(image);
-            query = model.Embedder.Embed(decoded);
-        }
-        catch (ImageDecodeException e)
-        {
-            return e.Failure switch
-            {
-                ImageDecodeFailure.UnsupportedFormat => Problems.UnsupportedMediaType(e.Message),
-                ImageDecodeFailure.TooLarge => Problems.TooLarge(e.Message),
-                _ => Problems.BadRequest(e.Message),
-            };
-        }
-        return new OkObjectResult(SearchResponse.From(model, model.Index.Search(query, k)));
+        var query = images.Embed(model, image, out var failure);
+        if (query is null)
+            return failure!;
+        var clock = Stopwatch.StartNew();
+        var hits = model.Index.Search(query, k);
+        logger.LogInformation("Searched {Count} vectors of model {ModelVersion} for the top {K} in {SearchMs:F2} ms.",
+            model.Index.Count, model.Bundle.Version, k, clock.Elapsed.TotalMilliseconds);
+        return new OkObjectResult(SearchResponse.From(model, hits));
     }
 }

@@ -10,9 +10,15 @@ public sealed class ServingOptions
     /// <summary>Largest decoded image (width × height); larger ones get 413 before any pixel is decoded.</summary>
     public long MaxImagePixels { get; set; } = 40_000_000;
     public int DefaultK { get; set; } = 5;
+    /// <summary>Most facet values, images and predicted subtractions one compose query may combine.</summary>
+    public int MaxTerms { get; set; } = 16;
     public int MaxK { get; set; } = 100;
     /// <summary>Seconds between attempts while no model could be loaded (storage down, nothing published yet).</summary>
     public double LoadRetrySeconds { get; set; } = 5;
+    /// <summary>Seconds between checks for a new current model (one small metadata request each).</summary>
+    public double PollSeconds { get; set; } = 30;
+    /// <summary>Seconds a replaced model stays open for the requests that started on it.</summary>
+    public double RetireSeconds { get; set; } = 60;
     /// <summary>Threads one ONNX Runtime inference may use; 0 lets ONNX Runtime choose.</summary>
     public int InferenceThreads { get; set; }
 }

@@ -110,6 +110,39 @@ public sealed class EndToEndTests(ServiceFixture service)
         Assert.Equal(5, answer.GetProperty("results").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Compose_takes_weights_and_a_heavier_weight_pulls_harder()
+    {
+        async Task<string> TopExpression(double happy, double surprised)
+        {
+            var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+                new { add = new { person = "BM", expression = new Dictionary<string, double> { ["HA"] = happy, ["SU"] = surprised } }, k = 1 }));
+            return answer.GetProperty("results")[0].GetProperty("labels").GetProperty("expression").GetString()!;
+        }
+        Assert.Equal("HA", await TopExpression(1.0, 0.05));
+        Assert.Equal("SU", await TopExpression(0.05, 1.0));
+    }
+
+    [Fact]
+    public async Task Compose_takes_an_uploaded_image_with_facet_changes()
+    {
+        var png = await Client.GetByteArrayAsync("/api/images/AK.NE1.9");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(png);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "image", "face.png");
+        form.Add(new StringContent("""{"subtractPredicted": ["expression"], "add": {"expression": "SU"}, "k": 3}"""), "query");
+        using var response = await Client.PostAsync("/api/compose", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await service.GetJsonAsync(response)).GetProperty("results");
+        Assert.Equal(3, results.GetArrayLength());
+
+        using var bare = new MultipartFormDataContent { { new StringContent("{}"), "query" } };
+        await AssertProblemAsync(await Client.PostAsync("/api/compose", bare), HttpStatusCode.BadRequest, "no file field 'image'");
+        using var both = new MultipartFormDataContent { { new ByteArrayContent(png), "image", "a.png" }, { new StringContent("""{"imageId": "AK.NE1.9"}"""), "query" } };
+        await AssertProblemAsync(await Client.PostAsync("/api/compose", both), HttpStatusCode.BadRequest, "not both");
+    }
+
     public static TheoryData<string, string, HttpStatusCode, string> BadComposeRequests => new()
     {
         { "application/json", "{not json", HttpStatusCode.BadRequest, "not valid JSON" },
@@ -123,6 +156,12 @@ public sealed class EndToEndTests(ServiceFixture service)
         { "application/json", """{"subtract": {"person": "AK"}}""", HttpStatusCode.BadRequest, "Nothing to search" },
         { "application/json", """{"add": {"person": "AK"}, "colour": 1}""", HttpStatusCode.BadRequest, "Unknown property" },
         { "text/plain", "person=AK", HttpStatusCode.UnsupportedMediaType, "application/json" },
+        { "application/json", """{"add": {"expression": {"HA": -1}}}""", HttpStatusCode.BadRequest, "positive number" },
+        { "application/json", """{"add": {"expression": {"HA": "x"}}}""", HttpStatusCode.BadRequest, "positive number" },
+        { "application/json", """{"add": {"expression": 3}}""", HttpStatusCode.BadRequest, "takes a value" },
+        { "application/json", """{"add": {"person": "AK"}, "subtractPredicted": ["expression"]}""", HttpStatusCode.BadRequest, "needs an image" },
+        { "application/json", """{"imageId": "AK.NE1.9", "subtractPredicted": ["mood"]}""", HttpStatusCode.BadRequest, "array of facet names" },
+        { "application/json", """{"add": {"expression": {"AN": 1, "DI": 1, "FE": 1, "HA": 1, "NE": 1, "SA": 1, "SU": 1}, "person": {"AK": 1, "BM": 1, "CH": 1, "DL": 1, "EN": 1, "FR": 1, "GS": 1, "HT": 1}}, "subtract": {"person": "AK", "expression": "HA"}}""", HttpStatusCode.BadRequest, "at most 16 terms" },
     };
 
     [Theory]
