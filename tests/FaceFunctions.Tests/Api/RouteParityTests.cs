@@ -31,7 +31,27 @@ public sealed class RouteParityTests
         var localHost = FunctionEndpoints.Discover(typeof(HealthFunction).Assembly)
             .Select(r => $"{r.Name} {string.Join(",", r.Methods.Order())} {r.Route}")
             .Order().ToList();
-        Assert.Equal(["Compose POST api/compose", "Health GET api/health", "Image GET api/images/{id}", "Labels GET api/labels", "Search POST api/search"], functionsHost);
+        Assert.Equal(["Compose POST api/compose", "Health GET api/health", "Image GET api/images/{id}", "Labels GET api/labels",
+            "OpenApi GET api/openapi.json", "Search POST api/search"], functionsHost);
         Assert.Equal(functionsHost, localHost);
+    }
+
+    [Fact]
+    public void The_openapi_document_describes_every_route_with_its_methods()
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document));
+        var paths = document.RootElement.GetProperty("paths");
+        var described = paths.EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.TrimStart('/')}"))
+            .Order().ToList();
+        var served = FunctionEndpoints.Discover(typeof(HealthFunction).Assembly)
+            .SelectMany(r => r.Methods.Select(m => $"{m} {r.Route}"))
+            .Order().ToList();
+        Assert.Equal(served, described);
+        Assert.Equal("3.0.3", document.RootElement.GetProperty("openapi").GetString());
+        var references = document.RootElement.GetRawText().Split("\"$ref\":\"#/components/schemas/").Skip(1).ToList();
+        Assert.NotEmpty(references);
+        foreach (var reference in references)
+            Assert.True(document.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty(reference[..reference.IndexOf('"')], out _), reference);
     }
 }

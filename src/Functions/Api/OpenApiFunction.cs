@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FaceFunctions.Functions.Api;
+
+/// <summary>GET /api/openapi.json: the OpenAPI 3.0 description of the API, for generating mobile clients.</summary>
+public sealed class OpenApiFunction
+{
+    [Function("OpenApi")]
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
+        new OkObjectResult(Document) { ContentTypes = { "application/json" } };
+
+    private static object Ref(string schema) => new Dictionary<string, object> { ["$ref"] = $"#/components/schemas/{schema}" };
+
+    private static object Ok(string description, string schema) =>
+        new { description, content = new Dictionary<string, object> { ["application/json"] = new { schema = Ref(schema) } } };
+
+    private static object Problem(string description) =>
+        new { description, content = new Dictionary<string, object> { ["application/problem+json"] = new { schema = Ref("ProblemDetails") } } };
+
+    private static readonly Dictionary<string, object> Errors = new()
+    {
+        ["400"] = Problem("The request is not valid; the detail says what is allowed."),
+        ["413"] = Problem("The body or the image is too large."),
+        ["415"] = Problem("The media type or image format is not supported."),
+        ["503"] = Problem("No model is loaded yet."),
+    };
+
+    private static Dictionary<string, object> Responses(object ok, params string[] statuses)
+    {
+        var responses = new Dictionary<string, object> { ["200"] = ok };
+        foreach (var status in statuses)
+            responses[status] = status == "404" ? Problem("No such gallery image.") : Errors[status];
+        return responses;
+    }
+
+    private static readonly object[] KeySecurity = [new Dictionary<string, string[]> { ["functionKey"] = [] }, new Dictionary<string, string[]> { ["functionKeyQuery"] = [] }];
+
+    private static readonly object ImageBody = new
+    {
+        required = true,
+        content = new Dictionary<string, object>
+        {
+            ["image/*"] = new { schema = new { type = "string", format = "binary" } },
+            ["application/octet-stream"] = new { schema = new { type = "string", format = "binary" } },
+            ["multipart/form-data"] = new { schema = new { type = "object", required = new[] { "image" }, properties = new { image = new { type = "string", format = "binary" } } } },
+        },
+    };
+
+    public static readonly object Document = new
+    {
+        openapi = "3.0.3",
+        info = new { title = "FaceFunctions", version = "1", description = "Composable image search: facet vectors add up to find images." },
+        servers = new[] { new { url = "/" } },
+        paths = new Dictionary<string, object>
+        {
+            ["/api/health"] = new { get = new { operationId = "health", summary = "Whether a model serves, which, and since when.", security = Array.Empty<object>(),
+                responses = Responses(Ok("A model serves.", "Health"), "503") } },
+            ["/api/labels"] = new { get = new { operationId = "labels", summary = "The facets and their values.", security = KeySecurity,
+                responses = Responses(Ok("The facets.", "Labels"), "503") } },
+            ["/api/compose"] = new { post = new { operationId = "compose", summary = "Search with a sum of facet values, a gallery image or an uploaded image.", security = KeySecurity,
+                requestBody = new { required = true, content = new Dictionary<string, object>
+                {
+                    ["application/json"] = new { schema = Ref("ComposeQuery") },
+                    ["multipart/form-data"] = new { schema = new { type = "object", required = new[] { "image" }, properties = new Dictionary<string, object>
+                    {
+                        ["image"] = new { type = "string", format = "binary" },
+                        ["query"] = new { type = "string", description = "A ComposeQuery as JSON, without imageId." },
+                    } } },
+                } },
+                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "503") } },
+            ["/api/search"] = new { post = new { operationId = "search", summary = "Search with an image.", security = KeySecurity,
+                parameters = new[] { new { name = "k", @in = "query", required = false, schema = new { type = "integer", minimum = 1, maximum = 100, @default = 5 } } },
+                requestBody = ImageBody,
+                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "503") } },
+            ["/api/images/{id}"] = new { get = new { operationId = "image", summary = "A gallery image as PNG.", security = KeySecurity,
+                parameters = new[] { new { name = "id", @in = "path", required = true, schema = new { type = "string" } } },
+                responses = Responses(new { description = "The image.", content = new Dictionary<string, object> { ["image/png"] = new { schema = new { type = "string", format = "binary" } } } }, "404", "503") } },
+            ["/api/openapi.json"] = new { get = new { operationId = "openApi", summary = "This document.", security = Array.Empty<object>(),
+                responses = new Dictionary<string, object> { ["200"] = new { description = "OpenAPI 3.0 JSON." } } } },
+        },
+        components = new
+        {
+            securitySchemes = new Dictionary<string, object>
+            {
+                ["functionKey"] = new { type = "apiKey", @in = "header", name = "x-functions-key" },
+                ["functionKeyQuery"] = new { type = "apiKey", @in = "query", name = "code" },
+            },
+            schemas = new Dictionary<string, object>
+            {
+                ["FacetTerms"] = new { type = "object", description = "Facet name to a value, or to an object of values and positive weights.",
+                    additionalProperties = new { oneOf = new object[] { new { type = "string" }, new { type = "object", additionalProperties = new { type = "number", exclusiveMinimum = true, minimum = 0 } } } } },
+                ["ComposeQuery"] = new { type = "object", properties = new Dictionary<string, object>
+                {
+                    ["add"] = Ref("FacetTerms"),
+                    ["subtract"] = Ref("FacetTerms"),
+                    ["imageId"] = new { type = "string", description = "A gallery image whose vector is added." },
+                    ["subtractPredicted"] = new { type = "array", items = new { type = "string" }, description = "Facets whose predicted value is taken away from the image." },
+                    ["k"] = new { type = "integer", minimum = 1, maximum = 100, @default = 5 },
+                } },
+                ["SearchResult"] = new { type = "object", required = new[] { "id", "labels", "score", "image" }, properties = new Dictionary<string, object>
+                {
+                    ["id"] = new { type = "string" },
+                    ["labels"] = new { type = "object", additionalProperties = new { type = "string" } },
+                    ["score"] = new { type = "number", description = "Cosine similarity." },
+                    ["image"] = new { type = "string", description = "Path of the gallery image." },
+                } },
+                ["SearchResponse"] = new { type = "object", required = new[] { "modelVersion", "results" }, properties = new Dictionary<string, object>
+                {
+                    ["modelVersion"] = new { type = "string" },
+                    ["results"] = new { type = "array", items = Ref("SearchResult") },
+                } },
+                ["Labels"] = new { type = "object", properties = new Dictionary<string, object>
+                {
+                    ["modelVersion"] = new { type = "string" },
+                    ["facets"] = new { type = "array", items = new { type = "object", properties = new Dictionary<string, object>
+                    {
+                        ["name"] = new { type = "string" },
+                        ["values"] = new { type = "array", items = new { type = "object", properties = new { value = new { type = "string" }, images = new { type = "integer" } } } },
+                    } } },
+                } },
+                ["Health"] = new { type = "object", properties = new Dictionary<string, object>
+                {
+                    ["status"] = new { type = "string" },
+                    ["modelVersion"] = new { type = "string" },
+                    ["loadedAtUtc"] = new { type = "string", format = "date-time" },
+                    ["galleryCount"] = new { type = "integer" },
+                    ["dimensions"] = new { type = "integer" },
+                    ["executionProvider"] = new { type = "string" },
+                    ["lastLoadError"] = new { type = "string", nullable = true },
+                } },
+                ["ProblemDetails"] = new { type = "object", properties = new Dictionary<string, object>
+                {
+                    ["type"] = new { type = "string" }, ["title"] = new { type = "string" }, ["status"] = new { type = "integer" },
+                    ["detail"] = new { type = "string" },
+                } },
+            },
+        },
+    };
+}
