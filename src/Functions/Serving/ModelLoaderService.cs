@@ -68,9 +68,10 @@ public sealed class ModelLoaderService(
         if (provider.Current?.Bundle.Version == bundle.Version) return;
         var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing,
             new OnnxEmbedderOptions { IntraOpThreads = options.Value.InferenceThreads }, loggers.CreateLogger<OnnxEmbedder>());
-        var replaced = provider.Swap(new ServingModel(bundle, embedder, DateTimeOffset.UtcNow));
-        _logger.LogInformation("Serving model {Version}: {Count} gallery images, {Dimensions} dimensions, from {Location}, loaded in {Milliseconds} ms.",
-            bundle.Version, bundle.Gallery.Count, bundle.Dimensions, stores.Models.Location, (DateTimeOffset.UtcNow - started).TotalMilliseconds);
+        var index = options.Value.Index.Create(bundle.GalleryVectors, bundle.Dimensions);
+        var replaced = provider.Swap(new ServingModel(bundle, embedder, index, DateTimeOffset.UtcNow));
+        _logger.LogInformation("Serving model {Version}: {Count} gallery images, {Dimensions} dimensions, {Index} index, from {Location}, loaded in {Milliseconds} ms.",
+            bundle.Version, bundle.Gallery.Count, bundle.Dimensions, index.GetType().Name, stores.Models.Location, (DateTimeOffset.UtcNow - started).TotalMilliseconds);
         if (replaced is not null)
             _ = RetireAsync(replaced);
     }

@@ -19,6 +19,8 @@ public sealed class ServingOptions
     public double PollSeconds { get; set; } = 30;
     /// <summary>Seconds a replaced model stays open for the requests that started on it.</summary>
     public double RetireSeconds { get; set; } = 60;
+    /// <summary>The gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>
+    public FaceFunctions.Index.VectorIndexOptions Index { get; set; } = new();
     /// <summary>Threads one ONNX Runtime inference may use; 0 lets ONNX Runtime choose.</summary>
     public int InferenceThreads { get; set; }
 }

@@ -6,6 +6,50 @@ namespace FaceFunctions.Tests.Index;
 
 public sealed class ExactVectorIndexTests
 {
+    private static (float[] Rows, float[][] Queries) RandomUnitVectors(int count, int queries, int dimensions, int seed)
+    {
+        var random = new Random(seed);
+        float[] Draw()
+        {
+            var v = new float[dimensions];
+            for (var i = 0; i < dimensions; i++) v[i] = (float)random.NextDouble();
+            VectorMath.L2Normalize(v);
+            return v;
+        }
+        return (Enumerable.Range(0, count).SelectMany(_ => Draw()).ToArray(), Enumerable.Range(0, queries).Select(_ => Draw()).ToArray());
+    }
+
+    [Fact]
+    public void Hnsw_finds_most_of_the_exact_top_10_and_answers_concurrently()
+    {
+        const int dimensions = 32;
+        var (rows, queries) = RandomUnitVectors(3000, 50, dimensions, seed: 3);
+        var exact = new ExactVectorIndex(rows, dimensions);
+        using var hnsw = new HnswVectorIndex(rows, dimensions, new VectorIndexOptions { ExpansionSearch = 256 });
+        Assert.Equal(3000, hnsw.Count);
+        var found = queries.AsParallel().Sum(q =>
+        {
+            var truth = exact.Search(q, 10).Select(h => h.Row).ToHashSet();
+            var approximate = hnsw.Search(q, 10);
+            Assert.All(approximate, h => Assert.Equal(exact.Search(q, 3000).Single(e => e.Row == h.Row).Score, h.Score, 4));
+            return approximate.Count(h => truth.Contains(h.Row));
+        });
+        Assert.True(found >= 0.9 * 10 * queries.Length, $"recall@10 {found / (10.0 * queries.Length):F3}");
+    }
+
+    [Theory]
+    [InlineData("exact", 10, typeof(ExactVectorIndex))]
+    [InlineData("hnsw", 10, typeof(HnswVectorIndex))]
+    [InlineData("auto", 9, typeof(ExactVectorIndex))]
+    [InlineData("auto", 10, typeof(HnswVectorIndex))]
+    public void The_options_choose_the_index(string kind, int count, Type expected)
+    {
+        var (rows, _) = RandomUnitVectors(count, 0, 4, seed: 1);
+        var index = new VectorIndexOptions { Kind = kind, HnswFromCount = 10 }.Create(rows, 4);
+        Assert.IsType(expected, index);
+        (index as IDisposable)?.Dispose();
+    }
+
     [Fact]
     public void Search_returns_the_k_best_by_cosine_in_order_like_brute_force()
     {
