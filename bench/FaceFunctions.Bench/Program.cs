@@ -1,0 +1,16 @@
+using FaceFunctions.Bench;
+
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- index [exactCount exactDims hnswCount hnswDims]
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- serving MODEL_FOLDER
+switch (args.FirstOrDefault())
+{
+    case "index":
+        int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
+        IndexBench.Run(Arg(1, 100_000), Arg(2, 512), Arg(3, 1_000_000), Arg(4, 128), Console.Out);
+        return 0;
+    case "serving" when args.Length > 1:
+        return await ServingBench.RunAsync(args[1], Console.Out);
+    default:
+        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER");
+        return 2;
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using FaceFunctions.Artifacts;
+using FaceFunctions.Embedding;
+using FaceFunctions.Imaging;
+using FaceFunctions.Storage;
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.Vectors;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceFunctions.Bench;
+
+/// <summary>
+/// The serving path measured end to end: a model folder's gallery grown to 10,000 entries (jittered copies of its
+/// vectors) is published to Azurite; the local host is started as its own process (cold start: process start to the
+/// first answered search); then search over loopback HTTP at concurrency 1 and 4 beside ONNX Runtime alone on the same
+/// model and images, compose at concurrency 1, and the process's peak memory.
+/// </summary>
+public static class ServingBench
+{
+    private const int GallerySize = 10_000;
+    private const int Requests = 200;
+
+    public static async Task<int> RunAsync(string modelFolder, TextWriter output)
+    {
+        var bundle = await new ModelRepository(new FolderArtifactStore(modelFolder)).LoadCurrentAsync();
+        var sourceImages = ArtifactStores.ForFolder(modelFolder).Images;
+        var pngs = new List<byte[]>();
+        foreach (var entry in bundle.Gallery.Take(20))
+            pngs.Add((await sourceImages.ReadAsync(entry.Image)).ToArray());
+
+        await using var azurite = await Azurite.StartAsync();
+        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString });
+        foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
+            await stores.Images.WriteAsync(entry.Image, await sourceImages.ReadAsync(entry.Image));
+        var large = Grow(bundle, GallerySize);
+        await new ModelRepository(stores.Models).PublishAsync(large);
+        output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
+
+        var port = Azurite.FreePort();
+        var host = Path.Combine(RepositoryPaths.Root, "src", "LocalHost", "bin", "Release", "net10.0", "linux-x64", "FaceFunctions.LocalHost.dll");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(new ProcessStartInfo("dotnet",
+            [host, "--urls", client.BaseAddress.ToString(), "--Storage:ConnectionString", azurite.ConnectionString,
+             "--Serving:LoadRetrySeconds", "0.05", "--Logging:LogLevel:Default", "Warning"]) { RedirectStandardOutput = true })!;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await client.PostAsync("/api/search", Png(pngs[0]));
+                    if (response.IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) { }
+                if (clock.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException("the host did not answer within 120 s");
+                await Task.Delay(10);
+            }
+            output.WriteLine($"cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {clock.Elapsed.TotalSeconds:F2} s");
+
+            using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
+            var decoder = new ImageDecoder();
+            foreach (var concurrency in new[] { 1, 4 })
+            {
+                var bare = await Measure(concurrency, i =>
+                {
+                    using var image = decoder.Decode(pngs[i % pngs.Count]);
+                    embedder.Embed(image);
+                    return Task.CompletedTask;
+                });
+                var http = await Measure(concurrency, async i =>
+                {
+                    using var response = await client.PostAsync("/api/search?k=10", Png(pngs[i % pngs.Count]));
+                    response.EnsureSuccessStatusCode();
+                });
+                output.WriteLine($"search, concurrency {concurrency}: HTTP p50 {http.P50:F2} ms, p99 {http.P99:F2} ms, {http.PerSecond:F1} req/s; " +
+                                 $"ONNX Runtime alone (decode + embed) p50 {bare.P50:F2} ms, p99 {bare.P99:F2} ms, {bare.PerSecond:F1} /s; " +
+                                 $"p50 ratio {http.P50 / bare.P50:F2}, throughput ratio {http.PerSecond / bare.PerSecond:F2}");
+            }
+            var facets = bundle.Facets.Facets;
+            var compose = await Measure(1, async i =>
+            {
+                using var response = await client.PostAsJsonAsync("/api/compose", new
+                {
+                    add = facets.ToDictionary(f => f.Name, f => f.Values[i % f.Values.Count].Value), k = 10,
+                });
+                response.EnsureSuccessStatusCode();
+            });
+            output.WriteLine($"compose over {GallerySize} vectors, concurrency 1: p50 {compose.P50:F2} ms, p99 {compose.P99:F2} ms, {compose.PerSecond:F0} req/s");
+            var status = await File.ReadAllLinesAsync($"/proc/{process.Id}/status");
+            output.WriteLine($"serving process peak memory: {status.First(l => l.StartsWith("VmHWM")).Split(':')[1].Trim()}");
+            return 0;
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static ByteArrayContent Png(byte[] png)
+    {
+        var content = new ByteArrayContent(png);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        return content;
+    }
+
+    private sealed record Timing(double P50, double P99, double PerSecond);
+
+    /// <summary>Runs <see cref="Requests"/> calls (after 20 to warm up) on <paramref name="concurrency"/> workers.</summary>
+    private static async Task<Timing> Measure(int concurrency, Func<int, Task> call)
+    {
+        for (var i = 0; i < 20; i++) await call(i);
+        var times = new List<double>();
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Requests)
+            {
+                var one = Stopwatch.StartNew();
+                await call(i);
+                lock (times) times.Add(one.Elapsed.TotalMilliseconds);
+            }
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+        times.Sort();
+        return new Timing(times[times.Count / 2], times[(int)(times.Count * 0.99)], Requests / seconds);
+    }
+
+    /// <summary>The bundle with its gallery grown to <paramref name="size"/>: jittered, renormalised copies of its vectors.</summary>
+    private static ModelBundle Grow(ModelBundle bundle, int size)
+    {
+        var random = new Random(1);
+        var d = bundle.Dimensions;
+        var vectors = new float[size * d];
+        var entries = new List<GalleryEntry>();
+        for (var i = 0; i < size; i++)
+        {
+            var source = i % bundle.Gallery.Count;
+            var row = vectors.AsSpan(i * d, d);
+            bundle.GalleryVector(source).Span.CopyTo(row);
+            if (i >= bundle.Gallery.Count)
+                for (var j = 0; j < d; j++) row[j] += (float)(random.NextDouble() * 0.02);
+            VectorMath.NonNegativeL2Normalize(row);
+            var entry = bundle.Gallery[source];
+            entries.Add(entry with { Id = i < bundle.Gallery.Count ? entry.Id : $"{entry.Id}~{i}" });
+        }
+        return new ModelBundle
+        {
+            Version = bundle.Version + "-10k", CreatedUtc = DateTimeOffset.UtcNow, Model = bundle.Model, Preprocessing = bundle.Preprocessing,
+            GalleryVectors = vectors, Dimensions = d, Gallery = entries, FacetNames = bundle.FacetNames, Facets = bundle.Facets,
+        };
+    }
+}
