@@ -1,5 +1,5 @@
-// FaceFunctions: the storage that the training job publishes to and the function app reads from.
-// A first cut: the function app, the training job and their identities follow (docs/deploy.md once written).
+// FaceFunctions in one resource group: data storage, the HTTP API (Flex Consumption functions), the GPU training
+// job (Container Apps), monitoring, and the identities and roles that connect them. Nothing uses account keys.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource.')
@@ -10,15 +10,98 @@ param location string = resourceGroup().location
 @maxLength(11)
 param namePrefix string = 'facefn'
 
+@description('Serverless GPU profile of the training job.')
+param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
+
+@description('Empty for a manual trigger only, or a cron expression (UTC) for scheduled training.')
+param trainingSchedule string = ''
+
+@description('Folder of the dataset in the datasets container.')
+param datasetPrefix string = 'faces'
+
+@description('The training image; azd deploy sets it.')
+param trainingImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
+
+var suffix = uniqueString(resourceGroup().id)
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    namePrefix: namePrefix
+  }
+}
+
+module identities 'modules/identities.bicep' = {
+  name: 'identities'
+  params: {
+    location: location
+    namePrefix: namePrefix
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
     location: location
-    accountName: '${namePrefix}${uniqueString(resourceGroup().id)}'
+    accountName: '${namePrefix}${suffix}'
   }
 }
 
-output storageAccountName string = storage.outputs.accountName
-output blobEndpoint string = storage.outputs.blobEndpoint
-output modelsContainer string = storage.outputs.modelsContainer
-output imagesContainer string = storage.outputs.imagesContainer
+module storageRoles 'modules/storage-roles.bicep' = {
+  name: 'storage-roles'
+  params: {
+    accountName: storage.outputs.accountName
+    apiPrincipalId: identities.outputs.apiPrincipalId
+    trainingPrincipalId: identities.outputs.trainingPrincipalId
+  }
+}
+
+module api 'modules/functionapp.bicep' = {
+  name: 'api'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    hostStorageName: take('${namePrefix}host${suffix}', 24)
+    identityId: identities.outputs.apiId
+    identityClientId: identities.outputs.apiClientId
+    identityPrincipalId: identities.outputs.apiPrincipalId
+    dataBlobEndpoint: storage.outputs.blobEndpoint
+    insightsName: monitoring.outputs.insightsName
+  }
+}
+
+module registry 'modules/registry.bicep' = {
+  name: 'registry'
+  params: {
+    location: location
+    name: '${namePrefix}acr${suffix}'
+    pullPrincipalId: identities.outputs.trainingPrincipalId
+  }
+}
+
+module training 'modules/training.bicep' = {
+  name: 'training'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    workspaceName: monitoring.outputs.workspaceName
+    identityId: identities.outputs.trainingId
+    identityClientId: identities.outputs.trainingClientId
+    registryServer: registry.outputs.loginServer
+    dataBlobEndpoint: storage.outputs.blobEndpoint
+    gpuProfileType: gpuProfileType
+    schedule: trainingSchedule
+    datasetPrefix: datasetPrefix
+    image: trainingImage
+  }
+}
+
+output AZURE_LOCATION string = location
+output STORAGE_ACCOUNT_NAME string = storage.outputs.accountName
+output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output API_NAME string = api.outputs.name
+output API_URL string = api.outputs.url
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output TRAINING_JOB_NAME string = training.outputs.jobName
+output TRAINING_ENVIRONMENT_NAME string = training.outputs.environmentName

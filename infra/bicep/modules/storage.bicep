@@ -1,4 +1,5 @@
-// Blob storage for model versions and gallery images: identity-based access only, nothing public.
+// Blob storage for model versions, gallery images and training datasets: identity-based access only, nothing public.
+// Versioning and soft delete let a bad publication be rolled back (docs/deploy.md).
 param location string
 
 @minLength(3)
@@ -17,6 +18,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
   }
 }
 
@@ -26,6 +28,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   properties: {
     isVersioningEnabled: true
     deleteRetentionPolicy: {
+      enabled: true
+      days: 14
+    }
+    containerDeleteRetentionPolicy: {
       enabled: true
       days: 14
     }
@@ -48,7 +54,16 @@ resource images 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-
   }
 }
 
+resource datasets 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'datasets'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 output accountName string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output modelsContainer string = models.name
 output imagesContainer string = images.name
+output datasetsContainer string = datasets.name

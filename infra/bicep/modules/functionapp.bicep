@@ -1,0 +1,153 @@
+// The HTTP API: a Flex Consumption function app (.NET isolated) running as its own user-assigned identity. Its host
+// storage (keys, locks, the deployment package) is a separate account reached through identity-based connections;
+// the data it serves is read with Storage Blob Data Reader on the models and images containers (storage-roles.bicep).
+param location string
+param namePrefix string
+
+@minLength(3)
+@maxLength(24)
+param hostStorageName string
+param identityId string
+param identityClientId string
+param identityPrincipalId string
+param dataBlobEndpoint string
+param insightsName string
+
+@description('Instances the app may scale out to.')
+param maximumInstanceCount int = 40
+
+@description('Memory per instance in MB (Flex Consumption: 512, 2048 or 4096).')
+param instanceMemoryMB int = 2048
+
+var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0a3ba'
+var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var deploymentContainer = 'deployments'
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: insightsName
+}
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: hostStorageName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource hostBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: hostStorage
+  name: 'default'
+}
+
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: hostBlobs
+  name: deploymentContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// The Functions host keeps its state in blobs, queues and tables of its own account.
+resource hostRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [blobDataOwner, queueDataContributor, tableDataContributor]: {
+  name: guid(hostStorage.id, identityPrincipalId, role)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identityPrincipalId, metricsPublisher)
+  scope: insights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${namePrefix}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: '${namePrefix}-api'
+  location: location
+  kind: 'functionapp,linux'
+  tags: {
+    'azd-service-name': 'api'
+  }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__accountName', value: hostStorage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+        { name: 'Storage__ServiceUri', value: dataBlobEndpoint }
+        { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
+        { name: 'Storage__ModelsContainer', value: 'models' }
+        { name: 'Storage__ImagesContainer', value: 'images' }
+      ]
+    }
+  }
+  dependsOn: [
+    hostRoles
+  ]
+}
+
+output name string = app.name
+output url string = 'https://${app.properties.defaultHostName}'

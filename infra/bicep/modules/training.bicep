@@ -1,0 +1,124 @@
+// The training job: a Container Apps environment with a serverless GPU workload profile and a Container Apps Job
+// (manual trigger, or a schedule) running the training image as its own identity.
+param location string
+param namePrefix string
+param workspaceName string
+param identityId string
+param identityClientId string
+param registryServer string
+param dataBlobEndpoint string
+
+@description('Serverless GPU profile type (T4 or A100, where the region offers them).')
+@allowed([
+  'Consumption-GPU-NC8as-T4'
+  'Consumption-GPU-NC24-A100'
+])
+param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
+
+@description('The training image; azd deploy replaces the placeholder with the image it builds.')
+param image string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
+
+@description('Folder of the dataset in the datasets container.')
+param datasetPrefix string = 'faces'
+
+@description('Empty for a manual trigger only, or a cron expression (UTC) such as "0 3 * * 1" for a schedule.')
+param schedule string = ''
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: workspaceName
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+  name: '${namePrefix}-jobs'
+  location: location
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+    workloadProfiles: [
+      {
+        name: 'Consumption'
+        workloadProfileType: 'Consumption'
+      }
+      {
+        name: 'gpu'
+        workloadProfileType: gpuProfileType
+      }
+    ]
+  }
+}
+
+var trigger = empty(schedule) ? {
+  triggerType: 'Manual'
+  manualTriggerConfig: {
+    parallelism: 1
+    replicaCompletionCount: 1
+  }
+} : {
+  triggerType: 'Schedule'
+  scheduleTriggerConfig: {
+    cronExpression: schedule
+    parallelism: 1
+    replicaCompletionCount: 1
+  }
+}
+
+resource job 'Microsoft.App/jobs@2024-03-01' = {
+  name: '${namePrefix}-training'
+  location: location
+  tags: {
+    'azd-service-name': 'training'
+  }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    environmentId: environment.id
+    workloadProfileName: 'gpu'
+    configuration: union(trigger, {
+      replicaTimeout: 14400
+      replicaRetryLimit: 0
+      registries: [
+        {
+          server: registryServer
+          identity: identityId
+        }
+      ]
+    })
+    template: {
+      containers: [
+        {
+          name: 'training'
+          image: image
+          args: [
+            'train'
+            '--data'
+            'blob:datasets/${datasetPrefix}'
+            '--output'
+            '/tmp/model'
+          ]
+          env: [
+            { name: 'Storage__ServiceUri', value: dataBlobEndpoint }
+            { name: 'Storage__ModelsContainer', value: 'models' }
+            { name: 'Storage__ImagesContainer', value: 'images' }
+            { name: 'AZURE_CLIENT_ID', value: identityClientId }
+          ]
+          resources: {
+            cpu: json('8')
+            memory: '56Gi'
+          }
+        }
+      ]
+    }
+  }
+}
+
+output environmentName string = environment.name
+output jobName string = job.name
