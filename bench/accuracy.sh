@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Accuracy benchmark (docs/accuracy.md): trains each configuration below on the drawn faces and on the Yale faces
 # (../shared/data/yalefaces), keeps each report.json under bench/results/, then writes the table.
-#   bash bench/accuracy.sh            all runs (about 90 minutes on 2 cores)
+#   bash bench/accuracy.sh            all runs (several hours on 2 cores)
 #   bash bench/accuracy.sh quick      the default configuration on the drawn faces, one seed
 # Runs whose result exists are skipped: delete bench/results/NAME.json to repeat one.
 set -euo pipefail
@@ -13,24 +13,24 @@ dotnet build src/TrainingJob -c Release -nologo -clp:ErrorsOnly
 job=src/TrainingJob/bin/Release/net10.0/linux-x64/FaceFunctions.TrainingJob.dll
 
 runs=(
-  # name | data | arguments
-  "drawn-resnet18-composition-s1|synthetic|--backbone resnet18 --objective composition --seed 1 --held-out-folds 3"
+  # name | data | arguments; run in this order, most telling first
+  "drawn-resnet18-composition+triplet-s1|synthetic|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
 )
 if [ "${1:-}" != quick ]; then
   runs+=(
+    "drawn-resnet18-composition+triplet-s2|synthetic|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
+    "drawn-resnet18-composition+triplet-e20-s1|synthetic|--backbone resnet18 --objective composition+triplet --seed 1 --epochs 20 --held-out-folds 3"
+    "yale-resnet18-composition+triplet-s1|$yale|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
+    "drawn-resnet18-composition-s1|synthetic|--backbone resnet18 --objective composition --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition-s2|synthetic|--backbone resnet18 --objective composition --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition-s3|synthetic|--backbone resnet18 --objective composition --seed 3 --held-out-folds 3"
-    "drawn-resnet18-composition+triplet-s1|synthetic|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
-    "drawn-resnet18-triplet-s1|synthetic|--backbone resnet18 --objective triplet --seed 1 --held-out-folds 3"
     "drawn-mobilenet_v2-triplet-s1|synthetic|--backbone mobilenet_v2 --objective triplet --seed 1 --held-out-folds 3"
-    "drawn-mobilenet_v2-composition-s1|synthetic|--backbone mobilenet_v2 --objective composition --seed 1 --held-out-folds 3"
-    "yale-resnet18-composition-s1|$yale|--backbone resnet18 --objective composition --seed 1 --held-out-folds 3"
-    "yale-resnet18-triplet-s1|$yale|--backbone resnet18 --objective triplet --seed 1"
-    "yale-mobilenet_v2-triplet-s1|$yale|--backbone mobilenet_v2 --objective triplet --seed 1"
-    "drawn-resnet18-composition-s1-224px|synthetic|--backbone resnet18 --objective composition --seed 1 --image-size 224"
-    "drawn-resnet18-composition+triplet-s2|synthetic|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-s3|synthetic|--backbone resnet18 --objective composition+triplet --seed 3 --held-out-folds 3"
-    "yale-resnet18-composition-s2|$yale|--backbone resnet18 --objective composition --seed 2 --held-out-folds 3"
+    "yale-resnet18-composition-s1|$yale|--backbone resnet18 --objective composition --seed 1 --held-out-folds 3"
+    "drawn-resnet18-triplet-s1|synthetic|--backbone resnet18 --objective triplet --seed 1 --held-out-folds 3"
+    "yale-mobilenet_v2-triplet-s1|$yale|--backbone mobilenet_v2 --objective triplet --seed 1"
+    "drawn-resnet18-composition+triplet-s1-224px|synthetic|--backbone resnet18 --objective composition+triplet --seed 1 --image-size 224"
+    "drawn-mobilenet_v2-composition-s1|synthetic|--backbone mobilenet_v2 --objective composition --seed 1 --held-out-folds 3"
   )
 fi
 

@@ -26,4 +26,3 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 
 output workspaceName string = workspace.name
 output insightsName string = insights.name
-output insightsConnectionString string = insights.properties.ConnectionString
