@@ -9,7 +9,7 @@ using FaceFunctions.TrainingJob.Training;
 
 // Storage options fall back to the environment (Storage__ConnectionString, Storage__ServiceUri, ...) so that the
 // container job is configured the way the function app is.
-var data = new Option<string>("--data") { Description = "Dataset folder, or \"synthetic\" for the drawn faces.", Required = true };
+var data = new Option<string>("--data") { Description = "Dataset folder, blob:CONTAINER/FOLDER in the storage account, or \"synthetic\" for the drawn faces.", Required = true };
 var format = new Option<DatasetFormat>("--format") { Description = "Dataset layout: Auto, Jaffe, Yale or Manifest.", DefaultValueFactory = _ => DatasetFormat.Auto };
 var output = new Option<string>("--output") { Description = "Folder for the model version (model.onnx, manifest.json, report.json, ...).", Required = true };
 var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };

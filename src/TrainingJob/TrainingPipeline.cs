@@ -17,7 +17,7 @@ namespace FaceFunctions.TrainingJob;
 
 public sealed record TrainJobOptions
 {
-    /// <summary>A dataset folder, or "synthetic" for the drawn faces.</summary>
+    /// <summary>A dataset folder, "blob:CONTAINER/FOLDER" in the storage account of <see cref="Publish"/>, or "synthetic".</summary>
     public required string Data { get; init; }
     public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
     public required string Output { get; init; }
@@ -39,7 +39,7 @@ public static class TrainingPipeline
 
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var dataset = ReadDataset(options, log);
+        var dataset = await ReadDatasetAsync(options, log, cancellationToken);
         var training = options.Training;
         var decoder = new ImageDecoder();
         var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
@@ -211,10 +211,19 @@ public static class TrainingPipeline
             : $"{name}: top-1 {result.Top1:F3} over {result.Queries} queries" +
               (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
 
-    private static LabelledDataset ReadDataset(TrainJobOptions options, TextWriter log) =>
-        string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase)
-            ? DrawSynthetic(options.Synthetic, log)
-            : DatasetReader.Read(options.Data, options.Format);
+    private static async Task<LabelledDataset> ReadDatasetAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase))
+            return DrawSynthetic(options.Synthetic, log);
+        if (!BlobDatasets.IsBlobReference(options.Data))
+            return DatasetReader.Read(options.Data, options.Format);
+        if (options.Publish is null)
+            throw new ArgumentException($"'{options.Data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
+        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
+        var (_, files) = await BlobDatasets.DownloadAsync(options.Data, ArtifactStores.ServiceClient(options.Publish), folder, cancellationToken);
+        log.WriteLine($"Copied {files} files of {options.Data} into {folder}.");
+        return DatasetReader.Read(folder, options.Format);
+    }
 
     /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
     public static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, TextWriter log)

@@ -17,16 +17,21 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
                 "Name exactly one storage target: Storage:Folder, Storage:ConnectionString or Storage:ServiceUri.");
         if (options.Folder is not null)
             return ForFolder(options.Folder);
-        var service = options.ConnectionString is not null
-            ? new BlobServiceClient(options.ConnectionString)
-            : new BlobServiceClient(options.ServiceUri, new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
-            }));
+        var service = ServiceClient(options);
         return new ArtifactStores(
             new BlobArtifactStore(service.GetBlobContainerClient(options.ModelsContainer)),
             new BlobArtifactStore(service.GetBlobContainerClient(options.ImagesContainer)));
     }
+
+    /// <summary>The Blob service a connection string or a service URI (with the managed identity) names.</summary>
+    public static BlobServiceClient ServiceClient(StorageOptions options) =>
+        options.ConnectionString is not null
+            ? new BlobServiceClient(options.ConnectionString)
+            : new BlobServiceClient(options.ServiceUri ?? throw new InvalidOperationException("Name Storage:ConnectionString or Storage:ServiceUri."),
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions
+                {
+                    ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
+                }));
 
     public static ArtifactStores ForFolder(string folder) =>
         new(new FolderArtifactStore(folder), new FolderArtifactStore(Path.Combine(folder, ImagesFolder)));
