@@ -43,9 +43,9 @@ var train = new Command("train", "Train on a dataset, export ONNX, embed the gal
     data, format, output, backbone, weights, objective, head, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
-train.SetAction(async (result, cancellationToken) =>
-{
-    var publish = result.GetValue(connectionString) is { Length: > 0 } || result.GetValue(serviceUri) is not null
+// The Blob Storage the options name, or null when they name none.
+StorageOptions? StorageFrom(ParseResult result) =>
+    result.GetValue(connectionString) is { Length: > 0 } || result.GetValue(serviceUri) is not null
         ? new StorageOptions
         {
             ConnectionString = result.GetValue(connectionString) is { Length: > 0 } cs ? cs : null,
@@ -55,6 +55,10 @@ train.SetAction(async (result, cancellationToken) =>
             ImagesContainer = result.GetValue(imagesContainer)!,
         }
         : null;
+
+train.SetAction(async (result, cancellationToken) =>
+{
+    var publish = StorageFrom(result);
     var options = new TrainJobOptions
     {
         Data = result.GetValue(data)!,
@@ -120,5 +124,26 @@ evaluate.SetAction(async (result, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("FaceFunctions training job: learns an embedding in which facets add up.") { train, evaluate };
+var version = new Option<string>("--version") { Description = "A version under versions/ in the models container.", Required = true };
+var activate = new Command("activate", "Point the serving model at a published version (a rollback), after checking it loads whole.")
+{
+    version, connectionString, serviceUri, modelsContainer, imagesContainer,
+};
+activate.SetAction(async (result, cancellationToken) =>
+{
+    try
+    {
+        var storage = StorageFrom(result) ?? throw new ArgumentException("Name the storage: --storage-connection-string or --storage-service-uri.");
+        await new ModelRepository(ArtifactStores.Create(storage).Models).ActivateAsync(result.GetValue(version)!, cancellationToken);
+        Console.WriteLine($"Version {result.GetValue(version)} is current; the functions swap to it at their next check.");
+        return 0;
+    }
+    catch (Exception e) when (e is ModelIntegrityException or ArgumentException or Azure.RequestFailedException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+});
+
+var root = new RootCommand("FaceFunctions training job: learns an embedding in which facets add up.") { train, evaluate, activate };
 return await root.Parse(args).InvokeAsync();

@@ -47,10 +47,20 @@ public sealed class ModelRepository(IArtifactStore store)
     /// <summary>Writes a new version under its own prefix, then points current.json at it.</summary>
     public async Task PublishAsync(ModelBundle bundle, CancellationToken cancellationToken = default)
     {
-        var prefix = PrefixOf(bundle.Version);
-        await WriteVersionAsync(bundle, prefix, cancellationToken);
-        var manifest = await Store.ReadAsync(prefix + ArtifactNames.Manifest, cancellationToken);
-        var pointer = new CurrentPointer(bundle.Version, prefix + ArtifactNames.Manifest, Sha256(manifest));
+        await WriteVersionAsync(bundle, PrefixOf(bundle.Version), cancellationToken);
+        await ActivateAsync(bundle.Version, cancellationToken);
+    }
+
+    /// <summary>
+    /// Points current.json at a version already in the store (a publication, or a rollback), after checking that the
+    /// version loads whole: every file present and matching its SHA-256.
+    /// </summary>
+    public async Task ActivateAsync(string version, CancellationToken cancellationToken = default)
+    {
+        var manifestName = PrefixOf(version) + ArtifactNames.Manifest;
+        var manifest = await ReadRequiredAsync(manifestName, cancellationToken);
+        var pointer = new CurrentPointer(version, manifestName, Sha256(manifest));
+        await LoadAsync(pointer, cancellationToken);
         await Store.WriteAsync(ArtifactNames.Current, ModelJson.Serialize(pointer), cancellationToken);
     }
 
@@ -63,25 +73,24 @@ public sealed class ModelRepository(IArtifactStore store)
     /// <exception cref="ModelIntegrityException">No model, or one whose files do not match.</exception>
     public async Task<ModelBundle> LoadCurrentAsync(CancellationToken cancellationToken = default)
     {
-        string manifestName;
-        BinaryData manifestData;
         if (await Store.ExistsAsync(ArtifactNames.Current, cancellationToken))
-        {
-            var pointer = ModelJson.Deserialize<CurrentPointer>(await Store.ReadAsync(ArtifactNames.Current, cancellationToken), ArtifactNames.Current);
-            manifestName = pointer.Manifest;
-            manifestData = await ReadRequiredAsync(manifestName, cancellationToken);
-            if (Sha256(manifestData) != pointer.ManifestSha256)
-                throw new ModelIntegrityException($"The manifest of version {pointer.Version} does not match the SHA-256 in {ArtifactNames.Current}.");
-        }
-        else if (await Store.ExistsAsync(ArtifactNames.Manifest, cancellationToken))
-        {
-            manifestName = ArtifactNames.Manifest;
-            manifestData = await Store.ReadAsync(manifestName, cancellationToken);
-        }
-        else
-        {
-            throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
-        }
+            return await LoadAsync(ModelJson.Deserialize<CurrentPointer>(
+                await Store.ReadAsync(ArtifactNames.Current, cancellationToken), ArtifactNames.Current), cancellationToken);
+        if (await Store.ExistsAsync(ArtifactNames.Manifest, cancellationToken))
+            return await LoadManifestAsync(ArtifactNames.Manifest, await Store.ReadAsync(ArtifactNames.Manifest, cancellationToken), cancellationToken);
+        throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
+    }
+
+    private async Task<ModelBundle> LoadAsync(CurrentPointer pointer, CancellationToken cancellationToken)
+    {
+        var manifestData = await ReadRequiredAsync(pointer.Manifest, cancellationToken);
+        if (Sha256(manifestData) != pointer.ManifestSha256)
+            throw new ModelIntegrityException($"The manifest of version {pointer.Version} does not match the SHA-256 in {ArtifactNames.Current}.");
+        return await LoadManifestAsync(pointer.Manifest, manifestData, cancellationToken);
+    }
+
+    private async Task<ModelBundle> LoadManifestAsync(string manifestName, BinaryData manifestData, CancellationToken cancellationToken)
+    {
 
         var manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
         if (manifest.Format != ModelManifest.CurrentFormat)

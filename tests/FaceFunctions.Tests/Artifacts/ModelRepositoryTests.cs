@@ -83,6 +83,23 @@ public sealed class ModelRepositoryTests
     }
 
     [Fact]
+    public async Task Activating_an_earlier_version_rolls_back_and_a_broken_one_is_refused()
+    {
+        using var folder = new TempFolder();
+        var store = new FolderArtifactStore(folder.Path);
+        var repository = new ModelRepository(store);
+        await repository.PublishAsync(Bundle("v1"));
+        await repository.PublishAsync(Bundle("v2"));
+        await repository.ActivateAsync("v1");
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
+
+        await store.WriteAsync("versions/v2/gallery.npy", BinaryData.FromBytes(new byte[] { 1 }));
+        await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v2"));
+        await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v9"));
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
+    }
+
+    [Fact]
     public async Task An_empty_store_has_no_model()
     {
         using var folder = new TempFolder();
