@@ -9,11 +9,9 @@ public sealed class ExactVectorIndex : IVectorIndex
 
     public ExactVectorIndex(float[] rows, int dimensions)
     {
-        if (dimensions <= 0 || rows.Length % dimensions != 0)
-            throw new ArgumentException($"{rows.Length} values do not make rows of {dimensions}.", nameof(rows));
         _rows = rows;
         Dimensions = dimensions;
-        Count = rows.Length / dimensions;
+        Count = IndexArguments.RowCount(rows, dimensions);
     }
 
     public int Count { get; }
@@ -21,10 +19,8 @@ public sealed class ExactVectorIndex : IVectorIndex
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
     {
-        if (query.Length != Dimensions)
-            throw new ArgumentException($"The query has {query.Length} dimensions, the index {Dimensions}.", nameof(query));
-        k = Math.Min(k, Count);
-        if (k <= 0) return [];
+        k = IndexArguments.Clamp(query, k, this);
+        if (k == 0) return [];
         // Best hits so far, sorted by descending score; ties keep the lower row first.
         var best = new SearchHit[k];
         var filled = 0;

@@ -14,10 +14,8 @@ public sealed class HnswVectorIndex : IVectorIndex, IDisposable
 
     public HnswVectorIndex(float[] rows, int dimensions, VectorIndexOptions options)
     {
-        if (dimensions <= 0 || rows.Length % dimensions != 0)
-            throw new ArgumentException($"{rows.Length} values do not make rows of {dimensions}.", nameof(rows));
         Dimensions = dimensions;
-        Count = rows.Length / dimensions;
+        Count = IndexArguments.RowCount(rows, dimensions);
         _index = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions,
             (ulong)options.Connectivity, (ulong)options.ExpansionAdd, (ulong)options.ExpansionSearch, multi: false);
         for (var row = 0; row < Count; row++)
@@ -29,10 +27,8 @@ public sealed class HnswVectorIndex : IVectorIndex, IDisposable
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
     {
-        if (query.Length != Dimensions)
-            throw new ArgumentException($"The query has {query.Length} dimensions, the index {Dimensions}.", nameof(query));
-        k = Math.Min(k, Count);
-        if (k <= 0) return [];
+        k = IndexArguments.Clamp(query, k, this);
+        if (k == 0) return [];
         var found = _index.Search(query.ToArray(), k, out var keys, out var distances);
         return Enumerable.Range(0, found).Select(i => new SearchHit((int)keys[i], 1f - distances[i])).ToList();
     }

@@ -10,3 +10,19 @@ public interface IVectorIndex
     int Dimensions { get; }
     IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k);
 }
+
+/// <summary>The argument checks every index makes.</summary>
+internal static class IndexArguments
+{
+    /// <summary>How many rows of <paramref name="dimensions"/> the values make; throws when they make no whole number.</summary>
+    public static int RowCount(float[] rows, int dimensions) =>
+        dimensions > 0 && rows.Length % dimensions == 0
+            ? rows.Length / dimensions
+            : throw new ArgumentException($"{rows.Length} values do not make rows of {dimensions}.", nameof(rows));
+
+    /// <summary>Checks the query's length and returns k clamped to the index's size (0: nothing to search).</summary>
+    public static int Clamp(ReadOnlySpan<float> query, int k, IVectorIndex index) =>
+        query.Length == index.Dimensions
+            ? Math.Max(0, Math.Min(k, index.Count))
+            : throw new ArgumentException($"The query has {query.Length} dimensions, the index {index.Dimensions}.", nameof(query));
+}
