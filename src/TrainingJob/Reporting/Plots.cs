@@ -36,18 +36,25 @@ public static class Plots
         return plot.GetImageBytes(900, 650, ScottPlot.ImageFormat.Png);
     }
 
-    /// <summary>Rows = queries, columns = the top results; green frames where a result is right, red where not.</summary>
-    public static byte[] RetrievalGrid(IReadOnlyList<IReadOnlyList<(string Path, bool Right)>> rows, ImageDecoder decoder)
+    /// <summary>
+    /// One row per query, its top results left to right; green frames where a result is right, red where not. Long
+    /// lists wrap into blocks of <paramref name="rowsPerBlock"/> rows side by side, an empty column between blocks.
+    /// </summary>
+    public static byte[] RetrievalGrid(IReadOnlyList<IReadOnlyList<(string Path, bool Right)>> rows, ImageDecoder decoder, int rowsPerBlock = 14)
     {
         var decoded = new List<Image<Rgb24>>();
         try
         {
-            var tiles = rows.Select(row => (IReadOnlyList<ContactSheet.Tile>)row.Select(result =>
+            var tiles = rows.Select(row => row.Select(result =>
             {
                 decoded.Add(decoder.Decode(result.Path));
                 return new ContactSheet.Tile(decoded[^1], result.Right ? new Rgb24(40, 170, 60) : new Rgb24(210, 50, 40));
             }).ToList()).ToList();
-            return Png(ContactSheet.Compose(tiles, 64, gap: 6));
+            var blocks = tiles.Chunk(rowsPerBlock).ToList();
+            var wrapped = Enumerable.Range(0, Math.Min(rowsPerBlock, tiles.Count)).Select(r => (IReadOnlyList<ContactSheet.Tile>)blocks
+                .SelectMany((block, b) => (r < block.Length ? block[r] : []).Concat(b < blocks.Count - 1 ? [new ContactSheet.Tile(null)] : []))
+                .ToList()).ToList();
+            return Png(ContactSheet.Compose(wrapped, 64, gap: 6));
         }
         finally
         {
