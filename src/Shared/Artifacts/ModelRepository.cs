@@ -96,14 +96,15 @@ public sealed class ModelRepository(IArtifactStore store)
         if (manifest.Format != ModelManifest.CurrentFormat)
             throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");
         var prefix = manifestName[..^ArtifactNames.Manifest.Length];
-        var files = new Dictionary<string, BinaryData>();
-        foreach (var (name, info) in manifest.Artifacts)
+        // Downloaded and hashed in parallel: the model file dominates, the rest comes while it does.
+        var checkedFiles = await Task.WhenAll(manifest.Artifacts.Select(async artifact =>
         {
-            var content = await ReadRequiredAsync(prefix + name, cancellationToken);
-            if (Sha256(content) != info.Sha256)
-                throw new ModelIntegrityException($"{prefix + name} of version {manifest.Version} does not match its SHA-256 in the manifest.");
-            files[name] = content;
-        }
+            var content = await ReadRequiredAsync(prefix + artifact.Key, cancellationToken);
+            if (Sha256(content) != artifact.Value.Sha256)
+                throw new ModelIntegrityException($"{prefix + artifact.Key} of version {manifest.Version} does not match its SHA-256 in the manifest.");
+            return (artifact.Key, content);
+        }));
+        var files = checkedFiles.ToDictionary(f => f.Key, f => f.content);
 
         try
         {
