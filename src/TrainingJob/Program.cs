@@ -19,7 +19,7 @@ var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 
 var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
 var backbone = new Option<string>("--backbone") { Description = "mobilenet_v2 or resnet18 (ImageNet weights).", DefaultValueFactory = _ => Backbones.ResNet18 };
 var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
-var objective = new Option<string>("--objective") { Description = "triplet, composition or composition+triplet.", DefaultValueFactory = _ => Objectives.Composition };
+var objective = new Option<string>("--objective") { Description = "triplet, composition or composition+triplet.", DefaultValueFactory = _ => Objectives.CompositionTriplet };
 var head = new Option<int?>("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };

@@ -16,7 +16,7 @@ public sealed record TrainingOptions
     /// <summary>See <see cref="Model.Backbones.Create"/>.</summary>
     public string? Weights { get; init; }
     /// <summary>triplet (the experiment's), composition, or composition+triplet.</summary>
-    public string Objective { get; init; } = Objectives.Composition;
+    public string Objective { get; init; } = Objectives.CompositionTriplet;
     /// <summary>Null indexes the pooled backbone features; a number adds a linear projection head of that size.</summary>
     public int? HeadDimensions { get; init; }
     public int Epochs { get; init; } = 30;
