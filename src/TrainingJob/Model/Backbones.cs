@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace FaceFunctions.TrainingJob.Model;
 
 /// <summary>The backbones the job offers, by name.</summary>
@@ -11,22 +13,46 @@ public static class Backbones
     public static string PretrainedResNet18Path => Path.Combine(AppContext.BaseDirectory, "pretrained", "resnet18-imagenet.onnx");
 
     /// <param name="weights">
-    /// mobilenet_v2: null trains from scratch, else a TorchSharp state dict of this network (Module.save, e.g. an
-    /// earlier run's checkpoint). resnet18: null loads the ImageNet weights, "none" trains from scratch.
+    /// mobilenet_v2: null trains from scratch; a .pt/.pth file is a PyTorch state dict of torchvision's mobilenet_v2
+    /// (torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save, e.g.
+    /// an earlier run's checkpoint). resnet18: null loads the ImageNet weights, "none" trains from scratch.
     /// </param>
     public static EmbeddingBackbone Create(string name, double widthMultiplier, string? weights) => name switch
     {
-        MobileNetV2 => LoadState(new MobileNetV2Embedder(widthMultiplier: widthMultiplier), weights),
+        MobileNetV2 => LoadMobileNetV2(new MobileNetV2Embedder(widthMultiplier: widthMultiplier), weights),
         ResNet18 => WithImageNetWeights(new ResNetEmbedder(), weights),
         _ => throw new ArgumentException($"Unknown backbone '{name}': use {string.Join(" or ", Names)}."),
     };
 
-    private static EmbeddingBackbone LoadState(EmbeddingBackbone backbone, string? weights)
+    private static EmbeddingBackbone LoadMobileNetV2(MobileNetV2Embedder backbone, string? weights)
     {
-        if (weights is not null)
+        if (weights is null)
+            return backbone;
+        if (!PyTorchFile(weights))
+        {
             backbone.load(weights);
+            return backbone;
+        }
+        var theirs = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(weights);
+        var ours = new Dictionary<string, torch.Tensor>();
+        var missing = new List<string>();
+        foreach (var (key, tensor) in backbone.state_dict())
+        {
+            var name = TorchvisionNames.MobileNetV2(key, backbone.Expands);
+            if (name is not null && theirs[name] is torch.Tensor value && value.shape.SequenceEqual(tensor.shape))
+                ours[key] = value;
+            else
+                missing.Add($"{name ?? key} {string.Join('x', tensor.shape)}");
+        }
+        if (missing.Count > 0)
+            throw new ArgumentException($"{weights} is not a torchvision mobilenet_v2 state dict of this width: " +
+                                        $"{missing.Count} weights missing or of another shape, e.g. {missing[0]}.");
+        backbone.load_state_dict(ours);
         return backbone;
     }
+
+    private static bool PyTorchFile(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".pt" or ".pth";
 
     private static EmbeddingBackbone WithImageNetWeights(ResNetEmbedder backbone, string? weights)
     {

@@ -18,6 +18,7 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
         [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)];
 
     private readonly Sequential features;
+    private readonly List<int> _expansions = [];
 
     public MobileNetV2Embedder(string name = "mobilenet_v2", double widthMultiplier = 1.0) : base(name)
     {
@@ -32,6 +33,7 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
             {
                 var output = Width(c);
                 layers.Add(($"block{index}", new InvertedResidual($"block{index}", channels, output, i == 0 ? s : 1, t)));
+                _expansions.Add(t);
                 channels = output;
                 index++;
             }
@@ -43,6 +45,9 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
     }
 
     public override int Dimensions { get; }
+
+    /// <summary>Whether block <paramref name="index"/> has a 1x1 expansion layer (expansion factor above 1).</summary>
+    public bool Expands(int index) => _expansions[index] != 1;
 
     /// <summary>ImageNet's mean and deviation, as torchvision trains MobileNetV2.</summary>
     public override Preprocessing Preprocessing(int imageSize) => new() { ImageSize = imageSize };

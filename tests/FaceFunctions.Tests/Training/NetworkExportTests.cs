@@ -57,6 +57,33 @@ public sealed class NetworkExportTests
     }
 
     [Fact]
+    public void A_pytorch_state_dict_with_torchvision_names_loads_into_mobilenet_v2()
+    {
+        using var folder = new TempFolder();
+        torch.random.manual_seed(3);
+        using var source = new MobileNetV2Embedder(widthMultiplier: 0.25);
+        // Written as torch.save(torchvision_model.state_dict()) writes it: torchvision's names, plus its classifier.
+        var state = new System.Collections.Hashtable();
+        foreach (var (key, tensor) in source.state_dict())
+            state[TorchvisionNames.MobileNetV2(key, source.Expands)!] = tensor;
+        state["classifier.1.weight"] = torch.zeros(1000, source.Dimensions);
+        Assert.Contains("features.1.conv.0.0.weight", state.Keys.Cast<string>());
+        Assert.Contains("features.2.conv.3.running_var", state.Keys.Cast<string>());
+        Assert.Contains("features.18.1.bias", state.Keys.Cast<string>());
+        var path = folder.File("mobilenet_v2.pth");
+        TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(path, state);
+
+        using var loaded = Backbones.Create(Backbones.MobileNetV2, 0.25, path);
+        source.eval();
+        loaded.eval();
+        using var batch = torch.randn(2, 3, 32, 32);
+        using var _ = torch.no_grad();
+        Assert.Equal(source.forward(batch).data<float>().ToArray(), loaded.forward(batch).data<float>().ToArray());
+        var wrongWidth = Assert.Throws<ArgumentException>(() => Backbones.Create(Backbones.MobileNetV2, 0.5, path));
+        Assert.Contains("not a torchvision mobilenet_v2 state dict of this width", wrongWidth.Message);
+    }
+
+    [Fact]
     public void Composition_loss_classifies_against_every_combination_and_learns()
     {
         torch.random.manual_seed(2);
