@@ -26,12 +26,14 @@ const stat = (values) => {
 };
 const first = (rs, pick) => pick(rs[0].report);
 
-console.log("| configuration | seeds | seed_protocol top-1 | unseen_images P@1 / mAP | unseen_combinations P@1 / mAP | transform P@1 | train s | images/s | peak MB |");
+console.log("| configuration | seeds | seed_protocol top-1 (duplicates either way) | unseen_images P@1 / mAP | unseen_combinations P@1 / mAP | transform P@1 (duplicates either way) | train s | images/s | peak MB |");
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const [key, rs] of groups) {
   const get = (protocol, field) => rs.map((r) => r.report[protocol]?.[field]);
-  console.log(`| ${key} | ${rs.length} | ${stat(get("seed_protocol", "top1"))} | ${stat(get("unseen_images", "top1"))} / ${stat(get("unseen_images", "mean_average_precision"))} | ` +
-    `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))} | ` +
+  const eitherWay = (protocol) => rs.some((r) => r.report[protocol]?.top1_duplicates_either_way != null)
+    ? ` (${stat(get(protocol, "top1_duplicates_either_way"))})` : "";
+  console.log(`| ${key} | ${rs.length} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ${stat(get("unseen_images", "top1"))} / ${stat(get("unseen_images", "mean_average_precision"))} | ` +
+    `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} | ` +
     `${stat(rs.map((r) => r.report.training.seconds)).replace(/\.\d+/g, "")} | ${stat(rs.map((r) => r.report.training.images_per_second)).replace(/\.\d+/g, "")} | ` +
     `${Math.round(Math.max(...rs.map((r) => r.report.training.peak_working_set_bytes)) / 2 ** 20)} |`);
 }
