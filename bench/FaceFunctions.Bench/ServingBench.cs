@@ -149,10 +149,6 @@ public static class ServingBench
             var entry = bundle.Gallery[source];
             entries.Add(entry with { Id = i < bundle.Gallery.Count ? entry.Id : $"{entry.Id}~{i}" });
         }
-        return new ModelBundle
-        {
-            Version = bundle.Version + "-10k", CreatedUtc = DateTimeOffset.UtcNow, Model = bundle.Model, Preprocessing = bundle.Preprocessing,
-            GalleryVectors = vectors, Dimensions = d, Gallery = entries, FacetNames = bundle.FacetNames, Facets = bundle.Facets,
-        };
+        return bundle with { Version = bundle.Version + "-10k", CreatedUtc = DateTimeOffset.UtcNow, GalleryVectors = vectors, Gallery = entries, Report = null };
     }
 }

@@ -3,7 +3,7 @@ using FaceFunctions.Imaging;
 namespace FaceFunctions.Artifacts;
 
 /// <summary>Everything a model version holds, in memory: what training writes and serving loads.</summary>
-public sealed class ModelBundle
+public sealed record ModelBundle
 {
     public required string Version { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }

@@ -40,12 +40,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         var images = ArtifactStores.ForFolder(service.ModelFolder).Images;
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
-        await new ModelRepository(stores.Models).PublishAsync(new ModelBundle
-        {
-            Version = version, CreatedUtc = DateTimeOffset.UtcNow, Model = bundle.Model, Preprocessing = bundle.Preprocessing,
-            GalleryVectors = bundle.GalleryVectors, Dimensions = bundle.Dimensions, Gallery = bundle.Gallery,
-            FacetNames = bundle.FacetNames, Facets = bundle.Facets, Report = bundle.Report,
-        });
+        await new ModelRepository(stores.Models).PublishAsync(bundle with { Version = version, CreatedUtc = DateTimeOffset.UtcNow });
     }
 
     private static async Task<string?> VersionAsync(HttpClient client)
@@ -104,13 +99,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         // A version whose model does not match its checksum is refused; v2 keeps serving and health says why.
         var models = ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models;
         var repository = new ModelRepository(models);
-        var corrupt = new ModelBundle
-        {
-            Version = "v3", CreatedUtc = DateTimeOffset.UtcNow, Model = bundle.Model, Preprocessing = bundle.Preprocessing,
-            GalleryVectors = bundle.GalleryVectors, Dimensions = bundle.Dimensions, Gallery = bundle.Gallery,
-            FacetNames = bundle.FacetNames, Facets = bundle.Facets,
-        };
-        await repository.PublishAsync(corrupt);
+        await repository.PublishAsync(bundle with { Version = "v3" });
         await models.WriteAsync(ModelRepository.PrefixOf("v3") + ArtifactNames.Model, BinaryData.FromString("not a model"));
         // Rewrite the pointer so its tag changes after the damage.
         await models.WriteAsync(ArtifactNames.Current, await models.ReadAsync(ArtifactNames.Current));
