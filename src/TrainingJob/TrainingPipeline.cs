@@ -56,7 +56,8 @@ public static class TrainingPipeline
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
         if (Directory.Exists(checkpoint))
             log.WriteLine($"Resuming from the checkpoint in {checkpoint}.");
-        var validation = dataset.Images.Where(i => !trainImages.Contains(i)).ToList();
+        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
+        var validation = dataset.Images.Where(i => !trainedIds.Contains(i.Id)).ToList();
         if (training.EarlyStoppingPatience is not null && validation.Count == 0)
             throw new ArgumentException("Early stopping needs images that do not train: every image of this dataset does.");
         var trained = ModelTraining.Train(dataset, trainImages, training with { CheckpointFolder = checkpoint }, new Progress(log),
@@ -78,7 +79,6 @@ public static class TrainingPipeline
         var duplicates = entries.GroupBy(e => e.Image).Where(g => g.Count() > 1)
             .Select(g => (IReadOnlyList<string>)g.Select(e => e.Id).ToList()).ToList();
 
-        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
         var set = Embed(dataset, trained, decoder, trainedIds) with { Content = content };
         var evaluation = EvaluationResult.Of(set, training.Seed);
         var untrained = EvaluationResult.Of(

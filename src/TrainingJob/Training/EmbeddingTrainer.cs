@@ -34,9 +34,10 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         var parameters = network.parameters().Concat(composition?.parameters() ?? []).ToList();
         using var optimizer = optim.Adam(parameters, options.LearningRate);
         var count = (int)images.shape[0];
-        var configuration = System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
-                            + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l)));
-        var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder, configuration);
+        // A checkpoint belongs to these options and these training labels; another run's is ignored.
+        var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,
+            System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
+            + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l))));
         var losses = checkpoint?.TryRestore(network, composition)?.ToList() ?? [];
         var stopping = options.EarlyStoppingPatience is { } patience
             ? validation is null ? throw new ArgumentException("Early stopping needs validation images.") : new EarlyStopping(patience)

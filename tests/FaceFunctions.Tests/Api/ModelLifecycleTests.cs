@@ -1,13 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using FaceFunctions.Artifacts;
-using FaceFunctions.LocalHost;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;
@@ -16,20 +12,8 @@ namespace FaceFunctions.Tests.Api;
 [Collection(ServiceCollection.Name)]
 public sealed class ModelLifecycleTests(ServiceFixture service)
 {
-    private static async Task<(WebApplication Host, HttpClient Client)> StartHostAsync(string connectionString)
-    {
-        var host = LocalApiHost.Build([
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", connectionString,
-            "--Serving:PollSeconds", "0.2",
-            "--Serving:LoadRetrySeconds", "0.2",
-            "--Serving:RetireSeconds", "1",
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await host.StartAsync();
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (host, new HttpClient { BaseAddress = new Uri(address) });
-    }
+    private static Task<(WebApplication Host, HttpClient Client)> StartHostAsync(string connectionString) =>
+        LocalApi.StartAsync(connectionString, "--Serving:PollSeconds", "0.2", "--Serving:LoadRetrySeconds", "0.2", "--Serving:RetireSeconds", "1");
 
     private async Task<ModelBundle> TrainedBundleAsync() =>
         await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();

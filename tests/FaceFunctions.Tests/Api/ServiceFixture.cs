@@ -1,15 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using FaceFunctions.Datasets;
-using FaceFunctions.LocalHost;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;
@@ -47,15 +43,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             Publish = new StorageOptions { ConnectionString = _azurite.ConnectionString },
         }, log, CancellationToken.None);
 
-        _host = LocalApiHost.Build([
-            "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", _azurite.ConnectionString,
-            "--Serving:MaxRequestBytes", MaxRequestBytes.ToString(),
-            "--Logging:LogLevel:Default", "Warning",
-        ]);
-        await _host.StartAsync();
-        var address = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        (_host, Client) = await LocalApi.StartAsync(_azurite.ConnectionString, "--Serving:MaxRequestBytes", MaxRequestBytes.ToString());
         await WaitForModelAsync(Client);
     }
 

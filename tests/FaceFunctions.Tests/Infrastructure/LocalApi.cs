@@ -1,0 +1,25 @@
+using FaceFunctions.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceFunctions.Tests.Infrastructure;
+
+/// <summary>The local API host on 127.0.0.1 and a free port, reading its model from Blob Storage, and a client for it.</summary>
+public static class LocalApi
+{
+    /// <param name="settings">More "--Section:Key value" pairs.</param>
+    public static async Task<(WebApplication Host, HttpClient Client)> StartAsync(string connectionString, params string[] settings)
+    {
+        var host = LocalApiHost.Build([
+            "--urls", "http://127.0.0.1:0",
+            "--Storage:ConnectionString", connectionString,
+            "--Logging:LogLevel:Default", "Warning",
+            .. settings,
+        ]);
+        await host.StartAsync();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (host, new HttpClient { BaseAddress = new Uri(address) });
+    }
+}
