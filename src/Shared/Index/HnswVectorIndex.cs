@@ -1,37 +1,76 @@
-using Cloud.Unum.USearch;
-
 namespace FaceFunctions.Index;
 
 /// <summary>
-/// Approximate search over an HNSW graph (USearch, cosine). Built once in the constructor, since USearch's Add is not
-/// thread-safe; concurrent searches are. Rows are the keys, so hits name rows as the exact index does. The index is
-/// built in memory rather than loaded from a file: a loaded USearch index forgets its search expansion
-/// (../shared/FINDINGS.md).
+/// Approximate search over an HNSW graph (USearch, cosine), built in the constructor from every row on all cores.
+/// USearch serves as many searches at once as it has thread contexts and fails any beyond that, so a semaphore holds
+/// extra concurrent searches until a context is free: any number of callers is safe. Rows are the keys, so hits name rows as the exact index does. The index is built in
+/// memory rather than loaded from a file: a loaded USearch index forgets its search expansion (../shared/FINDINGS.md).
 /// </summary>
 public sealed class HnswVectorIndex : IVectorIndex, IDisposable
 {
-    private readonly USearchIndex _index;
+    private readonly IntPtr _index;
+    private readonly SemaphoreSlim _contexts;
+    private bool _disposed;
 
     public HnswVectorIndex(float[] rows, int dimensions, VectorIndexOptions options)
     {
         Dimensions = dimensions;
         Count = IndexArguments.RowCount(rows, dimensions);
-        _index = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimensions,
-            (ulong)options.Connectivity, (ulong)options.ExpansionAdd, (ulong)options.ExpansionSearch, multi: false);
-        for (var row = 0; row < Count; row++)
-            _index.Add((ulong)row, rows.AsSpan(row * dimensions, dimensions).ToArray());
+        _index = USearchNative.Create(dimensions, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+        try
+        {
+            var threads = Environment.ProcessorCount;
+            USearchNative.Reserve(_index, Count, threads);
+            _contexts = new SemaphoreSlim(threads, threads);
+            Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, row =>
+                USearchNative.Add(_index, (ulong)row, rows.AsSpan(row * dimensions, dimensions)));
+        }
+        catch
+        {
+            USearchNative.Free(_index);
+            throw;
+        }
     }
 
     public int Count { get; }
     public int Dimensions { get; }
 
+    /// <summary>
+    /// Candidates kept while searching (ef). Settable so that one graph can be measured at several settings; change it
+    /// only while no search runs.
+    /// </summary>
+    public int ExpansionSearch
+    {
+        get => USearchNative.GetExpansionSearch(_index);
+        set => USearchNative.SetExpansionSearch(_index, value);
+    }
+
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
     {
         k = IndexArguments.Clamp(query, k, this);
         if (k == 0) return [];
-        var found = _index.Search(query.ToArray(), k, out var keys, out var distances);
-        return Enumerable.Range(0, found).Select(i => new SearchHit((int)keys[i], 1f - distances[i])).ToList();
+        var keys = new ulong[k];
+        var distances = new float[k];
+        int found;
+        _contexts.Wait();
+        try
+        {
+            found = USearchNative.Search(_index, query, keys, distances);
+        }
+        finally
+        {
+            _contexts.Release();
+        }
+        var hits = new SearchHit[found];
+        for (var i = 0; i < found; i++) hits[i] = new SearchHit((int)keys[i], 1f - distances[i]);
+        return hits;
     }
 
-    public void Dispose() => _index.Dispose();
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        USearchNative.Free(_index);
+        _contexts.Dispose();
+    }
 }

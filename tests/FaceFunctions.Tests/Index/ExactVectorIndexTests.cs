@@ -37,6 +37,25 @@ public sealed class ExactVectorIndexTests
         Assert.True(found >= 0.9 * 10 * queries.Length, $"recall@10 {found / (10.0 * queries.Length):F3}");
     }
 
+    [Fact]
+    public void Hnsw_answers_more_concurrent_searches_than_the_machine_has_cores()
+    {
+        const int dimensions = 16, threads = 16;
+        var (rows, queries) = RandomUnitVectors(500, threads, dimensions, seed: 5);
+        using var hnsw = new HnswVectorIndex(rows, dimensions, new VectorIndexOptions { ExpansionSearch = 64 });
+        var expected = queries.Select(q => hnsw.Search(q, 5).Select(h => h.Row).ToList()).ToList();
+        var answers = new List<int>[threads][];
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            answers[t] = Enumerable.Range(0, 200).Select(_ => hnsw.Search(queries[t], 5).Select(h => h.Row).ToList()).ToArray();
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        for (var t = 0; t < threads; t++) Assert.All(answers[t], answer => Assert.Equal(expected[t], answer));
+    }
+
     [Theory]
     [InlineData("exact", 10, typeof(ExactVectorIndex))]
     [InlineData("hnsw", 10, typeof(HnswVectorIndex))]
@@ -69,6 +88,20 @@ public sealed class ExactVectorIndexTests
                 .OrderByDescending(p => p.Score).Take(10).Select(p => p.Row).ToList();
             Assert.Equal(expected, index.Search(query, 10).Select(h => h.Row).ToList());
         }
+    }
+
+    [Fact]
+    public void A_matrix_scanned_in_slices_on_several_threads_answers_as_one_thread_does()
+    {
+        const int count = 20_000, dimensions = 256; // 5.1M values: two slices or more
+        var (rows, queries) = RandomUnitVectors(count, 10, dimensions, seed: 11);
+        var sliced = new ExactVectorIndex(rows, dimensions, threads: 4);
+        var single = new ExactVectorIndex(rows, dimensions, threads: 1);
+        foreach (var query in queries)
+            Assert.Equal(single.Search(query, 25), sliced.Search(query, 25));
+        // Ties across slices: every row the same vector, so the lowest rows must win as in one scan.
+        var same = Enumerable.Range(0, count).SelectMany(_ => queries[0]).ToArray();
+        Assert.Equal(Enumerable.Range(0, 5), new ExactVectorIndex(same, dimensions, threads: 4).Search(queries[0], 5).Select(h => h.Row));
     }
 
     [Fact]
