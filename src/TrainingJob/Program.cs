@@ -17,11 +17,14 @@ var imageSize = new Option<int>("--image-size") { DefaultValueFactory = _ => 128
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
 var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
+var facetLearningRate = new Option<double?>("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
 var backbone = new Option<string>("--backbone") { Description = "mobilenet_v2 or resnet18 (ImageNet weights).", DefaultValueFactory = _ => Backbones.ResNet18 };
 var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
 var objective = new Option<string>("--objective") { Description = "triplet, composition or composition+triplet.", DefaultValueFactory = _ => Objectives.CompositionTriplet };
 var head = new Option<int?>("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
+var facetVectors = new Option<string>("--facet-vectors")
+    { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
@@ -40,7 +43,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, backbone, weights, objective, head, epochs, imageSize, seed, batchSize, learningRate, width, allImages, device, persons, heldOutFolds, patience,
+    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, seed, batchSize, learningRate, facetLearningRate, width, allImages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 // The Blob Storage the options name, or null when they name none.
@@ -70,12 +73,14 @@ train.SetAction(async (result, cancellationToken) =>
             Backbone = result.GetValue(backbone)!,
             Weights = result.GetValue(weights),
             Objective = result.GetValue(objective)!,
+            FacetVectors = result.GetValue(facetVectors)!,
             HeadDimensions = result.GetValue(head),
             Epochs = result.GetValue(epochs),
             ImageSize = result.GetValue(imageSize),
             Seed = result.GetValue(seed),
             BatchSize = result.GetValue(batchSize),
             LearningRate = result.GetValue(learningRate),
+            FacetLearningRate = result.GetValue(facetLearningRate),
             WidthMultiplier = result.GetValue(width),
             AllImages = result.GetValue(allImages),
             Device = result.GetValue(device)!,

@@ -79,18 +79,37 @@ public static class TrainingPipeline
         var duplicates = entries.GroupBy(e => e.Image).Where(g => g.Count() > 1)
             .Select(g => (IReadOnlyList<string>)g.Select(e => e.Id).ToList()).ToList();
 
-        var set = Embed(dataset, trained, decoder, trainedIds) with { Content = content };
+        if (!FacetVectorKinds.Names.Contains(training.FacetVectors))
+            throw new ArgumentException($"Unknown facet vectors '{training.FacetVectors}': use {string.Join(", ", FacetVectorKinds.Names)}.");
+        var learned = training.FacetVectors == FacetVectorKinds.Learned ? trained.LearnedFacets : null;
+        var set = Embed(dataset, trained, decoder, trainedIds) with { Content = content, Learned = learned };
+        // The other kind of facet vectors on the same model, where the objective learned some: the report compares them.
+        var other = trained.LearnedFacets is null ? null : set with { Learned = learned is null ? trained.LearnedFacets : null };
         var evaluation = EvaluationResult.Of(set, training.Seed);
+        var otherEvaluation = other is null ? null : EvaluationResult.Of(other, training.Seed);
         var untrained = EvaluationResult.Of(
             Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds)
                 with { Content = content },
             training.Seed);
-        var unseenCombinations = HeldOutCombinations(dataset, trainImages, options, decoder, content, log, cancellationToken);
+        var (unseenCombinations, otherUnseenCombinations) =
+            HeldOutCombinations(dataset, trainImages, options, decoder, content, log, cancellationToken);
+        var facetVectors = learned is null ? FacetVectorKinds.Median : FacetVectorKinds.Learned;
+        log.WriteLine($"Facet vectors: {facetVectors}.");
         Print(log, "seed protocol", evaluation.SeedProtocol);
         Print(log, "unseen images", evaluation.UnseenImages);
         Print(log, "unseen combinations", unseenCombinations);
         Print(log, "transform", evaluation.Transform);
         Print(log, "untrained seed protocol", untrained.SeedProtocol);
+        OtherFacetVectors? comparison = null;
+        if (otherEvaluation is not null)
+        {
+            var otherKind = learned is null ? FacetVectorKinds.Learned : FacetVectorKinds.Median;
+            comparison = new OtherFacetVectors(otherKind, otherEvaluation.SeedProtocol, otherEvaluation.UnseenImages,
+                otherUnseenCombinations!, otherEvaluation.Transform);
+            Print(log, $"with {otherKind} facet vectors: seed protocol", otherEvaluation.SeedProtocol);
+            Print(log, $"with {otherKind} facet vectors: unseen combinations", otherUnseenCombinations!);
+            Print(log, $"with {otherKind} facet vectors: transform", otherEvaluation.Transform);
+        }
 
         var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
         var report = new TrainingReport(version,
@@ -100,7 +119,8 @@ public static class TrainingPipeline
                 trained.Dimensions, ModelTraining.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
                 trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
             new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
-            evaluation.SeedProtocol, evaluation.UnseenImages, unseenCombinations, evaluation.Transform, untrained);
+            evaluation.SeedProtocol, evaluation.UnseenImages, unseenCombinations, evaluation.Transform, untrained,
+            facetVectors, comparison);
 
         var bundle = new ModelBundle
         {
@@ -112,7 +132,7 @@ public static class TrainingPipeline
             Dimensions = set.Dimensions,
             Gallery = entries,
             FacetNames = dataset.Facets,
-            Facets = FacetVectors.FromImages(dataset.Facets, set.Labels, set.Vectors, set.Dimensions),
+            Facets = set.FacetVectors(),
             Report = report.ToJson(),
         };
         var extras = new Dictionary<string, byte[]>
@@ -163,28 +183,36 @@ public static class TrainingPipeline
             embedder.Dimensions, dataset.Images.Select(i => trainedIds.Contains(i.Id)).ToList());
     }
 
-    /// <summary>Trains once per fold without the fold's cells, then queries those cells against every image.</summary>
-    private static ProtocolResult HeldOutCombinations(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
-        TrainJobOptions options, ImageDecoder decoder, IReadOnlyList<string> content, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains once per fold without the fold's cells, then queries those cells against every image: with the facet
+    /// vectors the options choose, and with the other kind where the objective learned some (else null).
+    /// </summary>
+    private static (ProtocolResult Chosen, ProtocolResult? Other) HeldOutCombinations(LabelledDataset dataset,
+        IReadOnlyList<LabelledImage> trainImages, TrainJobOptions options, ImageDecoder decoder, IReadOnlyList<string> content,
+        TextWriter log, CancellationToken cancellationToken)
     {
         var folds = options.HeldOutFolds;
         if (folds == 0)
-            return ProtocolResult.NotApplicable("not run: pass --held-out-folds k (k more trainings)");
+            return (ProtocolResult.NotApplicable("not run: pass --held-out-folds k (k more trainings)"), null);
         var values = dataset.Facets.Select(dataset.Values).ToList();
         HeldOutFolds.Check(values.Select(v => v.Count).ToList(), folds);
         int FoldOf(LabelledImage image) =>
             HeldOutFolds.FoldOf(dataset.Facets.Select((f, k) => values[k].ToList().IndexOf(image.Labels[f])).ToList(), folds);
-        var results = new List<ProtocolResult>();
+        var chosen = new List<ProtocolResult>();
+        var other = new List<ProtocolResult>();
         for (var fold = 0; fold < folds; fold++)
         {
             var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
             log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
             var model = ModelTraining.Train(dataset, kept, options.Training, null, cancellationToken);
-            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content };
-            results.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
+            var learned = options.Training.FacetVectors == FacetVectorKinds.Learned ? model.LearnedFacets : null;
+            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content, Learned = learned };
+            chosen.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
+            if (model.LearnedFacets is not null)
+                other.Add(Protocols.HeldOutCells(set with { Learned = learned is null ? model.LearnedFacets : null }, heldOut, options.Training.Seed));
         }
-        return ProtocolResult.Pool(results);
+        return (ProtocolResult.Pool(chosen), other.Count == folds ? ProtocolResult.Pool(other) : null);
     }
 
     /// <summary>Each cell's composed query against the served gallery: its top five, right ones marked.</summary>

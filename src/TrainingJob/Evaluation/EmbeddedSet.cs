@@ -1,16 +1,21 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Vectors;
 
 namespace FaceFunctions.TrainingJob.Evaluation;
 
 /// <summary>Images as the protocols see them: labels, unit-length vectors (row-major), and which ones trained the model.</summary>
 /// <param name="Content">Per row, a key of the image's pixels (pixel-identical images share it); null when unknown.</param>
+/// <param name="Learned">
+/// The facet vectors the model's objective learned, which the protocols then compose instead of medians of images.
+/// </param>
 public sealed record EmbeddedSet(
     IReadOnlyList<string> Facets,
     IReadOnlyList<IReadOnlyDictionary<string, string>> Labels,
     float[] Vectors,
     int Dimensions,
     IReadOnlyList<bool> Trained,
-    IReadOnlyList<string>? Content = null)
+    IReadOnlyList<string>? Content = null,
+    FacetVectors? Learned = null)
 {
     /// <summary>Whether some image is pixel-identical to another.</summary>
     public bool HasDuplicates => Content is not null && Content.Distinct().Count() < Content.Count;
@@ -33,15 +38,22 @@ public sealed record EmbeddedSet(
 
     public string CellOf(int row) => string.Join('|', Facets.Select(f => Labels[row][f]));
 
+    /// <summary>The facet vectors a protocol composes: the learned ones if any, else medians of this set's images.</summary>
+    public FacetVectors FacetVectors() => Learned ?? Artifacts.FacetVectors.FromImages(Facets, Labels, Vectors, Dimensions);
+
     public ReadOnlyMemory<float> Vector(int row) => Vectors.AsMemory(row * Dimensions, Dimensions);
 
     /// <summary>The rows that pass <paramref name="keep"/>, as a new set.</summary>
     public EmbeddedSet Subset(Func<int, bool> keep)
     {
         var rows = Enumerable.Range(0, Count).Where(keep).ToList();
-        return new EmbeddedSet(Facets, rows.Select(r => Labels[r]).ToList(),
-            rows.SelectMany(r => Vectors.AsSpan(r * Dimensions, Dimensions).ToArray()).ToArray(), Dimensions,
-            rows.Select(r => Trained[r]).ToList(), Content is null ? null : rows.Select(r => Content[r]).ToList());
+        return this with
+        {
+            Labels = rows.Select(r => Labels[r]).ToList(),
+            Vectors = rows.SelectMany(r => Vectors.AsSpan(r * Dimensions, Dimensions).ToArray()).ToArray(),
+            Trained = rows.Select(r => Trained[r]).ToList(),
+            Content = Content is null ? null : rows.Select(r => Content[r]).ToList(),
+        };
     }
 
     /// <summary>The same labels with random non-negative unit vectors: chance, pushed through the same protocol.</summary>

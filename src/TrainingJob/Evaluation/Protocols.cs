@@ -23,7 +23,8 @@ public sealed record ProtocolResult(int Queries, double? Top1, double? Precision
 }
 
 /// <summary>
-/// The evaluation protocols (docs/accuracy.md). Facet vectors are medians of the images the protocol allows; a query
+/// The evaluation protocols (docs/accuracy.md). Facet vectors are medians of the images the protocol allows, or those
+/// the objective learned from the training images when the set carries them; a query
 /// is the non-negative unit sum of its cell's facet vectors, as serving composes; hits carry exactly the cell's labels.
 /// </summary>
 public static class Protocols
@@ -66,7 +67,7 @@ public static class Protocols
     public static ProtocolResult Transform(EmbeddedSet set, int seed) =>
         WithChance(set, seed, s =>
         {
-            var facets = FacetVectors.FromImages(s.Facets, s.Labels, s.Vectors, s.Dimensions);
+            var facets = s.FacetVectors();
             var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
             int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
             for (var row = 0; row < s.Count; row++)
@@ -101,7 +102,7 @@ public static class Protocols
     /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
     private static Score CellQueries(EmbeddedSet source, EmbeddedSet gallery, IEnumerable<string> cells)
     {
-        var facets = FacetVectors.FromImages(source.Facets, source.Labels, source.Vectors, source.Dimensions);
+        var facets = source.FacetVectors();
         var index = new ExactVectorIndex(gallery.Vectors, gallery.Dimensions);
         var cellOfRow = Enumerable.Range(0, gallery.Count).Select(gallery.CellOf).ToArray();
         int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;

@@ -6,8 +6,8 @@ using static TorchSharp.torch.nn;
 namespace FaceFunctions.TrainingJob.Training;
 
 /// <summary>
-/// The composition-aware objective. Every facet value has a learnable vector; the query of a cell is the
-/// non-negative, unit-length sum of its values' vectors, exactly as serving composes. Each image is classified
+/// The composition-aware objective. Every facet value has a learnable vector, used at unit length as a facet vector
+/// is; the query of a cell is the non-negative, unit-length sum of its values' vectors, exactly as serving composes. Each image is classified
 /// against the queries of every cell, seen in training or not (all combinations of facet values), by cross-entropy
 /// over cosine similarities at temperature <see cref="Temperature"/>. The network thus learns embeddings that sit
 /// where the sum of their facets points, which is what feature arithmetic needs for combinations it never saw.
@@ -53,12 +53,26 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         Tensor? sum = null;
         for (var f = 0; f < values.Count; f++)
         {
-            var term = values[f].index_select(0, _cells.select(1, f));
+            var term = functional.normalize(values[f], p: 2, dim: 1).index_select(0, _cells.select(1, f));
             sum = sum is null ? term : sum + term;
         }
         var queries = functional.normalize(functional.relu(sum!), p: 2, dim: 1);
         var logits = embeddings.matmul(queries.t()) / Temperature;
         return functional.cross_entropy(logits, targets).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Each facet's learned value vectors at unit length, row-major [values, dimensions] on the CPU: facet vectors
+    /// whose composition is exactly what the images were trained to match.
+    /// </summary>
+    public IReadOnlyList<float[]> ValueVectors()
+    {
+        using var _ = no_grad();
+        return values.Select(v =>
+        {
+            using var unit = functional.normalize(v, p: 2, dim: 1).cpu();
+            return unit.data<float>().ToArray();
+        }).ToList();
     }
 
     private static List<int[]> Cartesian(IReadOnlyList<int> counts)

@@ -11,12 +11,15 @@ namespace FaceFunctions.TrainingJob.Training;
 /// </summary>
 public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
 {
-    /// <summary>Trains <paramref name="network"/> in place and returns the mean loss of each epoch.</summary>
+    /// <summary>
+    /// Trains <paramref name="network"/> in place and returns the mean loss of each epoch, with the facet value vectors
+    /// the composition objective learned (per facet, row-major [values, dimensions]; null for the triplet loss alone).
+    /// </summary>
     /// <param name="images">Preprocessed images [N, 3, S, S] on the CPU.</param>
     /// <param name="labels">Per image, the index of its value on each facet.</param>
     /// <param name="valueCounts">How many values each facet has.</param>
     /// <param name="validation">Images and labels for early stopping (<see cref="TrainingOptions.EarlyStoppingPatience"/>).</param>
-    public IReadOnlyList<double> Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
+    public (IReadOnlyList<double> Losses, IReadOnlyList<float[]>? ValueVectors) Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
         IProgress<EpochProgress>? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
     {
         if (!Objectives.Names.Contains(options.Objective))
@@ -31,8 +34,11 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
             : new CompositionLoss(valueCounts, labels, network.Dimensions, device);
         using var targets = composition is null ? null : tensor(composition.TargetsOf(labels), device: device);
         using var data = images.to(device);
-        var parameters = network.parameters().Concat(composition?.parameters() ?? []).ToList();
-        using var optimizer = optim.Adam(parameters, options.LearningRate);
+        // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.
+        var groups = new List<TorchSharp.Modules.Adam.ParamGroup> { new(network.parameters(), lr: options.LearningRate) };
+        if (composition is not null)
+            groups.Add(new(composition.parameters(), lr: options.FacetLearningRate ?? options.LearningRate));
+        using var optimizer = optim.Adam(groups, options.LearningRate);
         var count = (int)images.shape[0];
         // A checkpoint belongs to these options and these training labels; another run's is ignored.
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,
@@ -90,7 +96,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         }
         stopping?.RestoreBest(network);
         BatchNormCalibration.Recalibrate(network, images, Math.Max(options.BatchSize, 32), device);
-        return losses;
+        return (losses, composition?.ValueVectors());
 
         // The objective on unit-length embeddings; with the triplet loss the batch is anchors, positives, negatives.
         Tensor Loss(Tensor outputs, int anchors, Tensor? cells)

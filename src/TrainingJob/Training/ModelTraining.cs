@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Export;
@@ -10,8 +11,10 @@ namespace FaceFunctions.TrainingJob.Training;
 /// <summary>A trained network as ONNX, checked against TorchSharp, with how the training went.</summary>
 /// <param name="ExportDifference">Max abs difference of the unit-length embeddings, TorchSharp vs ONNX Runtime.</param>
 /// <param name="ExportRawDifference">The same on the raw network outputs.</param>
+/// <param name="LearnedFacets">The facet value vectors the composition objective learned; null for the triplet loss alone.</param>
 public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int Dimensions, IReadOnlyList<double> Losses,
-    double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked);
+    double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked,
+    FacetVectors? LearnedFacets);
 
 /// <summary>Trains one network on some images of a dataset and exports it: the step the job repeats per held-out fold.</summary>
 public static class ModelTraining
@@ -31,7 +34,7 @@ public static class ModelTraining
         var labels = LabelsOf(images);
         using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();
-        var losses = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
+        var (losses, valueVectors) = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
             progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
         var onnx = OnnxExporter.Export(network, preprocessing);
@@ -42,7 +45,18 @@ public static class ModelTraining
                 $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
         var perStep = options.Objective == Objectives.Composition ? 1 : 3;
         return new TrainedModel(onnx, preprocessing, network.Dimensions, losses, seconds,
-            seconds > 0 ? (double)perStep * images.Count * losses.Count / seconds : 0, difference, raw, checkedCount);
+            seconds > 0 ? (double)perStep * images.Count * losses.Count / seconds : 0, difference, raw, checkedCount,
+            valueVectors is null ? null : Learned(dataset.Facets, values, labels, valueVectors, network.Dimensions));
+    }
+
+    /// <summary>The learned value vectors as facet vectors, each value counting the training images that carry it.</summary>
+    private static FacetVectors Learned(IReadOnlyList<string> facets, IReadOnlyList<IReadOnlyList<string>> values, int[][] labels,
+        IReadOnlyList<float[]> valueVectors, int dimensions)
+    {
+        var row = 0;
+        var entries = facets.Select((facet, f) => new FacetEntry(facet, values[f]
+            .Select((value, v) => new FacetValueEntry(value, row++, labels.Count(l => l[f] == v))).ToList())).ToList();
+        return new FacetVectors(entries, valueVectors.SelectMany(v => v).ToArray(), dimensions);
     }
 
     public static torch.Device SelectDevice(string name) => name.ToLowerInvariant() switch

@@ -8,6 +8,16 @@ public static class Objectives
     public static readonly string[] Names = [Triplet, Composition, CompositionTriplet];
 }
 
+/// <summary>Where the facet vectors that are published, and composed by the protocols, come from.</summary>
+public static class FacetVectorKinds
+{
+    /// <summary>The unit-length element-wise median of each value's images (the original experiment's).</summary>
+    public const string Median = "median";
+    /// <summary>The value vectors the composition objective learned; the median for the triplet loss alone.</summary>
+    public const string Learned = "learned";
+    public static readonly string[] Names = [Median, Learned];
+}
+
 /// <summary>How the network is trained. The defaults are the best measured configuration (docs/accuracy.md).</summary>
 public sealed record TrainingOptions
 {
@@ -23,6 +33,8 @@ public sealed record TrainingOptions
     public int ImageSize { get; init; } = 128;
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 1e-4;
+    /// <summary>Adam's rate for the composition objective's facet value vectors; null: <see cref="LearningRate"/>.</summary>
+    public double? FacetLearningRate { get; init; }
     public double Margin { get; init; } = 1.0;
     public int Seed { get; init; } = 1;
     /// <summary>MobileNetV2 width multiplier: 1.0 is the paper's network; tests use less.</summary>
@@ -39,6 +51,8 @@ public sealed record TrainingOptions
     /// epochs, keeping the best epoch's weights; null trains every epoch.
     /// </summary>
     public int? EarlyStoppingPatience { get; init; }
+    /// <summary>See <see cref="FacetVectorKinds"/>.</summary>
+    public string FacetVectors { get; init; } = FacetVectorKinds.Learned;
     /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
     public string Device { get; init; } = "auto";
 }

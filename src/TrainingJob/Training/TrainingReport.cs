@@ -14,7 +14,9 @@ public sealed record TrainingReport(
     ProtocolResult UnseenImages,
     ProtocolResult UnseenCombinations,
     ProtocolResult Transform,
-    EvaluationResult Untrained)
+    EvaluationResult Untrained,
+    string FacetVectors,
+    OtherFacetVectors? OtherFacetVectors)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -25,6 +27,10 @@ public sealed record TrainingReport(
 
     public BinaryData ToJson() => BinaryData.FromObjectAsJson(this, Json);
 }
+
+/// <summary>The same model through the same protocols with the other kind of facet vectors, for comparison.</summary>
+public sealed record OtherFacetVectors(string FacetVectors, ProtocolResult SeedProtocol, ProtocolResult UnseenImages,
+    ProtocolResult UnseenCombinations, ProtocolResult Transform);
 
 /// <param name="Duplicates">Groups of pixel-identical images, by id.</param>
 public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,

@@ -33,6 +33,10 @@ public sealed class ModelTrainingTests : IDisposable
         Assert.Equal(first.Losses, second.Losses);
         Assert.Equal(first.Onnx, second.Onnx);
         Assert.InRange(first.ExportDifference, 0, 1e-4);
+        // The composition objective's facet vectors come back too, one per value of each facet, the same each time.
+        Assert.Equal(_dataset.Facets, first.LearnedFacets!.Facets.Select(f => f.Name));
+        Assert.All(_dataset.Facets, f => Assert.Equal(_dataset.Values(f), first.LearnedFacets.Facet(f)!.Values.Select(v => v.Value)));
+        Assert.Equal(first.LearnedFacets.Matrix, second.LearnedFacets!.Matrix);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using FaceFunctions.Vectors;
+using System.Numerics.Tensors;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
@@ -103,5 +105,29 @@ public sealed class NetworkExportTests
             optimizer.step();
         }
         Assert.True(loss.forward(embeddings, targets).item<float>() < first * 0.8, "the facet vectors learn");
+    }
+
+    [Fact]
+    public void Learned_value_vectors_compose_into_the_query_each_image_was_trained_to_match()
+    {
+        torch.random.manual_seed(3);
+        int[][] labels = [[0, 0], [1, 2]];
+        using var loss = new CompositionLoss([2, 3], labels, 8, torch.CPU);
+        var vectors = loss.ValueVectors();
+        Assert.Equal([16, 24], vectors.Select(v => v.Length));
+        foreach (var (facet, count) in new[] { (0, 2), (1, 3) })
+        for (var value = 0; value < count; value++)
+            Assert.Equal(1f, TensorPrimitives.Norm(vectors[facet].AsSpan(value * 8, 8)), 4);
+        // An image embedded exactly at a cell's composed query is classified there with the lowest loss of any cell.
+        for (var at = 0; at < loss.Cells.Count; at++)
+        {
+            var cell = loss.Cells[at];
+            var query = VectorMath.Compose([(vectors[0].AsMemory(cell[0] * 8, 8), 1f), (vectors[1].AsMemory(cell[1] * 8, 8), 1f)], 8);
+            using var embedding = torch.tensor(query, [1, 8]);
+            var losses = Enumerable.Range(0, loss.Cells.Count)
+                .Select(c => { using var target = torch.tensor(new long[] { c }); return loss.forward(embedding, target).item<float>(); })
+                .ToList();
+            Assert.Equal(at, losses.IndexOf(losses.Min()));
+        }
     }
 }
