@@ -104,10 +104,12 @@ public static class TrainingPipeline
         if (otherEvaluation is not null)
         {
             var otherKind = learned is null ? FacetVectorKinds.Learned : FacetVectorKinds.Median;
+            // Without held-out folds both kinds' unseen combinations say "not run".
+            var otherCombinations = otherUnseenCombinations ?? unseenCombinations;
             comparison = new OtherFacetVectors(otherKind, otherEvaluation.SeedProtocol, otherEvaluation.UnseenImages,
-                otherUnseenCombinations!, otherEvaluation.Transform);
+                otherCombinations, otherEvaluation.Transform);
             Print(log, $"with {otherKind} facet vectors: seed protocol", otherEvaluation.SeedProtocol);
-            Print(log, $"with {otherKind} facet vectors: unseen combinations", otherUnseenCombinations!);
+            Print(log, $"with {otherKind} facet vectors: unseen combinations", otherCombinations);
             Print(log, $"with {otherKind} facet vectors: transform", otherEvaluation.Transform);
         }
 
