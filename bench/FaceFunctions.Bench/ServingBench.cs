@@ -61,7 +61,10 @@ public static class ServingBench
             }
             output.WriteLine($"cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {clock.Elapsed.TotalSeconds:F2} s");
 
-            using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
+            // The bare session gets the host's inference threads (Serving__InferenceThreads, inherited by the host).
+            var threads = int.TryParse(Environment.GetEnvironmentVariable("Serving__InferenceThreads"), out var t) ? t : 0;
+            using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions { IntraOpThreads = threads },
+                NullLogger.Instance);
             var decoder = new ImageDecoder();
             // Bare inference and HTTP take turns, three rounds each, so that a noisy spell on a 2-core machine touches
             // both; the ratios of each round are printed and their medians are the figures.

@@ -141,6 +141,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
         { name: 'Storage__ModelsContainer', value: 'models' }
         { name: 'Storage__ImagesContainer', value: 'images' }
+        // An instance answers many requests at once: one ONNX Runtime thread per inference serves more of them than
+        // every core per inference does (docs/performance.md).
+        { name: 'Serving__InferenceThreads', value: '1' }
       ]
     }
   }
