@@ -51,11 +51,13 @@ for (const [key, rs] of groups) {
 const compared = [...groups].filter(([, rs]) => rs.some((r) => r.report.other_facet_vectors));
 if (compared.length > 0) {
   console.log("\nThe same models through the same protocols with the other kind of facet vectors (other_facet_vectors in report.json):\n");
-  console.log("| configuration | seeds | facet vectors | seed_protocol top-1 | unseen_combinations P@1 / mAP | transform P@1 |");
+  console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_combinations P@1 / mAP | transform P@1 (duplicates either way) |");
   console.log("|---|---|---|---|---|---|");
   for (const [key, rs] of compared) {
     const get = (protocol, field) => rs.map((r) => r.report.other_facet_vectors?.[protocol]?.[field]);
-    console.log(`| ${key} | ${rs.length} | ${rs[0].report.other_facet_vectors.facet_vectors} | ${stat(get("seed_protocol", "top1"))} | ` +
-      `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))} |`);
+    const eitherWay = (protocol) => rs.some((r) => r.report.other_facet_vectors?.[protocol]?.top1_duplicates_either_way != null)
+      ? ` (${stat(get(protocol, "top1_duplicates_either_way"))})` : "";
+    console.log(`| ${key} | ${rs.length} | ${rs[0].report.other_facet_vectors.facet_vectors} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ` +
+      `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} |`);
   }
 }
