@@ -136,6 +136,8 @@ public sealed partial class DeploymentTemplateTests
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
         Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
         Assert.Contains("Storage__ServiceUri", settings.Keys);
+        // Instances answer many requests at once: one inference thread each (docs/performance.md).
+        Assert.Equal("1", settings["Serving__InferenceThreads"]);
         Assert.DoesNotContain(settings.Values, v => v.Contains("AccountKey", StringComparison.OrdinalIgnoreCase) || v.Contains("listKeys"));
         // The host's own account: its identity owns its blobs (a copy loop over the host roles).
         var hostRoles = Resources().Where(r => r.Module == "api" && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
