@@ -1,10 +1,10 @@
 namespace FaceFunctions.Index;
 
 /// <summary>
-/// Approximate search over an HNSW graph (USearch, cosine), built in the constructor from every row on all cores.
-/// USearch serves as many searches at once as it has thread contexts and fails any beyond that, so a semaphore holds
-/// extra concurrent searches until a context is free: any number of callers is safe. Rows are the keys, so hits name rows as the exact index does. The index is built in
-/// memory rather than loaded from a file: a loaded USearch index forgets its search expansion (../shared/FINDINGS.md).
+/// Approximate search over an HNSW graph (USearch, cosine), built in the constructor from every row on all cores; the
+/// model format stores vectors, not a graph. USearch serves as many searches at once as it has thread contexts and
+/// fails any beyond that, so a semaphore holds extra concurrent searches until a context is free: any number of
+/// callers is safe. Rows are the keys, so hits name rows as the exact index does.
 /// </summary>
 public sealed class HnswVectorIndex : IVectorIndex, IDisposable
 {
