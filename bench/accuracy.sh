@@ -21,6 +21,7 @@ if [ "${1:-}" != quick ]; then
   runs+=(
     "yale-resnet18-composition+triplet-learned-s1|$yale|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s2|$yale|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
+    "yale-resnet18-composition+triplet-learned-e45-s1|$yale|--backbone resnet18 --objective composition+triplet --epochs 45 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-s2|synthetic|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-flr1e-2-s1|synthetic|--backbone resnet18 --objective composition+triplet --facet-learning-rate 0.01 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-s1|synthetic|--backbone resnet18 --facet-vectors median --objective composition+triplet --seed 1 --held-out-folds 3"
