@@ -70,7 +70,7 @@ public static class IndexBench
                          $"{Environment.ProcessorCount} threads (connectivity {options.Connectivity}, expansion_add {options.ExpansionAdd})");
         foreach (var expansion in new[] { 16, 64, 256 })
         {
-            hnsw.ExpansionSearch = expansion;
+            hnsw.SetExpansionSearch(expansion);
             clock.Restart();
             var found = 0;
             for (var i = 0; i < queryCount; i++) found += hnsw.Search(Query(i), 10).Count(h => truth[i].Contains(h.Row));

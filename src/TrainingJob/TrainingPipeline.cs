@@ -39,8 +39,10 @@ public static class TrainingPipeline
 
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var dataset = await ReadDatasetAsync(options, log, cancellationToken);
         var training = options.Training;
+        if (!FacetVectorKinds.Names.Contains(training.FacetVectors))
+            throw new ArgumentException($"Unknown facet vectors '{training.FacetVectors}': use {string.Join(", ", FacetVectorKinds.Names)}.");
+        var dataset = await ReadDatasetAsync(options, log, cancellationToken);
         var decoder = new ImageDecoder();
         var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
         var facetValues = dataset.Facets.ToDictionary(f => f, f => dataset.Values(f));
@@ -79,21 +81,15 @@ public static class TrainingPipeline
         var duplicates = entries.GroupBy(e => e.Image).Where(g => g.Count() > 1)
             .Select(g => (IReadOnlyList<string>)g.Select(e => e.Id).ToList()).ToList();
 
-        if (!FacetVectorKinds.Names.Contains(training.FacetVectors))
-            throw new ArgumentException($"Unknown facet vectors '{training.FacetVectors}': use {string.Join(", ", FacetVectorKinds.Names)}.");
-        var learned = training.FacetVectors == FacetVectorKinds.Learned ? trained.LearnedFacets : null;
-        var set = Embed(dataset, trained, decoder, trainedIds) with { Content = content, Learned = learned };
-        // The other kind of facet vectors on the same model, where the objective learned some: the report compares them.
-        var other = trained.LearnedFacets is null ? null : set with { Learned = learned is null ? trained.LearnedFacets : null };
+        var (set, other) = WithFacetVectors(Embed(dataset, trained, decoder, trainedIds) with { Content = content }, trained, training);
         var evaluation = EvaluationResult.Of(set, training.Seed);
-        var otherEvaluation = other is null ? null : EvaluationResult.Of(other, training.Seed);
         var untrained = EvaluationResult.Of(
             Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds)
                 with { Content = content },
             training.Seed);
         var (unseenCombinations, otherUnseenCombinations) =
             HeldOutCombinations(dataset, trainImages, options, decoder, content, log, cancellationToken);
-        var facetVectors = learned is null ? FacetVectorKinds.Median : FacetVectorKinds.Learned;
+        var facetVectors = KindOf(set);
         log.WriteLine($"Facet vectors: {facetVectors}.");
         Print(log, "seed protocol", evaluation.SeedProtocol);
         Print(log, "unseen images", evaluation.UnseenImages);
@@ -101,9 +97,10 @@ public static class TrainingPipeline
         Print(log, "transform", evaluation.Transform);
         Print(log, "untrained seed protocol", untrained.SeedProtocol);
         OtherFacetVectors? comparison = null;
-        if (otherEvaluation is not null)
+        if (other is not null)
         {
-            var otherKind = learned is null ? FacetVectorKinds.Learned : FacetVectorKinds.Median;
+            var otherEvaluation = EvaluationResult.Of(other, training.Seed);
+            var otherKind = KindOf(other);
             // Without held-out folds both kinds' unseen combinations say "not run".
             var otherCombinations = otherUnseenCombinations ?? unseenCombinations;
             comparison = new OtherFacetVectors(otherKind, otherEvaluation.SeedProtocol, otherEvaluation.UnseenImages,
@@ -208,14 +205,27 @@ public static class TrainingPipeline
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
             log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
             var model = ModelTraining.Train(dataset, kept, options.Training, null, cancellationToken);
-            var learned = options.Training.FacetVectors == FacetVectorKinds.Learned ? model.LearnedFacets : null;
-            var set = Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content, Learned = learned };
+            var (set, otherSet) = WithFacetVectors(
+                Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content }, model, options.Training);
             chosen.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
-            if (model.LearnedFacets is not null)
-                other.Add(Protocols.HeldOutCells(set with { Learned = learned is null ? model.LearnedFacets : null }, heldOut, options.Training.Seed));
+            if (otherSet is not null)
+                other.Add(Protocols.HeldOutCells(otherSet, heldOut, options.Training.Seed));
         }
         return (ProtocolResult.Pool(chosen), other.Count == folds ? ProtocolResult.Pool(other) : null);
     }
+
+    /// <summary>
+    /// The set with the facet vectors the options choose, and the same set with the other kind where the objective
+    /// learned some (null otherwise), so that the report can compare them on one model.
+    /// </summary>
+    private static (EmbeddedSet Chosen, EmbeddedSet? Other) WithFacetVectors(EmbeddedSet set, TrainedModel model, TrainingOptions options)
+    {
+        var learned = options.FacetVectors == FacetVectorKinds.Learned ? model.LearnedFacets : null;
+        var chosen = set with { Learned = learned };
+        return (chosen, model.LearnedFacets is null ? null : set with { Learned = learned is null ? model.LearnedFacets : null });
+    }
+
+    private static string KindOf(EmbeddedSet set) => set.Learned is null ? FacetVectorKinds.Median : FacetVectorKinds.Learned;
 
     /// <summary>Each cell's composed query against the served gallery: its top five, right ones marked.</summary>
     private static List<IReadOnlyList<(string Path, bool Right)>> RetrievalRows(LabelledDataset dataset, ModelBundle bundle)

@@ -91,7 +91,6 @@ public sealed class ModelRepository(IArtifactStore store)
 
     private async Task<ModelBundle> LoadManifestAsync(string manifestName, BinaryData manifestData, CancellationToken cancellationToken)
     {
-
         var manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
         if (manifest.Format != ModelManifest.CurrentFormat)
             throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");

@@ -36,14 +36,10 @@ public sealed class HnswVectorIndex : IVectorIndex, IDisposable
     public int Dimensions { get; }
 
     /// <summary>
-    /// Candidates kept while searching (ef). Settable so that one graph can be measured at several settings; change it
-    /// only while no search runs.
+    /// Changes the candidates kept while searching (ef), so that one graph can be measured at several settings; call
+    /// it only while no search runs.
     /// </summary>
-    public int ExpansionSearch
-    {
-        get => USearchNative.GetExpansionSearch(_index);
-        set => USearchNative.SetExpansionSearch(_index, value);
-    }
+    public void SetExpansionSearch(int expansion) => USearchNative.SetExpansionSearch(_index, expansion);
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
     {

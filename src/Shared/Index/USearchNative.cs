@@ -6,8 +6,9 @@ namespace FaceFunctions.Index;
 /// <summary>
 /// The few functions of USearch's C library (libusearch_c, shipped by the Cloud.Unum.USearch package) that
 /// <see cref="HnswVectorIndex"/> calls directly. Why not the package's USearchIndex wrapper: its Add reserves room for
-/// one more vector on every call (a quadratic build: 137 s for 100k vectors) and it has no setter for the search
-/// expansion. The C library reserves room once, adds from several threads, and changes the expansion in place.
+/// exactly one more vector on every call, growing the graph's arrays each time, it adds from one thread only, and it has
+/// no setter for the search expansion. The C library reserves room once, adds from several threads, and changes the
+/// expansion in place.
 /// </summary>
 internal static class USearchNative
 {
@@ -37,9 +38,6 @@ internal static class USearchNative
 
     [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
     private static extern void usearch_change_threads_search(IntPtr index, nuint threads, out IntPtr error);
-
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    private static extern nuint usearch_expansion_search(IntPtr index, out IntPtr error);
 
     public static IntPtr Create(int dimensions, int connectivity, int expansionAdd, int expansionSearch)
     {
@@ -89,13 +87,6 @@ internal static class USearchNative
             found = usearch_search(index, data, ScalarKind.Float32, (nuint)keys.Length, keyData, distanceData, out error);
         ThrowOn(error);
         return (int)found;
-    }
-
-    public static int GetExpansionSearch(IntPtr index)
-    {
-        var expansion = usearch_expansion_search(index, out var error);
-        ThrowOn(error);
-        return (int)expansion;
     }
 
     public static void SetExpansionSearch(IntPtr index, int expansion)

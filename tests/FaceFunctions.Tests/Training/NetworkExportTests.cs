@@ -1,8 +1,8 @@
-using FaceFunctions.Vectors;
 using System.Numerics.Tensors;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
+using FaceFunctions.Vectors;
 using TorchSharp;
 using FaceFunctions.Tests.Infrastructure;
 using Xunit;
