@@ -3,6 +3,7 @@
 # (../shared/data/yalefaces), keeps each report.json under bench/results/, then writes the table.
 #   bash bench/accuracy.sh            all runs (several hours on 2 cores)
 #   bash bench/accuracy.sh quick      the default configuration on the drawn faces, one seed
+#   bash bench/accuracy.sh NAME...    just the runs named (names as in the list below)
 # Runs whose result exists are skipped: delete bench/results/NAME.json to repeat one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ runs=(
 )
 if [ "${1:-}" != quick ]; then
   runs+=(
+    "yale-resnet18-composition+triplet-learned-noflip-s1|$yale|--backbone resnet18 --objective composition+triplet --no-flip --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s1|$yale|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s2|$yale|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-e45-s1|$yale|--backbone resnet18 --objective composition+triplet --epochs 45 --seed 1 --held-out-folds 3"
@@ -41,8 +43,10 @@ if [ "${1:-}" != quick ]; then
   )
 fi
 
+chosen=" $* "
 for run in "${runs[@]}"; do
   IFS='|' read -r name data arguments <<<"$run"
+  if [ $# -gt 0 ] && [ "$1" != quick ] && [[ "$chosen" != *" $name "* ]]; then continue; fi
   [ -f "$results/$name.json" ] && { echo "skip $name (done)"; continue; }
   echo "== $name"
   out=$(mktemp -d)

@@ -9,7 +9,8 @@ namespace FaceFunctions.TrainingJob.Training;
 /// </summary>
 public static class Augmentation
 {
-    public static Tensor Apply(Tensor batch)
+    /// <param name="flip">Mirror half the images; false leaves left and right as they are.</param>
+    public static Tensor Apply(Tensor batch, bool flip)
     {
         using var scope = NewDisposeScope();
         var n = batch.shape[0];
@@ -23,8 +24,11 @@ public static class Augmentation
         var tx = (Uniform(-1, 1) * (1 - sx)).clamp_min(-1);
         var ty = (Uniform(-1, 1) * (1 - sy)).clamp_min(-1);
         var shear = Uniform(-0.1, 0.1);
-        var flip = (rand(n, device: options) < 0.5).to_type(ScalarType.Float32) * 2 - 1;
-        var theta = stack([sx * flip, shear, tx, zeros(n, device: options), sy, ty], dim: 1).reshape(n, 2, 3);
+        // Drawn either way, so that turning the flip off leaves every other draw of the seed as it was.
+        var mirror = (rand(n, device: options) < 0.5).to_type(ScalarType.Float32) * 2 - 1;
+        if (!flip)
+            mirror = ones(n, device: options);
+        var theta = stack([sx * mirror, shear, tx, zeros(n, device: options), sy, ty], dim: 1).reshape(n, 2, 3);
         var grid = nn.functional.affine_grid(theta, batch.shape, align_corners: false);
         var moved = nn.functional.grid_sample(batch, grid, mode: GridSampleMode.Bilinear,
             padding_mode: GridSamplePaddingMode.Border, align_corners: false);

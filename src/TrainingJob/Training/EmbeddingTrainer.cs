@@ -73,7 +73,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
                 var indices = tensor(rows.Select(i => (long)i).ToArray(), device: device);
                 var batch = data.index_select(0, indices);
                 if (options.Augment)
-                    batch = Augmentation.Apply(batch);
+                    batch = Augmentation.Apply(batch, options.Flip);
                 var loss = Loss(network.forward(batch), chunk.Length, targets?.index_select(0, indices));
                 optimizer.zero_grad();
                 loss.backward();

@@ -43,6 +43,11 @@ public sealed record TrainingOptions
     public bool AllImages { get; init; }
     /// <summary>Augment anchors, positives and negatives (random resized crop, shear, flip, brightness and contrast).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// Mirror half the augmented images. Off where a facet has a side, such as Yale's leftlight and rightlight: a
+    /// mirrored leftlight face looks lit from the right but keeps its label.
+    /// </summary>
+    public bool Flip { get; init; } = true;
     /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
     public string? CheckpointFolder { get; init; }
     public int CheckpointEvery { get; init; } = 5;
