@@ -94,6 +94,7 @@ public static class TrainingPipeline
         Print(log, "seed protocol", evaluation.SeedProtocol);
         Print(log, "unseen images", evaluation.UnseenImages);
         Print(log, "unseen combinations", unseenCombinations);
+        PrintByValue(log, unseenCombinations);
         Print(log, "transform", evaluation.Transform);
         Print(log, "untrained seed protocol", untrained.SeedProtocol);
         OtherFacetVectors? comparison = null;
@@ -250,6 +251,13 @@ public static class TrainingPipeline
             ? $"{name}: {result.Note}"
             : $"{name}: top-1 {result.Top1:F3} over {result.Queries} queries" +
               (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
+
+    /// <summary>One line per facet: the top-1 of each value's queries, to show which values go wrong.</summary>
+    private static void PrintByValue(TextWriter log, ProtocolResult result)
+    {
+        foreach (var (facet, values) in result.ByValue ?? new Dictionary<string, IReadOnlyDictionary<string, ValueTop1>>())
+            log.WriteLine($"  by {facet}: " + string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
+    }
 
     private static async Task<LabelledDataset> ReadDatasetAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {

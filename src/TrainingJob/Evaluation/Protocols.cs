@@ -6,8 +6,10 @@ namespace FaceFunctions.TrainingJob.Evaluation;
 
 /// <summary>Top-1 (and friends) with the figure random vectors reach through the same protocol beside it.</summary>
 /// <param name="Top1DuplicatesEitherWay">Top-1 when a pixel-identical copy of a right image counts as right; null without duplicates.</param>
+/// <param name="ByValue">Top-1 of the queries for each value of each facet (facet, then value): which values go wrong.</param>
 public sealed record ProtocolResult(int Queries, double? Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties, double? Chance,
-    string? Note = null, double? Top1DuplicatesEitherWay = null)
+    string? Note = null, double? Top1DuplicatesEitherWay = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue = null)
 {
     public static ProtocolResult NotApplicable(string why) => new(0, null, null, null, 0, null, why);
 
@@ -17,9 +19,45 @@ public sealed record ProtocolResult(int Queries, double? Top1, double? Precision
         var queries = parts.Sum(p => p.Queries);
         double? Mean(Func<ProtocolResult, double?> value) =>
             parts.All(p => value(p) is not null) ? parts.Sum(p => value(p)!.Value * p.Queries) / queries : null;
+        var byValue = new ValueTally();
+        foreach (var part in parts)
+            byValue.Add(part.ByValue);
         return new ProtocolResult(queries, Mean(p => p.Top1), Mean(p => p.PrecisionAt5), Mean(p => p.MeanAveragePrecision),
-            parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds", Mean(p => p.Top1DuplicatesEitherWay));
+            parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds", Mean(p => p.Top1DuplicatesEitherWay),
+            byValue.Result());
     }
+}
+
+/// <param name="Queries">Queries whose cell (or, for transform, whose target) has the value.</param>
+public sealed record ValueTop1(int Queries, double Top1);
+
+/// <summary>Counts queries and hits per value of each facet, in the order the values first come.</summary>
+internal sealed class ValueTally
+{
+    private readonly Dictionary<string, Dictionary<string, (int Queries, double Hits)>> _counts = [];
+
+    public void Add(string facet, string value, bool hit) => Add(facet, value, 1, hit ? 1 : 0);
+
+    public void Add(IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? results)
+    {
+        foreach (var (facet, values) in results ?? new Dictionary<string, IReadOnlyDictionary<string, ValueTop1>>())
+        foreach (var (value, result) in values)
+            Add(facet, value, result.Queries, result.Top1 * result.Queries);
+    }
+
+    private void Add(string facet, string value, int queries, double hits)
+    {
+        if (!_counts.TryGetValue(facet, out var values))
+            _counts[facet] = values = [];
+        var (q, h) = values.GetValueOrDefault(value);
+        values[value] = (q + queries, h + hits);
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? Result() =>
+        _counts.Count == 0
+            ? null
+            : _counts.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, ValueTop1>)f.Value.ToDictionary(
+                v => v.Key, v => new ValueTop1(v.Value.Queries, v.Value.Hits / v.Value.Queries)));
 }
 
 /// <summary>
@@ -70,6 +108,7 @@ public static class Protocols
             var facets = s.FacetVectors();
             var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
             int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
+            var byValue = new ValueTally();
             for (var row = 0; row < s.Count; row++)
             foreach (var facet in facets.Facets)
             foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name]))
@@ -82,21 +121,24 @@ public static class Protocols
                 bool Right(EmbeddedSet set, int r) => set.Facets.Zip(wanted).All(p => set.Labels[r][p.First] == p.Second);
                 queries++;
                 if (found.Count > 1 && found[0].Score == found[1].Score) ties++;
-                if (Right(s, found[0].Row)) hits++;
+                var hit = Right(s, found[0].Row);
+                if (hit) hits++;
+                byValue.Add(facet.Name, target.Value, hit);
                 if (s.EitherDuplicate(found[0].Row, Right)) hitsEitherWay++;
             }
-            return new Score(queries, (double)hits / queries, null, null, ties, s.HasDuplicates ? (double)hitsEitherWay / queries : null);
+            return new Score(queries, (double)hits / queries, null, null, ties, s.HasDuplicates ? (double)hitsEitherWay / queries : null,
+                byValue.Result());
         });
 
     private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties,
-        double? Top1DuplicatesEitherWay);
+        double? Top1DuplicatesEitherWay, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue);
 
     private static ProtocolResult WithChance(EmbeddedSet set, int seed, Func<EmbeddedSet, Score> protocol)
     {
         var real = protocol(set);
         var chance = protocol(set.WithRandomVectors(seed));
         return new ProtocolResult(real.Queries, real.Top1, real.PrecisionAt5, real.MeanAveragePrecision, real.Ties, chance.Top1,
-            Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay);
+            Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay, ByValue: real.ByValue);
     }
 
     /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
@@ -107,6 +149,7 @@ public static class Protocols
         var cellOfRow = Enumerable.Range(0, gallery.Count).Select(gallery.CellOf).ToArray();
         int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
         double precision5 = 0, averagePrecision = 0;
+        var byValue = new ValueTally();
         foreach (var cell in cells)
         {
             var values = cell.Split('|');
@@ -122,7 +165,10 @@ public static class Protocols
             var ranking = index.Search(VectorMath.Compose(terms, source.Dimensions), gallery.Count);
             queries++;
             if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
-            if (cellOfRow[ranking[0].Row] == cell) hits++;
+            var hit = cellOfRow[ranking[0].Row] == cell;
+            if (hit) hits++;
+            for (var f = 0; f < values.Length; f++)
+                byValue.Add(source.Facets[f], values[f], hit);
             if (gallery.EitherDuplicate(ranking[0].Row, (set, r) => set.CellOf(r) == cell)) hitsEitherWay++;
             precision5 += ranking.Take(5).Count(h => cellOfRow[h.Row] == cell) / (double)Math.Min(5, relevant);
             double found = 0, sum = 0;
@@ -132,6 +178,6 @@ public static class Protocols
             averagePrecision += sum / relevant;
         }
         return new Score(queries, (double)hits / queries, precision5 / queries, averagePrecision / queries, ties,
-            gallery.HasDuplicates ? (double)hitsEitherWay / queries : null);
+            gallery.HasDuplicates ? (double)hitsEitherWay / queries : null, byValue.Result());
     }
 }

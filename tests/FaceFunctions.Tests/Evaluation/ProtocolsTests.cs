@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Vectors;
 using Xunit;
@@ -85,12 +86,37 @@ public sealed class ProtocolsTests
     }
 
     [Fact]
+    public void Top1_by_value_names_the_value_that_goes_wrong()
+    {
+        var set = Additive(variants: 1, noise: 0);
+        // Facet vectors in which E3 points where E0 does: every E3 query finds its person's E0 image.
+        var vectors = (float[])set.Vectors.Clone();
+        for (var r = 0; r < set.Count; r++)
+            if (set.Labels[r]["expression"] == "E3")
+                set.Vectors.AsSpan((r - 3) * set.Dimensions, set.Dimensions).CopyTo(vectors.AsSpan(r * set.Dimensions, set.Dimensions));
+        var misleading = FacetVectors.FromImages(set.Facets, set.Labels, vectors, set.Dimensions);
+
+        var byValue = Protocols.SeedProtocol(set with { Learned = misleading }, seed: 1).ByValue!;
+        Assert.Equal(new ValueTop1(5, 0.0), byValue["expression"]["E3"]);
+        Assert.All(["E0", "E1", "E2"], e => Assert.Equal(new ValueTop1(5, 1.0), byValue["expression"][e]));
+        Assert.All(byValue["person"].Values, p => Assert.Equal(new ValueTop1(4, 0.75), p));
+        var transform = Protocols.Transform(set with { Learned = misleading }, seed: 1).ByValue!;
+        Assert.Equal(0.0, transform["expression"]["E3"].Top1);
+        Assert.Equal(1.0, transform["person"]["P2"].Top1);
+    }
+
+    [Fact]
     public void Pooling_folds_weights_by_queries()
     {
-        var pooled = ProtocolResult.Pool([new ProtocolResult(1, 1.0, null, 1.0, 0, 0.0), new ProtocolResult(3, 0.0, null, 0.0, 1, 0.0)]);
+        Dictionary<string, IReadOnlyDictionary<string, ValueTop1>> ByValue(int queries, double top1) =>
+            new() { ["expression"] = new Dictionary<string, ValueTop1> { ["E0"] = new(queries, top1) } };
+        var pooled = ProtocolResult.Pool([
+            new ProtocolResult(1, 1.0, null, 1.0, 0, 0.0, ByValue: ByValue(1, 1.0)),
+            new ProtocolResult(3, 0.0, null, 0.0, 1, 0.0, ByValue: ByValue(3, 0.0))]);
         Assert.Equal(4, pooled.Queries);
         Assert.Equal(0.25, pooled.Top1);
         Assert.Equal(1, pooled.Ties);
+        Assert.Equal(new ValueTop1(4, 0.25), pooled.ByValue!["expression"]["E0"]);
     }
 
     [Theory]
