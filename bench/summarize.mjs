@@ -61,3 +61,20 @@ if (compared.length > 0) {
       `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} |`);
   }
 }
+
+const byValue = [...groups].filter(([, rs]) => rs.some((r) => r.report.unseen_combinations?.by_value));
+if (byValue.length > 0) {
+  console.log("\nHeld-out cells (unseen_combinations) by value: top-1 of the queries whose cell has that value (by_value in report.json), mean over seeds:\n");
+  console.log("| configuration | facet | top-1 by value |");
+  console.log("|---|---|---|");
+  for (const [key, rs] of byValue) {
+    const reports = rs.map((r) => r.report.unseen_combinations.by_value).filter((b) => b);
+    for (const [facet, values] of Object.entries(reports[0])) {
+      const cells = Object.keys(values).map((value) => {
+        const top1 = reports.map((b) => b[facet]?.[value]?.top1).filter((x) => x !== undefined);
+        return `${value} ${(top1.reduce((a, b) => a + b, 0) / top1.length).toFixed(2)}`;
+      });
+      console.log(`| ${key} | ${facet} | ${cells.join(", ")} |`);
+    }
+  }
+}
