@@ -22,6 +22,9 @@ if [ "${1:-}" != quick ]; then
   runs+=(
     "yale-resnet18-composition+triplet-learned-lr3e-4-s1|$yale|--backbone resnet18 --objective composition+triplet --learning-rate 3e-4 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-160px-s1|$yale|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 1 --held-out-folds 3"
+    "yale-resnet18-composition+triplet-learned-192px-s1|$yale|--backbone resnet18 --objective composition+triplet --image-size 192 --seed 1 --held-out-folds 3"
+    "drawn-resnet18-composition+triplet-learned-e45-s1|synthetic|--backbone resnet18 --objective composition+triplet --epochs 45 --seed 1 --held-out-folds 3"
+    "drawn-resnet18-composition+triplet-learned-160px-s1|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-noflip-s1|$yale|--backbone resnet18 --objective composition+triplet --no-flip --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s1|$yale|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s2|$yale|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
