@@ -70,7 +70,7 @@ if (byValue.length > 0) {
   for (const [key, rs] of byValue) {
     const reports = rs.map((r) => r.report.unseen_combinations.by_value).filter((b) => b);
     for (const [facet, values] of Object.entries(reports[0])) {
-      const cells = Object.keys(values).map((value) => {
+      const cells = Object.keys(values).sort().map((value) => {
         const top1 = reports.map((b) => b[facet]?.[value]?.top1).filter((x) => x !== undefined);
         return `${value} ${(top1.reduce((a, b) => a + b, 0) / top1.length).toFixed(2)}`;
       });

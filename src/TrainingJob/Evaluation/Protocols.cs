@@ -31,7 +31,7 @@ public sealed record ProtocolResult(int Queries, double? Top1, double? Precision
 /// <param name="Queries">Queries whose cell (or, for transform, whose target) has the value.</param>
 public sealed record ValueTop1(int Queries, double Top1);
 
-/// <summary>Counts queries and hits per value of each facet, in the order the values first come.</summary>
+/// <summary>Counts queries and hits per value of each facet; values come out in ordinal order, as the dataset lists them.</summary>
 internal sealed class ValueTally
 {
     private readonly Dictionary<string, Dictionary<string, (int Queries, double Hits)>> _counts = [];
@@ -56,8 +56,9 @@ internal sealed class ValueTally
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? Result() =>
         _counts.Count == 0
             ? null
-            : _counts.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, ValueTop1>)f.Value.ToDictionary(
-                v => v.Key, v => new ValueTop1(v.Value.Queries, v.Value.Hits / v.Value.Queries)));
+            : _counts.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, ValueTop1>)f.Value
+                .OrderBy(v => v.Key, StringComparer.Ordinal)
+                .ToDictionary(v => v.Key, v => new ValueTop1(v.Value.Queries, v.Value.Hits / v.Value.Queries)));
 }
 
 /// <summary>

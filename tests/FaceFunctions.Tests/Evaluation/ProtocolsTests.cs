@@ -108,15 +108,18 @@ public sealed class ProtocolsTests
     [Fact]
     public void Pooling_folds_weights_by_queries()
     {
-        Dictionary<string, IReadOnlyDictionary<string, ValueTop1>> ByValue(int queries, double top1) =>
-            new() { ["expression"] = new Dictionary<string, ValueTop1> { ["E0"] = new(queries, top1) } };
+        Dictionary<string, IReadOnlyDictionary<string, ValueTop1>> ByValue(string value, int queries, double top1) =>
+            new() { ["expression"] = new Dictionary<string, ValueTop1> { ["E1"] = new(1, 1.0), [value] = new(queries, top1) } };
         var pooled = ProtocolResult.Pool([
-            new ProtocolResult(1, 1.0, null, 1.0, 0, 0.0, ByValue: ByValue(1, 1.0)),
-            new ProtocolResult(3, 0.0, null, 0.0, 1, 0.0, ByValue: ByValue(3, 0.0))]);
-        Assert.Equal(4, pooled.Queries);
-        Assert.Equal(0.25, pooled.Top1);
+            new ProtocolResult(2, 1.0, null, 1.0, 0, 0.0, ByValue: ByValue("E2", 1, 1.0)),
+            new ProtocolResult(4, 0.25, null, 0.0, 1, 0.0, ByValue: ByValue("E0", 3, 0.0))]);
+        Assert.Equal(6, pooled.Queries);
+        Assert.Equal(0.5, pooled.Top1);
         Assert.Equal(1, pooled.Ties);
-        Assert.Equal(new ValueTop1(4, 0.25), pooled.ByValue!["expression"]["E0"]);
+        // Values pooled across folds, listed in the dataset's (ordinal) order whatever order the folds met them in.
+        Assert.Equal(["E0", "E1", "E2"], pooled.ByValue!["expression"].Keys);
+        Assert.Equal(new ValueTop1(3, 0.0), pooled.ByValue["expression"]["E0"]);
+        Assert.Equal(new ValueTop1(2, 1.0), pooled.ByValue["expression"]["E1"]);
     }
 
     [Theory]
