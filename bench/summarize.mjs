@@ -24,14 +24,17 @@ const stat = (values) => {
   if (v.length === 1) return mean.toFixed(3);
   return `${mean.toFixed(3)} (${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)})`;
 };
-const first = (rs, pick) => pick(rs[0].report);
+// " (top-1 with pixel-identical copies counted either way)" where any of the results reports it, else nothing.
+const duplicatesEitherWay = (results, protocol) => {
+  const values = results.map((r) => r?.[protocol]?.top1_duplicates_either_way);
+  return values.some((v) => v != null) ? ` (${stat(values)})` : "";
+};
 
 console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_images P@1 / mAP | unseen_combinations P@1 / mAP | transform P@1 (duplicates either way) | train s | images/s | peak MB |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const [key, rs] of groups) {
   const get = (protocol, field) => rs.map((r) => r.report[protocol]?.[field]);
-  const eitherWay = (protocol) => rs.some((r) => r.report[protocol]?.top1_duplicates_either_way != null)
-    ? ` (${stat(get(protocol, "top1_duplicates_either_way"))})` : "";
+  const eitherWay = (protocol) => duplicatesEitherWay(rs.map((r) => r.report), protocol);
   console.log(`| ${key} | ${rs.length} | ${rs[0].report.facet_vectors ?? "median"} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ${stat(get("unseen_images", "top1"))} / ${stat(get("unseen_images", "mean_average_precision"))} | ` +
     `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} | ` +
     `${stat(rs.map((r) => r.report.training.seconds)).replace(/\.\d+/g, "")} | ${stat(rs.map((r) => r.report.training.images_per_second)).replace(/\.\d+/g, "")} | ` +
@@ -55,8 +58,7 @@ if (compared.length > 0) {
   console.log("|---|---|---|---|---|---|");
   for (const [key, rs] of compared) {
     const get = (protocol, field) => rs.map((r) => r.report.other_facet_vectors?.[protocol]?.[field]);
-    const eitherWay = (protocol) => rs.some((r) => r.report.other_facet_vectors?.[protocol]?.top1_duplicates_either_way != null)
-      ? ` (${stat(get(protocol, "top1_duplicates_either_way"))})` : "";
+    const eitherWay = (protocol) => duplicatesEitherWay(rs.map((r) => r.report.other_facet_vectors), protocol);
     console.log(`| ${key} | ${rs.length} | ${rs[0].report.other_facet_vectors.facet_vectors} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ` +
       `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} |`);
   }

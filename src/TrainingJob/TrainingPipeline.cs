@@ -255,7 +255,8 @@ public static class TrainingPipeline
     /// <summary>One line per facet: the top-1 of each value's queries, to show which values go wrong.</summary>
     private static void PrintByValue(TextWriter log, ProtocolResult result)
     {
-        foreach (var (facet, values) in result.ByValue ?? new Dictionary<string, IReadOnlyDictionary<string, ValueTop1>>())
+        if (result.ByValue is null) return;
+        foreach (var (facet, values) in result.ByValue)
             log.WriteLine($"  by {facet}: " + string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
     }
 

@@ -40,7 +40,8 @@ internal sealed class ValueTally
 
     public void Add(IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? results)
     {
-        foreach (var (facet, values) in results ?? new Dictionary<string, IReadOnlyDictionary<string, ValueTop1>>())
+        if (results is null) return;
+        foreach (var (facet, values) in results)
         foreach (var (value, result) in values)
             Add(facet, value, result.Queries, result.Top1 * result.Queries);
     }
