@@ -6,6 +6,9 @@
 #   bash bench/accuracy.sh NAME...    just the runs named (names as in the list below)
 # Runs whose result exists are skipped: delete bench/results/NAME.json to repeat one.
 set -euo pipefail
+# The braces make bash read the whole script before running any of it, so editing this file while a run is under way
+# cannot change what that run does next.
+{
 cd "$(dirname "$0")/.."
 yale="${YALE:-../shared/data/yalefaces}"
 results=bench/results
@@ -71,3 +74,5 @@ for run in "${runs[@]}"; do
 done
 node bench/summarize.mjs "$results" > docs/accuracy-results.md
 echo "wrote docs/accuracy-results.md"
+exit
+}

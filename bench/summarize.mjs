@@ -30,13 +30,13 @@ const duplicatesEitherWay = (results, protocol) => {
   return values.some((v) => v != null) ? ` (${stat(values)})` : "";
 };
 
-console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_images P@1 / mAP | unseen_combinations P@1 / mAP | transform P@1 (duplicates either way) | train s | images/s | peak MB |");
+console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_images P@1 / mAP | unseen_combinations P@1 (duplicates either way) / mAP | transform P@1 (duplicates either way) | train s | images/s | peak MB |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const [key, rs] of groups) {
   const get = (protocol, field) => rs.map((r) => r.report[protocol]?.[field]);
   const eitherWay = (protocol) => duplicatesEitherWay(rs.map((r) => r.report), protocol);
   console.log(`| ${key} | ${rs.length} | ${rs[0].report.facet_vectors ?? "median"} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ${stat(get("unseen_images", "top1"))} / ${stat(get("unseen_images", "mean_average_precision"))} | ` +
-    `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} | ` +
+    `${stat(get("unseen_combinations", "top1"))}${eitherWay("unseen_combinations")} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} | ` +
     `${stat(rs.map((r) => r.report.training.seconds)).replace(/\.\d+/g, "")} | ${stat(rs.map((r) => r.report.training.images_per_second)).replace(/\.\d+/g, "")} | ` +
     `${Math.round(Math.max(...rs.map((r) => r.report.training.peak_working_set_bytes)) / 2 ** 20)} |`);
 }
@@ -54,13 +54,13 @@ for (const [key, rs] of groups) {
 const compared = [...groups].filter(([, rs]) => rs.some((r) => r.report.other_facet_vectors));
 if (compared.length > 0) {
   console.log("\nThe same models through the same protocols with the other kind of facet vectors (other_facet_vectors in report.json):\n");
-  console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_combinations P@1 / mAP | transform P@1 (duplicates either way) |");
+  console.log("| configuration | seeds | facet vectors | seed_protocol top-1 (duplicates either way) | unseen_combinations P@1 (duplicates either way) / mAP | transform P@1 (duplicates either way) |");
   console.log("|---|---|---|---|---|---|");
   for (const [key, rs] of compared) {
     const get = (protocol, field) => rs.map((r) => r.report.other_facet_vectors?.[protocol]?.[field]);
     const eitherWay = (protocol) => duplicatesEitherWay(rs.map((r) => r.report.other_facet_vectors), protocol);
     console.log(`| ${key} | ${rs.length} | ${rs[0].report.other_facet_vectors.facet_vectors} | ${stat(get("seed_protocol", "top1"))}${eitherWay("seed_protocol")} | ` +
-      `${stat(get("unseen_combinations", "top1"))} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} |`);
+      `${stat(get("unseen_combinations", "top1"))}${eitherWay("unseen_combinations")} / ${stat(get("unseen_combinations", "mean_average_precision"))} | ${stat(get("transform", "top1"))}${eitherWay("transform")} |`);
   }
 }
 
