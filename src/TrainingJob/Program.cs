@@ -26,6 +26,7 @@ var width = new Option<double>("--width") { Description = "MobileNetV2 width mul
 var facetVectors = new Option<string>("--facet-vectors")
     { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
+var frozenStages = new Option<int>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks)." };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
@@ -44,7 +45,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, seed, batchSize, learningRate, facetLearningRate, width, allImages, noFlip, device, persons, heldOutFolds, patience,
+    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, seed, batchSize, learningRate, facetLearningRate, width, allImages, noFlip, frozenStages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 // The Blob Storage the options name, or null when they name none.
@@ -85,6 +86,7 @@ train.SetAction(async (result, cancellationToken) =>
             WidthMultiplier = result.GetValue(width),
             AllImages = result.GetValue(allImages),
             Flip = !result.GetValue(noFlip),
+            FrozenStages = result.GetValue(frozenStages),
             Device = result.GetValue(device)!,
             EarlyStoppingPatience = result.GetValue(patience),
         },

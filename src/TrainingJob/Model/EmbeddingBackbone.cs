@@ -15,4 +15,21 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
     public abstract Preprocessing Preprocessing(int imageSize);
 
     public abstract string ExportTo(OnnxGraphBuilder graph, string input);
+
+    /// <summary>The network's stages from the input on (the stem first), each as its modules.</summary>
+    protected abstract IReadOnlyList<IReadOnlyList<nn.Module>> StagesFromInput();
+
+    /// <summary>
+    /// Keeps the weights of the first <paramref name="stages"/> stages as they are: their parameters stop asking for
+    /// gradients, so training neither changes them nor spends a backward pass on them. Early layers hold the generic
+    /// edges and textures that pretrained weights bring; a few hundred images can only wear them down.
+    /// </summary>
+    public void Freeze(int stages)
+    {
+        var all = StagesFromInput();
+        if (stages < 0 || stages > all.Count)
+            throw new ArgumentOutOfRangeException(nameof(stages), stages, $"{GetName()} has {all.Count} stages to freeze (the stem counts as one).");
+        foreach (var parameter in all.Take(stages).SelectMany(stage => stage).SelectMany(module => module.parameters()))
+            parameter.requires_grad = false;
+    }
 }

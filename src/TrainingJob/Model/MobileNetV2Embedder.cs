@@ -14,7 +14,7 @@ namespace FaceFunctions.TrainingJob.Model;
 public sealed class MobileNetV2Embedder : EmbeddingBackbone
 {
     // (expansion, output channels, repeats, first stride) per stage, as in the paper.
-    private static readonly (int T, int C, int N, int S)[] Stages =
+    private static readonly (int T, int C, int N, int S)[] PaperStages =
         [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)];
 
     private readonly Sequential features;
@@ -27,7 +27,7 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
         long channels = Width(32);
         layers.Add(("stem", new ConvBnActivation("stem", 3, channels, 3, stride: 2)));
         var index = 0;
-        foreach (var (t, c, n, s) in Stages)
+        foreach (var (t, c, n, s) in PaperStages)
         {
             for (var i = 0; i < n; i++)
             {
@@ -56,6 +56,21 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
     {
         using var map = features.forward(input);
         return map.mean([2L, 3L]);
+    }
+
+    /// <summary>The stem, the paper's seven stages of blocks, and the 1x1 head.</summary>
+    protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput()
+    {
+        var layers = features.children().ToList();
+        var result = new List<IReadOnlyList<Module>> { layers[..1] };
+        var next = 1;
+        foreach (var stage in PaperStages)
+        {
+            result.Add(layers.GetRange(next, stage.N));
+            next += stage.N;
+        }
+        result.Add(layers[next..]);
+        return result;
     }
 
     public override string ExportTo(OnnxGraphBuilder graph, string input)

@@ -53,6 +53,10 @@ public sealed class ResNetEmbedder : EmbeddingBackbone
         return stages.forward(x).mean([2L, 3L]).MoveToOuterDisposeScope();
     }
 
+    protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput() =>
+        [[stem], .. Enumerable.Range(0, PretrainedLayout.Length).Select(s =>
+            stages.named_children().Where(c => c.name.StartsWith($"stage{s}_")).Select(c => (Module)c.module).ToList())];
+
     public override string ExportTo(OnnxGraphBuilder graph, string input)
     {
         var x = graph.Node("MaxPool", [stem.ExportTo(graph, input)],

@@ -30,12 +30,13 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         var sampler = new TripletSampler(labels, new Random(options.Seed));
         var order = new Random(options.Seed + 1);
         network.to(device).train();
+        network.Backbone.Freeze(options.FrozenStages);
         using var composition = options.Objective == Objectives.Triplet ? null
             : new CompositionLoss(valueCounts, labels, network.Dimensions, device);
         using var targets = composition is null ? null : tensor(composition.TargetsOf(labels), device: device);
         using var data = images.to(device);
         // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.
-        var groups = new List<TorchSharp.Modules.Adam.ParamGroup> { new(network.parameters(), lr: options.LearningRate) };
+        var groups = new List<TorchSharp.Modules.Adam.ParamGroup> { new(network.parameters().Where(p => p.requires_grad), lr: options.LearningRate) };
         if (composition is not null)
             groups.Add(new(composition.parameters(), lr: options.FacetLearningRate ?? options.LearningRate));
         using var optimizer = optim.Adam(groups, options.LearningRate);

@@ -48,6 +48,11 @@ public sealed record TrainingOptions
     /// mirrored leftlight face looks lit from the right but keeps its label.
     /// </summary>
     public bool Flip { get; init; } = true;
+    /// <summary>
+    /// How many of the backbone's stages, from the input, keep their initial weights: 1 the stem, 2 the stem and the
+    /// first stage of blocks, and so on; 0 trains them all.
+    /// </summary>
+    public int FrozenStages { get; init; }
     /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
     public string? CheckpointFolder { get; init; }
     public int CheckpointEvery { get; init; } = 5;

@@ -1,0 +1,46 @@
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.TrainingJob.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FaceFunctions.Tests.Training;
+
+[Collection(TorchCollection.Name)]
+public sealed class FreezingTests
+{
+    private static Dictionary<string, float[]> Weights(nn.Module network) =>
+        network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray());
+
+    [Fact]
+    public void Frozen_stages_keep_their_weights_while_the_rest_trains()
+    {
+        using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: null);
+        var before = Weights(network);
+        manual_seed(3);
+        using var images = rand(6, 3, 32, 32);
+        int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]];
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 3, LearningRate = 1e-2, FrozenStages = 2, Device = "cpu" };
+        new EmbeddingTrainer(options, CPU).Train(network, images, labels, [3, 2], null, CancellationToken.None);
+
+        var after = Weights(network);
+        var unchanged = before.Keys.Where(name => before[name].SequenceEqual(after[name])).ToList();
+        // The stem and block0 (the paper's first stage has one block) are the two frozen stages; block1 starts the next.
+        Assert.Contains(unchanged, name => name.Contains(".stem."));
+        Assert.Contains(unchanged, name => name.Contains(".block0."));
+        Assert.All(unchanged, name => Assert.True(name.Contains(".stem.") || name.Contains(".block0."), $"{name} did not train"));
+        Assert.Contains(before.Keys, name => name.Contains(".block1."));
+    }
+
+    [Fact]
+    public void Freezing_counts_the_stem_as_the_first_stage()
+    {
+        using var resnet = new ResNetEmbedder();
+        resnet.Freeze(1);
+        var frozen = resnet.named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name).ToList();
+        Assert.NotEmpty(frozen);
+        Assert.All(frozen, name => Assert.StartsWith("stem.", name));
+        Assert.Throws<ArgumentOutOfRangeException>(() => resnet.Freeze(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => resnet.Freeze(-1));
+    }
+}
