@@ -55,6 +55,7 @@ if [ "${1:-}" != quick ]; then
     "yale-mobilenet_v2-triplet-s1|$yale|--backbone mobilenet_v2 --objective triplet --seed 1"
     "drawn-resnet18-composition+triplet-s1-224px|synthetic|--backbone resnet18 --facet-vectors median --objective composition+triplet --seed 1 --image-size 224"
     "drawn-mobilenet_v2-composition-s1|synthetic|--backbone mobilenet_v2 --facet-vectors median --objective composition --seed 1 --held-out-folds 3"
+    "drawn-mobilenet_v2-composition+triplet-s1|synthetic|--backbone mobilenet_v2 --facet-vectors median --objective composition+triplet --seed 1 --held-out-folds 3"
   )
 fi
 
