@@ -29,6 +29,7 @@ if [ "${1:-}" != quick ]; then
     "drawn-resnet18-composition+triplet-learned-e45-s1|synthetic|--backbone resnet18 --objective composition+triplet --epochs 45 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-s1|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-192px-s2|$yale|--backbone resnet18 --objective composition+triplet --image-size 192 --seed 2 --held-out-folds 3"
+    "yale-resnet18-composition+triplet-learned-192px-s3|$yale|--backbone resnet18 --objective composition+triplet --image-size 192 --seed 3 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-e45-s1|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --epochs 45 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-160px-s2|$yale|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-s2|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 2 --held-out-folds 3"
