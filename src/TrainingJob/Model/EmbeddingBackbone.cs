@@ -19,6 +19,19 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
     /// <summary>The network's stages from the input on (the stem first), each as its modules.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<nn.Module>> StagesFromInput();
 
+    /// <summary>Cuts <paramref name="layers"/>, in order, into stages of the given lengths.</summary>
+    protected static IReadOnlyList<IReadOnlyList<nn.Module>> Split(IEnumerable<nn.Module> layers, IEnumerable<int> lengths)
+    {
+        var remaining = layers.ToList();
+        var stages = new List<IReadOnlyList<nn.Module>>();
+        foreach (var length in lengths)
+        {
+            stages.Add(remaining[..length]);
+            remaining = remaining[length..];
+        }
+        return stages;
+    }
+
     /// <summary>
     /// Keeps the weights of the first <paramref name="stages"/> stages as they are: their parameters stop asking for
     /// gradients, so training neither changes them nor spends a backward pass on them. Early layers hold the generic

@@ -59,19 +59,8 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
     }
 
     /// <summary>The stem, the paper's seven stages of blocks, and the 1x1 head.</summary>
-    protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput()
-    {
-        var layers = features.children().ToList();
-        var result = new List<IReadOnlyList<Module>> { layers[..1] };
-        var next = 1;
-        foreach (var stage in PaperStages)
-        {
-            result.Add(layers.GetRange(next, stage.N));
-            next += stage.N;
-        }
-        result.Add(layers[next..]);
-        return result;
-    }
+    protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput() =>
+        Split(features.children(), [1, .. PaperStages.Select(stage => stage.N), 1]);
 
     public override string ExportTo(OnnxGraphBuilder graph, string input)
     {

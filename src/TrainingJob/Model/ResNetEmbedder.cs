@@ -54,8 +54,7 @@ public sealed class ResNetEmbedder : EmbeddingBackbone
     }
 
     protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput() =>
-        [[stem], .. Enumerable.Range(0, PretrainedLayout.Length).Select(s =>
-            stages.named_children().Where(c => c.name.StartsWith($"stage{s}_")).Select(c => (Module)c.module).ToList())];
+        Split([stem, .. stages.children()], [1, .. PretrainedLayout]);
 
     public override string ExportTo(OnnxGraphBuilder graph, string input)
     {
