@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Accuracy benchmark (docs/accuracy.md): trains each configuration below on the drawn faces and on the Yale faces
 # (../shared/data/yalefaces), keeps each report.json under bench/results/, then writes the table.
-#   bash bench/accuracy.sh            all runs (several hours on 2 cores)
+#   bash bench/accuracy.sh            all runs in the list below (several hours on 2 cores)
 #   bash bench/accuracy.sh quick      the default configuration on the drawn faces, one seed
 #   bash bench/accuracy.sh NAME...    just the runs named (names as in the list below)
+#   bash bench/accuracy.sh matrix     every backbone x objective x seed 1-3 on both datasets at 128 and 192 px (72 runs;
+#                                     meant for a GPU node, docs/gpu.md); names after "matrix" pick from those runs
 # Runs whose result exists are skipped: delete bench/results/NAME.json to repeat one.
+# Environment: RESULTS (folder, default bench/results), PARALLEL (runs at a time, default 1), DEVICE (auto, cpu or
+# cuda), JOB (a built FaceFunctions.TrainingJob.dll: skips the build, for a node with the .NET runtime but no SDK).
 set -euo pipefail
 # The braces make bash read the whole script before running any of it, so editing this file while a run is under way
 # cannot change what that run does next.
 {
 cd "$(dirname "$0")/.."
 yale="${YALE:-../shared/data/yalefaces}"
-results=bench/results
+results="${RESULTS:-bench/results}"
 mkdir -p "$results"
-dotnet build src/TrainingJob -c Release -nologo -clp:ErrorsOnly
-job=src/TrainingJob/bin/Release/net10.0/linux-x64/FaceFunctions.TrainingJob.dll
+job="${JOB:-}"
+if [ -z "$job" ]; then
+  dotnet build src/TrainingJob -c Release -nologo -clp:ErrorsOnly
+  job=src/TrainingJob/bin/Release/net10.0/linux-x64/FaceFunctions.TrainingJob.dll
+fi
 
 runs=(
   # name | data | arguments; run in this order, most telling first. "-learned" runs publish the facet vectors the
@@ -37,6 +44,7 @@ if [ "${1:-}" != quick ]; then
     "yale-resnet18-composition+triplet-learned-frozen2-s2|$yale|--backbone resnet18 --objective composition+triplet --frozen-stages 2 --seed 2 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-frozen3-s1|$yale|--backbone resnet18 --objective composition+triplet --frozen-stages 3 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-frozen2-s1|synthetic|--backbone resnet18 --objective composition+triplet --frozen-stages 2 --seed 1 --held-out-folds 3"
+    "drawn-resnet18-composition+triplet-learned-frozen2-s2|synthetic|--backbone resnet18 --objective composition+triplet --frozen-stages 2 --seed 2 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-noflip-s1|$yale|--backbone resnet18 --objective composition+triplet --no-flip --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s1|$yale|--backbone resnet18 --objective composition+triplet --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-s2|$yale|--backbone resnet18 --objective composition+triplet --seed 2 --held-out-folds 3"
@@ -61,24 +69,52 @@ if [ "${1:-}" != quick ]; then
   )
 fi
 
-chosen=" $* "
-for run in "${runs[@]}"; do
-  IFS='|' read -r name data arguments <<<"$run"
-  if [ $# -gt 0 ] && [ "$1" != quick ] && [[ "$chosen" != *" $name "* ]]; then continue; fi
-  [ -f "$results/$name.json" ] && { echo "skip $name (done)"; continue; }
+if [ "${1:-}" = matrix ]; then
+  shift
+  runs=()
+  for size in 128 192; do for seed in 1 2 3; do for data in yale drawn; do
+    for backbone in resnet18 mobilenet_v2; do for objective in composition+triplet composition triplet; do
+      # "-learned": the composition objectives publish the facet vectors they learned; the triplet loss has none.
+      facets=""; [ "$objective" != triplet ] && facets="-learned"
+      size_name=""; [ "$size" != 128 ] && size_name="-${size}px"
+      folder=synthetic; [ "$data" = yale ] && folder="$yale"
+      runs+=("$data-$backbone-$objective$facets$size_name-s$seed|$folder|--backbone $backbone --objective $objective --image-size $size --seed $seed --held-out-folds 3")
+    done; done
+  done; done; done
+fi
+
+# One run: train, keep report.json, the loss curve and the log under $results.
+run_one() {
+  IFS='|' read -r name data arguments <<<"$1"
   echo "== $name"
   out=$(mktemp -d)
   start=$(date +%s)
   # shellcheck disable=SC2086
-  dotnet "$job" train --data "$data" --output "$out/model" $arguments >"$results/$name.log" 2>&1 \
-    || { echo "failed: see $results/$name.log"; tail -3 "$results/$name.log"; continue; }
+  dotnet "$job" train --data "$data" --output "$out/model" --device "${DEVICE:-auto}" $arguments >"$results/$name.log" 2>&1 \
+    || { echo "failed: see $results/$name.log"; tail -3 "$results/$name.log"; rm -rf "$out" "$out.previous"; return 0; }
   echo "wall seconds (training, evaluation, held-out folds): $(( $(date +%s) - start ))" >>"$results/$name.log"
   cp "$out/model/report.json" "$results/$name.json"
   cp "$out/model/loss.png" "$results/$name-loss.png"
   rm -rf "$out" "$out.previous"
-  grep -E "^(seed protocol|unseen|transform)" "$results/$name.log" | sed 's/^/   /'
+  grep -E "^(seed protocol|unseen|transform)" "$results/$name.log" | sed "s/^/   $name: /"
+}
+export -f run_one
+export job results
+
+chosen=" $* "
+selected=()
+for run in "${runs[@]}"; do
+  name="${run%%|*}"
+  if [ $# -gt 0 ] && [ "$1" != quick ] && [[ "$chosen" != *" $name "* ]]; then continue; fi
+  [ -f "$results/$name.json" ] && { echo "skip $name (done)"; continue; }
+  selected+=("$run")
 done
-node bench/summarize.mjs "$results" > docs/accuracy-results.md
-echo "wrote docs/accuracy-results.md"
+if [ ${#selected[@]} -gt 0 ]; then
+  printf '%s\0' "${selected[@]}" | xargs -0 -n 1 -P "${PARALLEL:-1}" bash -c 'run_one "$1"' _
+fi
+table=docs/accuracy-results.md
+[ "$results" != bench/results ] && table="docs/accuracy-results-$(basename "$results" | sed 's/^results-//').md"
+node bench/summarize.mjs "$results" > "$table"
+echo "wrote $table"
 exit
 }
