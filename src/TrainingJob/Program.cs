@@ -103,6 +103,13 @@ train.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine($"error: {e.Message}");
         return 1;
     }
+    // TorchSharp reports native libraries it cannot load (no libtorch beside the job, or one of another build) from
+    // its type initialiser; its own message is a page of load trace, whose first line says what is missing.
+    catch (TypeInitializationException e) when (e.TypeName == typeof(TorchSharp.torch).FullName)
+    {
+        Console.Error.WriteLine($"error: TorchSharp could not load libtorch: {e.InnerException?.Message.Split('\n')[0]}");
+        return 1;
+    }
 });
 
 var model = new Option<string>("--model") { Description = "A model folder written by train.", Required = true };
