@@ -249,7 +249,8 @@ public static class TrainingPipeline
     private static void Print(TextWriter log, string name, ProtocolResult result) =>
         log.WriteLine(result.Top1 is null
             ? $"{name}: {result.Note}"
-            : $"{name}: top-1 {result.Top1:F3} over {result.Queries} queries" +
+            // The count beside the fraction: 2183 of 2184 rounds to 1.000.
+            : $"{name}: top-1 {result.Top1:F3} ({Math.Round(result.Top1.Value * result.Queries)} of {result.Queries} queries)" +
               (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
 
     /// <summary>One line per facet: the top-1 of each value's queries, to show which values go wrong.</summary>
