@@ -39,6 +39,7 @@ if [ "${1:-}" != quick ]; then
     "yale-resnet18-composition+triplet-learned-192px-s3|$yale|--backbone resnet18 --objective composition+triplet --image-size 192 --seed 3 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-e45-s1|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --epochs 45 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-e45-s2|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --epochs 45 --seed 2 --held-out-folds 3"
+    "drawn-resnet18-composition+triplet-learned-160px-e45-s3|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --epochs 45 --seed 3 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-160px-s2|$yale|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-160px-s2|synthetic|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 2 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-frozen2-s1|$yale|--backbone resnet18 --objective composition+triplet --frozen-stages 2 --seed 1 --held-out-folds 3"
