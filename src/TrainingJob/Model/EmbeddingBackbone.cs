@@ -19,7 +19,7 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
     /// <summary>The network's stages from the input on (the stem first), each as its modules.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<nn.Module>> StagesFromInput();
 
-    /// <summary>Cuts <paramref name="layers"/>, in order, into stages of the given lengths.</summary>
+    /// <summary>Cuts <paramref name="layers"/>, in order, into stages of the given lengths, which must use them all.</summary>
     protected static IReadOnlyList<IReadOnlyList<nn.Module>> Split(IEnumerable<nn.Module> layers, IEnumerable<int> lengths)
     {
         var remaining = layers.ToList();
@@ -29,6 +29,9 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
             stages.Add(remaining[..length]);
             remaining = remaining[length..];
         }
+        // A layer left over would belong to no stage and could never be frozen: the layout and the network disagree.
+        if (remaining.Count > 0)
+            throw new InvalidOperationException($"{remaining.Count} layers are left after the stages of this network.");
         return stages;
     }
 
