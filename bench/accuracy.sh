@@ -30,6 +30,8 @@ runs=(
 )
 if [ "${1:-}" != quick ]; then
   runs+=(
+    "drawn-resnet18-composition-learned-e75-s1|synthetic|--backbone resnet18 --objective composition --epochs 75 --seed 1 --held-out-folds 3"
+    "yale-resnet18-composition-learned-e75-s1|$yale|--backbone resnet18 --objective composition --epochs 75 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition-learned-e90-s1|$yale|--backbone resnet18 --objective composition --epochs 90 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition-learned-e90-s2|$yale|--backbone resnet18 --objective composition --epochs 90 --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition-learned-e90-s1|synthetic|--backbone resnet18 --objective composition --epochs 90 --seed 1 --held-out-folds 3"
