@@ -36,6 +36,7 @@ if [ "${1:-}" != quick ]; then
     "yale-resnet18-composition-learned-e90-s2|$yale|--backbone resnet18 --objective composition --epochs 90 --seed 2 --held-out-folds 3"
     "drawn-resnet18-composition-learned-e90-s1|synthetic|--backbone resnet18 --objective composition --epochs 90 --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition-learned-e90-s2|synthetic|--backbone resnet18 --objective composition --epochs 90 --seed 2 --held-out-folds 3"
+    "drawn-resnet18-composition-learned-e90-s3|synthetic|--backbone resnet18 --objective composition --epochs 90 --seed 3 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-lr3e-4-s1|$yale|--backbone resnet18 --objective composition+triplet --learning-rate 3e-4 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-160px-s1|$yale|--backbone resnet18 --objective composition+triplet --image-size 160 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition+triplet-learned-192px-s1|$yale|--backbone resnet18 --objective composition+triplet --image-size 192 --seed 1 --held-out-folds 3"
