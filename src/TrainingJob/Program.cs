@@ -12,7 +12,7 @@ using FaceFunctions.TrainingJob.Training;
 var data = new Option<string>("--data") { Description = "Dataset folder, blob:CONTAINER/FOLDER in the storage account, or \"synthetic\" for the drawn faces.", Required = true };
 var format = new Option<DatasetFormat>("--format") { Description = "Dataset layout: Auto, Jaffe, Yale or Manifest.", DefaultValueFactory = _ => DatasetFormat.Auto };
 var output = new Option<string>("--output") { Description = "Folder for the model version (model.onnx, manifest.json, report.json, ...).", Required = true };
-var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 30 };
+var epochs = new Option<int?>("--epochs") { Description = "Default: 90 for composition, 30 for the objectives with triplets (the same images through the network)." };
 var imageSize = new Option<int>("--image-size") { DefaultValueFactory = _ => 128 };
 var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
@@ -20,13 +20,13 @@ var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory =
 var facetLearningRate = new Option<double?>("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
 var backbone = new Option<string>("--backbone") { Description = "mobilenet_v2 or resnet18 (ImageNet weights).", DefaultValueFactory = _ => Backbones.ResNet18 };
 var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
-var objective = new Option<string>("--objective") { Description = "triplet, composition or composition+triplet.", DefaultValueFactory = _ => Objectives.CompositionTriplet };
+var objective = new Option<string>("--objective") { Description = "composition, composition+triplet or triplet.", DefaultValueFactory = _ => Objectives.Composition };
 var head = new Option<int?>("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
 var facetVectors = new Option<string>("--facet-vectors")
     { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
-var frozenStages = new Option<int>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks)." };
+var frozenStages = new Option<int?>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
@@ -77,7 +77,7 @@ train.SetAction(async (result, cancellationToken) =>
             Objective = result.GetValue(objective)!,
             FacetVectors = result.GetValue(facetVectors)!,
             HeadDimensions = result.GetValue(head),
-            Epochs = result.GetValue(epochs),
+            Epochs = result.GetValue(epochs) ?? Objectives.DefaultEpochs(result.GetValue(objective)!),
             ImageSize = result.GetValue(imageSize),
             Seed = result.GetValue(seed),
             BatchSize = result.GetValue(batchSize),
@@ -86,7 +86,7 @@ train.SetAction(async (result, cancellationToken) =>
             WidthMultiplier = result.GetValue(width),
             AllImages = result.GetValue(allImages),
             Flip = !result.GetValue(noFlip),
-            FrozenStages = result.GetValue(frozenStages),
+            FrozenStages = result.GetValue(frozenStages) ?? Backbones.DefaultFrozenStages(result.GetValue(backbone)!, result.GetValue(weights)),
             Device = result.GetValue(device)!,
             EarlyStoppingPatience = result.GetValue(patience),
         },

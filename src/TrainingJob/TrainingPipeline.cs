@@ -53,7 +53,7 @@ public static class TrainingPipeline
             log.WriteLine($"  skipped {problem.File}: {problem.Reason}");
 
         log.WriteLine($"Training {training.Backbone} with the {training.Objective} objective: " +
-                      $"{training.Epochs} epochs at {training.ImageSize}px, seed {training.Seed}.");
+                      $"{training.Epochs} epochs at {training.ImageSize}px, {training.FrozenStages} stages frozen, seed {training.Seed}.");
         // The main run checkpoints beside the output; a rerun of the same command resumes from it.
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
         if (Directory.Exists(checkpoint))

@@ -15,7 +15,7 @@ public sealed class ModelTrainingTests : IDisposable
     private static readonly TrainingOptions Tiny = new()
     {
         Backbone = Backbones.MobileNetV2, WidthMultiplier = 0.25, Objective = Objectives.CompositionTriplet,
-        ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = "cpu",
+        ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = "cpu", FrozenStages = 0,
     };
 
     public ModelTrainingTests()
