@@ -26,7 +26,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
             throw new ArgumentException($"Unknown objective '{options.Objective}': use {string.Join(", ", Objectives.Names)}.");
         NativeMemory.KeepLargeAllocationsInHeap();
         random.manual_seed(options.Seed);
-        var useTriplet = options.Objective is Objectives.Triplet or Objectives.CompositionTriplet;
+        var useTriplet = Objectives.UsesTriplet(options.Objective);
         var sampler = new TripletSampler(labels, new Random(options.Seed));
         var order = new Random(options.Seed + 1);
         network.to(device).train();

@@ -46,7 +46,7 @@ public static class ModelTraining
         if (!(difference <= OnnxExporter.Tolerance))
             throw new InvalidOperationException(
                 $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
-        var perStep = options.Objective == Objectives.Composition ? 1 : 3;
+        var perStep = Objectives.ImagesPerAnchor(options.Objective);
         return new TrainedModel(onnx, preprocessing, network.Dimensions, losses, seconds,
             seconds > 0 ? (double)perStep * images.Count * losses.Count / seconds : 0, difference, raw, checkedCount,
             valueVectors is null ? null : Learned(dataset.Facets, values, labels, valueVectors, network.Dimensions));

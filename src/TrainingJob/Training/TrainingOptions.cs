@@ -7,12 +7,17 @@ public static class Objectives
     public const string CompositionTriplet = "composition+triplet";
     public static readonly string[] Names = [Triplet, Composition, CompositionTriplet];
 
+    public static bool UsesTriplet(string objective) => objective is Triplet or CompositionTriplet;
+
+    /// <summary>Images each anchor puts through the network: with a triplet term the anchor, its positive and its negative.</summary>
+    public static int ImagesPerAnchor(string objective) => UsesTriplet(objective) ? 3 : 1;
+
     /// <summary>
-    /// Epochs that put the same number of images through the network whatever the objective: the triplet objectives
-    /// pass three per anchor (anchor, positive, negative), composition alone one. Compared at equal epochs,
-    /// composition alone had seen a third of the images (docs/accuracy.md).
+    /// Epochs that put the same number of images through the network whatever the objective (90 for composition
+    /// alone, 30 with a triplet term). Compared at equal epochs, composition alone had seen a third of the images
+    /// (docs/accuracy.md).
     /// </summary>
-    public static int DefaultEpochs(string objective) => objective == Composition ? 90 : 30;
+    public static int DefaultEpochs(string objective) => 90 / ImagesPerAnchor(objective);
 }
 
 /// <summary>Where the facet vectors that are published, and composed by the protocols, come from.</summary>
