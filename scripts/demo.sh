@@ -22,11 +22,13 @@ node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$azurite_port" -
 pids+=($!)
 echo "Azurite (Blob) on 127.0.0.1:${azurite_port}, data in .azurite/"
 
+# The connection string travels in the environment, not on the command line where the process list shows it.
+export Storage__ConnectionString="$connection"
 dotnet run -c Release --no-build --project src/TrainingJob -- train --data synthetic --output out/model \
-  --storage-connection-string "$connection" ${EPOCHS:+--epochs "$EPOCHS"} ${IMAGE_SIZE:+--image-size "$IMAGE_SIZE"}
+  ${EPOCHS:+--epochs "$EPOCHS"} ${IMAGE_SIZE:+--image-size "$IMAGE_SIZE"}
 
 dotnet run -c Release --no-build --project src/LocalHost -- --urls "http://127.0.0.1:${api_port}" \
-  --Storage:ConnectionString "$connection" --Logging:LogLevel:Default Warning &
+  --Logging:LogLevel:Default Warning &
 pids+=($!)
 
 node scripts/sample-queries.mjs "http://127.0.0.1:${api_port}"

@@ -33,7 +33,8 @@ var patience = new Option<int?>("--early-stopping") { Description = "Stop after 
 var heldOutFolds = new Option<int>("--held-out-folds") { Description = "Folds of the unseen-combinations protocol (k more trainings); 0 skips it." };
 var persons = new Option<int>("--synthetic-persons") { Description = "Identities to draw with --data synthetic.", DefaultValueFactory = _ => 8 };
 var connectionString = new Option<string?>("--storage-connection-string")
-    { Description = "Publish to Blob Storage with this connection string (Azurite: UseDevelopmentStorage=true or its full string).",
+    { Description = "Publish to Blob Storage with this connection string. It holds the account key, which the process list shows: " +
+                    "set the environment variable Storage__ConnectionString instead (the default of this option).",
       DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Storage__ConnectionString") };
 var serviceUri = new Option<Uri?>("--storage-service-uri")
     { Description = "Publish to this Blob service with the managed identity (DefaultAzureCredential).",
@@ -53,6 +54,9 @@ StorageOptions? StorageFrom(ParseResult result) =>
     result.GetValue(connectionString) is { Length: > 0 } || result.GetValue(serviceUri) is not null
         ? new StorageOptions
         {
+            // The job moves large files: the SDK's own patience, not serving's fail-fast timeouts.
+            NetworkTimeoutSeconds = 100,
+            MaxRetries = 3,
             ConnectionString = result.GetValue(connectionString) is { Length: > 0 } cs ? cs : null,
             ServiceUri = result.GetValue(connectionString) is { Length: > 0 } ? null : result.GetValue(serviceUri),
             ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),

@@ -56,8 +56,6 @@ public static class TrainingPipeline
                       $"{training.Epochs} epochs at {training.ImageSize}px, {training.FrozenStages} stages frozen, seed {training.Seed}.");
         // The main run checkpoints beside the output; a rerun of the same command resumes from it.
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
-        if (Directory.Exists(checkpoint))
-            log.WriteLine($"Resuming from the checkpoint in {checkpoint}.");
         var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
         var validation = dataset.Images.Where(i => !trainedIds.Contains(i.Id)).ToList();
         if (training.EarlyStoppingPatience is not null && validation.Count == 0)
@@ -284,8 +282,10 @@ public static class TrainingPipeline
         return DatasetReader.Read(folder, DatasetFormat.Jaffe);
     }
 
-    private sealed class Progress(TextWriter log) : IProgress<EpochProgress>
+    private sealed class Progress(TextWriter log) : ITrainingProgress
     {
+        public void Starting(int firstEpoch, string reason) => log.WriteLine($"Training starts at epoch {firstEpoch}: {reason}.");
+
         public void Report(EpochProgress p) =>
             log.WriteLine($"  epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  {p.Elapsed:mm\\:ss} elapsed, " +
                           $"{p.Remaining:mm\\:ss} left, {p.ImagesPerSecond:F0} images/s");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Vectors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -21,45 +22,19 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var model = provider.Current;
-        if (model is null)
+        using var lease = provider.Acquire();
+        if (lease is null)
             return Problems.NoModel(provider);
+        var model = lease.Model;
         var limits = options.Value;
-        byte[] body;
-        byte[]? image = null;
-        try
-        {
-            if (request.HasFormContentType)
-            {
-                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
-                image = await RequestBody.ReadFileAsync(form, SearchFunction.FormField, limits.MaxRequestBytes, cancellationToken);
-                if (image is null)
-                    return Problems.BadRequest($"The multipart form has no file field '{SearchFunction.FormField}'.");
-                body = System.Text.Encoding.UTF8.GetBytes(form[QueryField].FirstOrDefault() ?? "{}");
-            }
-            else if (request.ContentType is null || request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            {
-                body = await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken);
-            }
-            else
-            {
-                return Problems.UnsupportedMediaType(
-                    $"Send the query as application/json, or as multipart/form-data with the fields '{QueryField}' and '{SearchFunction.FormField}'; got '{request.ContentType}'.");
-            }
-        }
-        catch (RequestBody.TooLargeException e)
-        {
-            return Problems.TooLarge($"A compose request may hold at most {e.Limit} bytes.");
-        }
-        catch (InvalidDataException e)
-        {
-            return Problems.BadRequest($"The multipart form cannot be read: {e.Message}");
-        }
+        var (body, image, failure) = await ReadAsync(request, limits, cancellationToken);
+        if (failure is not null)
+            return failure;
 
         ComposeQuery? query;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonBody.Parse(body);
             query = ComposeQuery.Parse(document.RootElement, model, limits, uploaded: image is not null, out var error);
             if (query is null)
                 return Problems.BadRequest(error!);
@@ -72,12 +47,41 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         ReadOnlyMemory<float>? uploaded = null;
         if (image is not null)
         {
-            var embedded = images.Embed(model, image, out var failure);
+            var (embedded, embedFailure) = await images.EmbedAsync(model, image, cancellationToken);
             if (embedded is null)
-                return failure!;
+                return embedFailure!;
             uploaded = embedded;
         }
-        var hits = model.Index.Search(query.Vector(model, uploaded), query.K);
-        return new OkObjectResult(SearchResponse.From(model, hits));
+        if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
+            return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
+        return new OkObjectResult(SearchResponse.From(model, model.Index.Search(vector, query.K)));
+    }
+
+    /// <summary>The query's JSON and the uploaded image (multipart), or the problem with the body.</summary>
+    private static async Task<(byte[] Query, byte[]? Image, IActionResult? Failure)> ReadAsync(HttpRequest request, ServingOptions limits,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
+                if (!form.TryGetValue(SearchFunction.FormField, out var image))
+                    return ([], null, Problems.BadRequest($"The multipart form has no file field '{SearchFunction.FormField}'."));
+                return (form.GetValueOrDefault(QueryField) ?? "{}"u8.ToArray(), image, null);
+            }
+            if (request.ContentType is null || request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+                return (await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken), null, null);
+            return ([], null, Problems.UnsupportedMediaType(
+                $"Send the query as application/json, or as multipart/form-data with the fields '{QueryField}' and '{SearchFunction.FormField}'; got '{request.ContentType}'."));
+        }
+        catch (RequestBody.TooLargeException e)
+        {
+            return ([], null, Problems.TooLarge($"A compose request may hold at most {e.Limit} bytes."));
+        }
+        catch (RequestBody.MalformedException e)
+        {
+            return ([], null, Problems.BadRequest(e.Message));
+        }
     }
 }

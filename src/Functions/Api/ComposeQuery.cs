@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FaceFunctions.Functions.Serving;
-using FaceFunctions.Vectors;
 
 namespace FaceFunctions.Functions.Api;
 
@@ -16,13 +15,14 @@ public sealed class ComposeQuery
 
     private ComposeQuery(List<(ReadOnlyMemory<float> Vector, float Weight)> terms, int k, string? imageId, List<string> predicted)
     {
-        Terms = terms;
+        Weighted = terms;
         K = k;
         ImageId = imageId;
         SubtractPredicted = predicted;
     }
 
-    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms { get; }
+    /// <summary>The facet values and the gallery image named, with their signed weights.</summary>
+    public List<(ReadOnlyMemory<float> Vector, float Weight)> Weighted { get; }
     public int K { get; }
     public string? ImageId { get; }
     public IReadOnlyList<string> SubtractPredicted { get; }
@@ -103,10 +103,10 @@ public sealed class ComposeQuery
         return new ComposeQuery(terms, k, imageId, predicted);
     }
 
-    /// <summary>The query vector; <paramref name="image"/> is the uploaded image's embedding, if any.</summary>
-    public float[] Vector(ServingModel model, ReadOnlyMemory<float>? image)
+    /// <summary>The weighted terms of the query vector; <paramref name="image"/> is the uploaded image's embedding, if any.</summary>
+    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms(ServingModel model, ReadOnlyMemory<float>? image)
     {
-        var terms = new List<(ReadOnlyMemory<float>, float)>(Terms);
+        var terms = new List<(ReadOnlyMemory<float>, float)>(Weighted);
         var own = image;
         if (image is { } uploaded)
             terms.Add((uploaded, 1f));
@@ -114,7 +114,7 @@ public sealed class ComposeQuery
             own = model.Bundle.GalleryVector(row);
         foreach (var facet in SubtractPredicted)
             terms.Add((Predict(model, facet, own!.Value), -1f));
-        return VectorMath.Compose(terms, model.Bundle.Dimensions);
+        return terms;
     }
 
     /// <summary>The vector of the facet value whose vector is nearest (cosine) to <paramref name="vector"/>.</summary>

@@ -5,7 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FaceFunctions.Functions.Api;
 
-/// <summary>GET /api/health: whether a model serves, which, since when, its gallery's size, and the last refused load.</summary>
+/// <summary>
+/// GET /api/health (anonymous): whether a model serves, which, since when, its gallery's size, and what is wrong now
+/// (a kind and since when, never paths or storage errors: those are in the log).
+/// </summary>
 public sealed class HealthFunction(ModelProvider provider)
 {
     [Function("Health")]
@@ -14,6 +17,7 @@ public sealed class HealthFunction(ModelProvider provider)
         var model = provider.Current;
         if (model is null)
             return Problems.NoModel(provider);
+        var failure = provider.Failure;
         return new OkObjectResult(new
         {
             status = "ok",
@@ -22,7 +26,7 @@ public sealed class HealthFunction(ModelProvider provider)
             galleryCount = model.Bundle.Gallery.Count,
             dimensions = model.Bundle.Dimensions,
             executionProvider = model.Embedder.ExecutionProvider,
-            lastLoadError = provider.LastError,
+            lastLoadError = failure is null ? null : new { reason = failure.Kind.ToString(), message = failure.Message, sinceUtc = failure.SinceUtc },
         });
     }
 }

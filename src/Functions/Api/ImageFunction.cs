@@ -3,36 +3,46 @@ using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>GET /api/images/{id}: a gallery image as PNG, so that an app can show results.</summary>
-public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores)
+public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores, ILogger<ImageFunction> logger)
 {
     [Function("Image")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{id}")] HttpRequest request,
         string id, CancellationToken cancellationToken)
     {
-        var model = provider.Current;
-        if (model is null)
-            return Problems.NoModel(provider);
-        if (!model.TryGetRow(id, out var row))
-            return Problems.NotFound($"No gallery image has the id '{id}'.");
-        var entry = model.Bundle.Gallery[row];
+        string image;
+        using (var lease = provider.Acquire())
+        {
+            if (lease is null)
+                return Problems.NoModel(provider);
+            if (!lease.Model.TryGetRow(id, out var row))
+                return Problems.NotFound($"No gallery image has the id '{id}'.");
+            image = lease.Model.Bundle.Gallery[row].Image;
+        }
         try
         {
-            var content = await stores.Images.ReadAsync(entry.Image, cancellationToken);
+            var content = await stores.Images.ReadAsync(image, cancellationToken);
             // Images are named by the hash of their bytes, so a name's content never changes.
             return new FileContentResult(content.ToArray(), "image/png")
             {
-                EntityTag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(entry.Image)}\""),
+                EntityTag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(image)}\""),
             };
         }
         catch (ArtifactNotFoundException)
         {
-            return Problems.NotFound($"The image of '{id}' ({entry.Image}) is missing from {stores.Images.Location}.");
+            logger.LogError("The image {Image} of gallery id {Id} is missing from {Location}.", image, id, stores.Images.Location);
+            return Problems.NotFound($"The image of '{id}' is missing from the image store.");
+        }
+        catch (StorageUnavailableException e)
+        {
+            logger.LogWarning("The image store cannot be reached: {Error}", e.Message);
+            return Problems.StorageUnavailable("The image store cannot be reached; retry shortly.");
         }
     }
 }

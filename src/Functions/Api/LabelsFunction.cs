@@ -11,17 +11,18 @@ public sealed class LabelsFunction(ModelProvider provider)
     [Function("Labels")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "labels")] HttpRequest request)
     {
-        var model = provider.Current;
-        if (model is null)
+        using var lease = provider.Acquire();
+        if (lease is null)
             return Problems.NoModel(provider);
+        var bundle = lease.Model.Bundle;
         return new OkObjectResult(new
         {
-            modelVersion = model.Bundle.Version,
-            facets = model.Bundle.Facets.Facets.Select(f => new
+            modelVersion = bundle.Version,
+            facets = bundle.Facets.Facets.Select(f => new
             {
                 name = f.Name,
-                values = f.Values.Select(v => new { value = v.Value, images = v.Images }),
-            }),
+                values = f.Values.Select(v => new { value = v.Value, images = v.Images }).ToList(),
+            }).ToList(),
         });
     }
 }

@@ -4,9 +4,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace FaceFunctions.Functions.Api;
 
-/// <summary>RFC 7807 problem details: every error the API answers says what was wrong and what is allowed.</summary>
+/// <summary>
+/// RFC 7807 problem details: every error the API answers says what was wrong and what is allowed. Anonymous answers
+/// say what a client needs; server paths, storage endpoints and storage errors go to the log only.
+/// </summary>
 public static class Problems
 {
+    /// <summary>Seconds a client is asked to wait before retrying a 503.</summary>
+    public const int RetryAfterSeconds = 5;
+
     public static ObjectResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails
@@ -34,8 +40,27 @@ public static class Problems
     public static ObjectResult UnsupportedMediaType(string detail) =>
         Of(StatusCodes.Status415UnsupportedMediaType, "The media type is not supported.", detail);
 
-    public static ObjectResult NoModel(ModelProvider provider) =>
-        Of(StatusCodes.Status503ServiceUnavailable, "No model is loaded yet.",
+    public static IActionResult NoModel(ModelProvider provider) =>
+        Unavailable("No model is loaded yet.",
             "The service is loading its model or waiting for one to be published; retry shortly.",
-            new Dictionary<string, object?> { ["lastError"] = provider.LastError });
+            new Dictionary<string, object?>
+            {
+                ["reason"] = provider.Failure?.Message,
+                ["sinceUtc"] = provider.Failure?.SinceUtc,
+            });
+
+    public static IActionResult StorageUnavailable(string detail) => Unavailable("Storage cannot be reached.", detail);
+
+    private static IActionResult Unavailable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        new RetryAfterResult(Of(StatusCodes.Status503ServiceUnavailable, title, detail, extensions), RetryAfterSeconds);
+
+    /// <summary>A result with a Retry-After header.</summary>
+    private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteResultAsync(context);
+        }
+    }
 }

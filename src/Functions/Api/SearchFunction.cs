@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Imaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -21,53 +22,55 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var model = provider.Current;
-        if (model is null)
+        using var lease = provider.Acquire();
+        if (lease is null)
             return Problems.NoModel(provider);
+        var model = lease.Model;
         var limits = options.Value;
         if (!ResultCount.TryParse(request.Query["k"], limits, out var k, out var error))
             return Problems.BadRequest(error!);
 
-        byte[] image;
-        try
-        {
-            var type = request.ContentType ?? "";
-            if (request.HasFormContentType)
-            {
-                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
-                var file = await RequestBody.ReadFileAsync(form, FormField, limits.MaxRequestBytes, cancellationToken);
-                if (file is null)
-                    return Problems.BadRequest($"The multipart form has no file field '{FormField}'.");
-                image = file;
-            }
-            else if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
-                     || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
-            {
-                image = await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken);
-            }
-            else
-            {
-                return Problems.UnsupportedMediaType(
-                    $"Send the image as the body (Content-Type image/png, image/jpeg, image/tiff, image/gif, image/bmp) " +
-                    $"or as the multipart/form-data field '{FormField}'; got '{type}'.");
-            }
-        }
-        catch (RequestBody.TooLargeException e)
-        {
-            return Problems.TooLarge($"An image may be at most {e.Limit} bytes.");
-        }
-        catch (InvalidDataException e)
-        {
-            return Problems.BadRequest($"The multipart form cannot be read: {e.Message}");
-        }
-
-        var query = images.Embed(model, image, out var failure);
-        if (query is null)
+        var (image, failure) = await ReadImageAsync(request, limits, cancellationToken);
+        if (image is null)
             return failure!;
+        var (query, embedFailure) = await images.EmbedAsync(model, image, cancellationToken);
+        if (query is null)
+            return embedFailure!;
         var clock = Stopwatch.StartNew();
         var hits = model.Index.Search(query, k);
         logger.LogInformation("Searched {Count} vectors of model {ModelVersion} for the top {K} in {SearchMs:F2} ms.",
             model.Index.Count, model.Bundle.Version, k, clock.Elapsed.TotalMilliseconds);
         return new OkObjectResult(SearchResponse.From(model, hits));
+    }
+
+    /// <summary>The image of a request: its raw body, or its form's field "image".</summary>
+    private static async Task<(byte[]? Image, IActionResult? Failure)> ReadImageAsync(HttpRequest request, ServingOptions limits,
+        CancellationToken cancellationToken)
+    {
+        var type = request.ContentType ?? "";
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
+                return form.TryGetValue(FormField, out var file)
+                    ? (file, null)
+                    : (null, Problems.BadRequest($"The multipart form has no file field '{FormField}'."));
+            }
+            if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+                || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+                return (await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken), null);
+            return (null, Problems.UnsupportedMediaType(
+                $"Send the image ({ImageDecoder.AcceptedFormats}) as the body, with Content-Type image/* or application/octet-stream, " +
+                $"or as the multipart/form-data field '{FormField}'; got '{type}'."));
+        }
+        catch (RequestBody.TooLargeException e)
+        {
+            return (null, Problems.TooLarge($"An image may be at most {e.Limit} bytes."));
+        }
+        catch (RequestBody.MalformedException e)
+        {
+            return (null, Problems.BadRequest(e.Message));
+        }
     }
 }

@@ -9,6 +9,9 @@ public sealed class ServingOptions
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
     /// <summary>Largest decoded image (width × height); larger ones get 413 before any pixel is decoded.</summary>
     public long MaxImagePixels { get; set; } = 40_000_000;
+    /// <summary>Images decoded at once (0: one per core); more requests wait their turn, so memory stays bounded.</summary>
+    public int MaxConcurrentDecodes { get; set; }
+    public int DecodeSlots => MaxConcurrentDecodes > 0 ? MaxConcurrentDecodes : Environment.ProcessorCount;
     public int DefaultK { get; set; } = 5;
     /// <summary>Most facet values, images and predicted subtractions one compose query may combine.</summary>
     public int MaxTerms { get; set; } = 16;
@@ -17,8 +20,6 @@ public sealed class ServingOptions
     public double LoadRetrySeconds { get; set; } = 5;
     /// <summary>Seconds between checks for a new current model (one small metadata request each).</summary>
     public double PollSeconds { get; set; } = 30;
-    /// <summary>Seconds a replaced model stays open for the requests that started on it.</summary>
-    public double RetireSeconds { get; set; } = 60;
     /// <summary>The gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>
     public FaceFunctions.Index.VectorIndexOptions Index { get; set; } = new();
     /// <summary>Threads one ONNX Runtime inference may use; 0 lets ONNX Runtime choose.</summary>

@@ -57,7 +57,7 @@ public sealed class ModelRepository(IArtifactStore store)
     /// </summary>
     public async Task ActivateAsync(string version, CancellationToken cancellationToken = default)
     {
-        var manifestName = PrefixOf(version) + ArtifactNames.Manifest;
+        var manifestName = PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest;
         var manifest = await ReadRequiredAsync(manifestName, cancellationToken);
         var pointer = new CurrentPointer(version, manifestName, Sha256(manifest));
         await LoadAsync(pointer, cancellationToken);
@@ -74,10 +74,10 @@ public sealed class ModelRepository(IArtifactStore store)
     public async Task<ModelBundle> LoadCurrentAsync(CancellationToken cancellationToken = default)
     {
         if (await Store.ExistsAsync(ArtifactNames.Current, cancellationToken))
-            return await LoadAsync(ModelJson.Deserialize<CurrentPointer>(
-                await Store.ReadAsync(ArtifactNames.Current, cancellationToken), ArtifactNames.Current), cancellationToken);
+            return await LoadAsync(ReadPointer(await Store.ReadAsync(ArtifactNames.Current, cancellationToken)), cancellationToken);
         if (await Store.ExistsAsync(ArtifactNames.Manifest, cancellationToken))
-            return await LoadManifestAsync(ArtifactNames.Manifest, await Store.ReadAsync(ArtifactNames.Manifest, cancellationToken), cancellationToken);
+            return await LoadManifestAsync(ArtifactNames.Manifest, await Store.ReadAsync(ArtifactNames.Manifest, cancellationToken),
+                expectedVersion: null, cancellationToken);
         throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
     }
 
@@ -86,20 +86,37 @@ public sealed class ModelRepository(IArtifactStore store)
         var manifestData = await ReadRequiredAsync(pointer.Manifest, cancellationToken);
         if (Sha256(manifestData) != pointer.ManifestSha256)
             throw new ModelIntegrityException($"The manifest of version {pointer.Version} does not match the SHA-256 in {ArtifactNames.Current}.");
-        return await LoadManifestAsync(pointer.Manifest, manifestData, cancellationToken);
+        return await LoadManifestAsync(pointer.Manifest, manifestData, pointer.Version, cancellationToken);
     }
 
-    private async Task<ModelBundle> LoadManifestAsync(string manifestName, BinaryData manifestData, CancellationToken cancellationToken)
+    /// <summary>current.json, trusted only as far as its version id: the manifest's name is derived from that id.</summary>
+    private static CurrentPointer ReadPointer(BinaryData data)
     {
-        var manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
-        if (manifest.Format != ModelManifest.CurrentFormat)
-            throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");
+        CurrentPointer pointer;
+        try
+        {
+            pointer = ModelJson.Deserialize<CurrentPointer>(data, ArtifactNames.Current);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ModelIntegrityException($"{ArtifactNames.Current} cannot be read: {e.Message}", e);
+        }
+        var manifest = PrefixOf(StoredNames.Version(pointer.Version)) + ArtifactNames.Manifest;
+        if (pointer.Manifest != manifest)
+            throw new ModelIntegrityException($"{ArtifactNames.Current} names the manifest of version {pointer.Version} other than {manifest}.");
+        return pointer;
+    }
+
+    private async Task<ModelBundle> LoadManifestAsync(string manifestName, BinaryData manifestData, string? expectedVersion,
+        CancellationToken cancellationToken)
+    {
+        var manifest = ReadManifest(manifestName, manifestData, expectedVersion);
         var prefix = manifestName[..^ArtifactNames.Manifest.Length];
         // Downloaded and hashed in parallel: the model file dominates, the rest comes while it does.
         var checkedFiles = await Task.WhenAll(manifest.Artifacts.Select(async artifact =>
         {
-            var content = await ReadRequiredAsync(prefix + artifact.Key, cancellationToken);
-            if (Sha256(content) != artifact.Value.Sha256)
+            var content = await ReadRequiredAsync(prefix + StoredNames.ArtifactFile(artifact.Key), cancellationToken);
+            if (Sha256(content) != artifact.Value?.Sha256)
                 throw new ModelIntegrityException($"{prefix + artifact.Key} of version {manifest.Version} does not match its SHA-256 in the manifest.");
             return (artifact.Key, content);
         }));
@@ -107,30 +124,59 @@ public sealed class ModelRepository(IArtifactStore store)
 
         try
         {
-            var (gallery, rows, dimensions) = Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span);
-            var entries = ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery);
-            var (facetMatrix, _, facetDimensions) = Npy.Read(Required(files, ArtifactNames.FacetVectors).ToMemory().Span);
-            var facetEntries = ModelJson.Deserialize<List<FacetEntry>>(Required(files, ArtifactNames.Facets), ArtifactNames.Facets);
-            if (rows != entries.Count || dimensions != manifest.Dimensions || facetDimensions != dimensions)
-                throw new InvalidDataException("The gallery's vectors, entries and dimensions disagree.");
-            return new ModelBundle
-            {
-                Version = manifest.Version,
-                CreatedUtc = manifest.CreatedUtc,
-                Model = Required(files, ArtifactNames.Model).ToArray(),
-                Preprocessing = ModelJson.Deserialize<Preprocessing>(Required(files, ArtifactNames.Preprocessing), ArtifactNames.Preprocessing),
-                GalleryVectors = gallery,
-                Dimensions = dimensions,
-                Gallery = entries,
-                FacetNames = manifest.Facets,
-                Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
-                Report = files.GetValueOrDefault(ArtifactNames.Report),
-            };
+            var bundle = Assemble(manifest, files);
+            ModelBundleChecks.Check(bundle);
+            return bundle;
         }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not ModelIntegrityException and not OperationCanceledException)
         {
+            // Whatever a damaged or hostile file makes the readers throw, the version does not serve.
             throw new ModelIntegrityException($"Version {manifest.Version} cannot be read: {e.Message}", e);
         }
+    }
+
+    private static ModelManifest ReadManifest(string manifestName, BinaryData manifestData, string? expectedVersion)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ModelIntegrityException($"{manifestName} cannot be read: {e.Message}", e);
+        }
+        if (manifest.Format != ModelManifest.CurrentFormat)
+            throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");
+        StoredNames.Version(manifest.Version);
+        if (expectedVersion is not null && manifest.Version != expectedVersion)
+            throw new ModelIntegrityException($"The manifest of version {expectedVersion} says it is version {manifest.Version}.");
+        if (manifest.Artifacts is null)
+            throw new ModelIntegrityException($"{manifestName} lists no files.");
+        return manifest;
+    }
+
+    private static ModelBundle Assemble(ModelManifest manifest, Dictionary<string, BinaryData> files)
+    {
+        var (gallery, rows, dimensions) = Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span);
+        var entries = ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery);
+        var (facetMatrix, _, facetDimensions) = Npy.Read(Required(files, ArtifactNames.FacetVectors).ToMemory().Span);
+        var facetEntries = ModelJson.Deserialize<List<FacetEntry>>(Required(files, ArtifactNames.Facets), ArtifactNames.Facets);
+        if (rows != entries.Count || dimensions != manifest.Dimensions || facetDimensions != dimensions)
+            throw new InvalidDataException("The gallery's vectors, entries and dimensions disagree.");
+        return new ModelBundle
+        {
+            Version = manifest.Version,
+            CreatedUtc = manifest.CreatedUtc,
+            Model = Required(files, ArtifactNames.Model).ToArray(),
+            Preprocessing = ModelJson.Deserialize<Preprocessing>(Required(files, ArtifactNames.Preprocessing), ArtifactNames.Preprocessing),
+            GalleryVectors = gallery,
+            Dimensions = dimensions,
+            Gallery = entries,
+            FacetNames = manifest.Facets,
+            Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
+            Report = files.GetValueOrDefault(ArtifactNames.Report),
+        };
     }
 
     public static string Sha256(BinaryData data) => Convert.ToHexStringLower(SHA256.HashData(data.ToMemory().Span));

@@ -113,6 +113,11 @@ public static partial class DatasetReader
                 continue;
             }
             var path = Path.GetFullPath(Path.Combine(folder, relative));
+            if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                problems.Add(new DatasetProblem(relative, $"the path leaves the dataset folder ({where})"));
+                continue;
+            }
             if (!File.Exists(path))
             {
                 problems.Add(new DatasetProblem(relative, $"file not found ({where})"));
@@ -128,7 +133,8 @@ public static partial class DatasetReader
         string path, Dictionary<string, string> labels)
     {
         var relative = Path.GetRelativePath(folder, path);
-        var reason = ImageFiles.WhyUnreadable(path);
+        // Decoded whole, so that a file the job cannot use is found here, not after hours of training.
+        var reason = new ImageDecoder().WhyUnusable(path);
         if (reason is not null)
         {
             problems.Add(new DatasetProblem(relative, reason));

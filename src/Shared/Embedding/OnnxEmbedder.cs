@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging;
@@ -56,6 +57,28 @@ public sealed class OnnxEmbedder : IDisposable
         var tensor = new DenseTensor<float>(inputs, [count, 3, size, size]);
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, tensor)]);
         return results.Single().AsTensor<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Runs the network once on a blank image: a model that does not take this preprocessing's input, or whose output
+    /// is not <paramref name="dimensions"/> finite values (its gallery's), must not serve.
+    /// </summary>
+    /// <exception cref="ModelIntegrityException">The model and its gallery do not fit.</exception>
+    public void Verify(int dimensions)
+    {
+        float[] output;
+        try
+        {
+            output = Run(new float[Preprocessing.ValuesPerImage], 1);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelIntegrityException($"The model does not run on a {Preprocessing.ImageSize}px RGB image: {e.Message}", e);
+        }
+        if (output.Length != dimensions || Dimensions != dimensions)
+            throw new ModelIntegrityException($"The model outputs {output.Length} dimensions; its gallery has {dimensions}.");
+        if (!output.All(float.IsFinite))
+            throw new ModelIntegrityException("The model's output on a blank image is not finite.");
     }
 
     /// <summary>Unit-length, non-negative embeddings of the images, row-major [images.Count, Dimensions].</summary>

@@ -1,5 +1,3 @@
-using SixLabors.ImageSharp;
-
 namespace FaceFunctions.Imaging;
 
 /// <summary>What the datasets need to know about image files on disk.</summary>
@@ -17,20 +15,5 @@ public static class ImageFiles
             ? Path.ChangeExtension(relativePath, null)!
             : relativePath;
         return withoutExtension.Replace('\\', '/').Replace('/', '~');
-    }
-
-    /// <summary>Null when the file's header decodes as a supported image; else the reason it does not.</summary>
-    public static string? WhyUnreadable(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            var info = Image.Identify(stream);
-            return info is null ? "not an image in a supported format (TIFF, PNG, JPEG, GIF, BMP)" : null;
-        }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or IOException)
-        {
-            return $"cannot be read as an image: {e.Message}";
-        }
     }
 }

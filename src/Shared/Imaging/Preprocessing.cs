@@ -31,12 +31,12 @@ public sealed record Preprocessing
     {
         if (destination.Length != ValuesPerImage)
             throw new ArgumentException($"Expected {ValuesPerImage} values, got {destination.Length}.", nameof(destination));
-        using var resized = image.Clone(x => x.Resize(new ResizeOptions
-        {
-            Size = new Size(ImageSize, ImageSize),
-            Mode = ResizeMode.Crop,
-            Sampler = KnownResamplers.Triangle,
-        }));
+        // The middle square first, then the resize: resizing a 70000x1 image to cover the square would first make it
+        // 8960000x128 pixels.
+        var side = Math.Min(image.Width, image.Height);
+        using var resized = image.Clone(x => x
+            .Crop(new Rectangle((image.Width - side) / 2, (image.Height - side) / 2, side, side))
+            .Resize(ImageSize, ImageSize, KnownResamplers.Triangle));
         var plane = ImageSize * ImageSize;
         var scale = new float[3];
         var shift = new float[3];

@@ -26,12 +26,24 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
     /// <summary>The Blob service a connection string or a service URI (with the managed identity) names.</summary>
     public static BlobServiceClient ServiceClient(StorageOptions options) =>
         options.ConnectionString is not null
-            ? new BlobServiceClient(options.ConnectionString)
+            ? new BlobServiceClient(options.ConnectionString, ClientOptions(options))
             : new BlobServiceClient(options.ServiceUri ?? throw new InvalidOperationException("Name Storage:ConnectionString or Storage:ServiceUri."),
                 new DefaultAzureCredential(new DefaultAzureCredentialOptions
                 {
                     ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
-                }));
+                }), ClientOptions(options));
+
+    /// <summary>Retries and timeouts that fail a request within seconds when storage is down (<see cref="StorageOptions.NetworkTimeoutSeconds"/>).</summary>
+    public static BlobClientOptions ClientOptions(StorageOptions options)
+    {
+        var client = new BlobClientOptions();
+        client.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        client.Retry.MaxRetries = options.MaxRetries;
+        client.Retry.Delay = TimeSpan.FromSeconds(0.25);
+        client.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        client.Retry.NetworkTimeout = TimeSpan.FromSeconds(options.NetworkTimeoutSeconds);
+        return client;
+    }
 
     public static ArtifactStores ForFolder(string folder) =>
         new(new FolderArtifactStore(folder), new FolderArtifactStore(Path.Combine(folder, ImagesFolder)));

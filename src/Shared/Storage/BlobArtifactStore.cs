@@ -3,49 +3,72 @@ using Azure.Storage.Blobs;
 
 namespace FaceFunctions.Storage;
 
-/// <summary>Blobs in one Blob Storage container (created on first write). A block-blob upload commits atomically.</summary>
+/// <summary>
+/// Blobs in one Blob Storage container (created on first write). A block-blob upload commits atomically. A request
+/// that fails for any reason but a missing blob (the network, timeouts, throttling, authorisation) ends in a
+/// <see cref="StorageUnavailableException"/>, once the client's retries (<see cref="ArtifactStores.ClientOptions"/>) are spent.
+/// </summary>
 public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifactStore
 {
     private bool _containerExists;
 
     public string Location => $"container {container.Name} at {container.Uri.GetLeftPart(UriPartial.Path)}";
 
-    public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) =>
-        await container.GetBlobClient(name).ExistsAsync(cancellationToken);
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () => (bool)await container.GetBlobClient(name).ExistsAsync(cancellationToken));
 
-    public async Task<BinaryData> ReadAsync(string name, CancellationToken cancellationToken = default)
+    public Task<BinaryData> ReadAsync(string name, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () =>
+        {
+            try
+            {
+                var result = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+                return result.Value.Content;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                throw new ArtifactNotFoundException(Location, name);
+            }
+        });
+
+    public Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () =>
+        {
+            if (!_containerExists)
+            {
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                _containerExists = true;
+            }
+            await container.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
+            return true;
+        });
+
+    public Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () =>
+        {
+            try
+            {
+                var properties = await container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
+                return properties.Value.ETag.ToString();
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return (string?)null;
+            }
+        });
+
+    /// <summary>Runs a request; storage failures become <see cref="StorageUnavailableException"/>.</summary>
+    private async Task<T> GuardAsync<T>(string name, Func<Task<T>> request)
     {
         try
         {
-            var result = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            return result.Value.Content;
+            return await request();
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        // The SDK throws RequestFailedException for an answer it dislikes, AggregateException once its retries of
+        // transport failures are spent.
+        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException or TimeoutException)
         {
-            throw new ArtifactNotFoundException(Location, name);
-        }
-    }
-
-    public async Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default)
-    {
-        if (!_containerExists)
-        {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _containerExists = true;
-        }
-        await container.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
-    }
-
-    public async Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var properties = await container.GetBlobClient(name).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return properties.Value.ETag.ToString();
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
+            throw new StorageUnavailableException(Location, name, e);
         }
     }
 }

@@ -15,7 +15,14 @@ public sealed class FolderArtifactStore(string root) : IArtifactStore
         var path = PathOf(name);
         if (!File.Exists(path))
             throw new ArtifactNotFoundException(Location, name);
-        return new BinaryData(await File.ReadAllBytesAsync(path, cancellationToken));
+        try
+        {
+            return new BinaryData(await File.ReadAllBytesAsync(path, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageUnavailableException(Location, name, e);
+        }
     }
 
     public async Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default)

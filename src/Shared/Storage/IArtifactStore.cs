@@ -23,3 +23,10 @@ public sealed class ArtifactNotFoundException(string location, string name)
 {
     public string Name { get; } = name;
 }
+
+/// <summary>
+/// The store could not be reached or refused the request (network down, timeouts, throttling, authorisation). The
+/// message is for logs: it names the store and carries the storage error's own text, which clients never see.
+/// </summary>
+public sealed class StorageUnavailableException(string location, string name, Exception inner)
+    : Exception($"'{name}' could not be read from {location}: {inner.Message}", inner);

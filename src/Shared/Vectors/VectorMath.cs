@@ -49,17 +49,45 @@ public static class VectorMath
         return median;
     }
 
-    /// <summary>Σ weight·vector, made non-negative and unit length: a composed query.</summary>
-    public static float[] Compose(IEnumerable<(ReadOnlyMemory<float> Vector, float Weight)> terms, int dimensions)
+    /// <summary>Σ weight·vector, made non-negative and unit length: a composed query (zero when nothing is left).</summary>
+    public static float[] Compose(IEnumerable<(ReadOnlyMemory<float> Vector, float Weight)> terms, int dimensions) =>
+        TryCompose(terms, dimensions, out var vector, out _) ? vector : new float[dimensions];
+
+    /// <summary>
+    /// Σ weight·vector, made non-negative and unit length. The sum runs in double precision and is scaled by its largest
+    /// component before it is normalised, so weights count only relative to each other: 3e38 three times, or 1e-45
+    /// alone, compose as weight 1 does. False when no positive component is left: the terms cancel, or all are negative.
+    /// </summary>
+    public static bool TryCompose(IEnumerable<(ReadOnlyMemory<float> Vector, float Weight)> terms, int dimensions,
+        out float[] vector, out string? whyNot)
     {
-        var sum = new float[dimensions];
-        foreach (var (vector, weight) in terms)
+        var sum = new double[dimensions];
+        var magnitude = 0.0; // how large the sum could be; what is left under a millionth of it is rounding
+        foreach (var (term, weight) in terms)
         {
-            if (vector.Length != dimensions)
-                throw new ArgumentException($"A term has {vector.Length} dimensions, expected {dimensions}.", nameof(terms));
-            TensorPrimitives.MultiplyAdd(vector.Span, weight, sum, sum);
+            if (term.Length != dimensions)
+                throw new ArgumentException($"A term has {term.Length} dimensions, expected {dimensions}.", nameof(terms));
+            var span = term.Span;
+            for (var d = 0; d < dimensions; d++)
+                sum[d] += (double)weight * span[d];
+            magnitude += Math.Abs((double)weight) * TensorPrimitives.MaxMagnitude(span);
         }
-        NonNegativeL2Normalize(sum);
-        return sum;
+        vector = new float[dimensions];
+        var largest = sum.Max();
+        if (!double.IsFinite(largest) || sum.Any(double.IsNaN))
+        {
+            whyNot = "the weighted sum of the terms is not a finite number";
+            return false;
+        }
+        if (largest <= magnitude * 1e-6)
+        {
+            whyNot = "the terms cancel: no component of their weighted sum is positive, so nothing is left to search for";
+            return false;
+        }
+        for (var d = 0; d < dimensions; d++)
+            vector[d] = (float)(Math.Max(sum[d], 0) / largest);
+        L2Normalize(vector);
+        whyNot = null;
+        return true;
     }
 }

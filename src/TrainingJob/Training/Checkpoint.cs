@@ -17,17 +17,32 @@ public sealed class Checkpoint(string folder, string configuration)
     /// <param name="Configuration">The training options and data the weights belong to; another run's checkpoint is ignored.</param>
     private sealed record State(int Epochs, IReadOnlyList<double> Losses, string Configuration);
 
-    /// <summary>Loads a saved checkpoint of the same configuration and returns the losses of its epochs; null if there is none.</summary>
-    public IReadOnlyList<double>? TryRestore(EmbeddingNetwork network, CompositionLoss? composition)
+    /// <summary>
+    /// Loads a saved checkpoint of the same configuration: the losses of its epochs, or null when training starts at
+    /// epoch 1; either way with the reason, for the log.
+    /// </summary>
+    public (IReadOnlyList<double>? Losses, string Reason) TryRestore(EmbeddingNetwork network, CompositionLoss? composition)
     {
+        if (!Directory.Exists(folder))
+            return (null, $"no checkpoint in {folder} yet");
         var statePath = Path.Combine(folder, StateFile);
-        if (!File.Exists(statePath)) return null;
-        var state = JsonSerializer.Deserialize<State>(File.ReadAllText(statePath))!;
-        if (state.Configuration != configuration) return null;
+        if (!File.Exists(statePath))
+            return (null, $"the checkpoint folder {folder} holds no {StateFile} (empty or incomplete); it is replaced at the first save");
+        State? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<State>(File.ReadAllText(statePath));
+        }
+        catch (JsonException e)
+        {
+            return (null, $"{statePath} cannot be read ({e.Message}); it is replaced at the first save");
+        }
+        if (state?.Losses is null || state.Configuration != configuration)
+            return (null, $"the checkpoint in {folder} belongs to other options or data; it is replaced at the first save");
         network.load(Path.Combine(folder, NetworkFile));
         if (composition is not null)
             composition.load(Path.Combine(folder, CompositionFile));
-        return state.Losses;
+        return (state.Losses, $"resuming from the checkpoint in {folder}, {state.Losses.Count} epochs done");
     }
 
     /// <summary>Saves into a fresh folder, then swaps it in, so a crash while saving keeps the previous checkpoint.</summary>

@@ -20,7 +20,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
     /// <param name="valueCounts">How many values each facet has.</param>
     /// <param name="validation">Images and labels for early stopping (<see cref="TrainingOptions.EarlyStoppingPatience"/>).</param>
     public (IReadOnlyList<double> Losses, IReadOnlyList<float[]>? ValueVectors) Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
-        IProgress<EpochProgress>? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
+        ITrainingProgress? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
     {
         if (!Objectives.Names.Contains(options.Objective))
             throw new ArgumentException($"Unknown objective '{options.Objective}': use {string.Join(", ", Objectives.Names)}.");
@@ -45,7 +45,9 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,
             System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
             + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l))));
-        var losses = checkpoint?.TryRestore(network, composition)?.ToList() ?? [];
+        var (restored, reason) = checkpoint?.TryRestore(network, composition) ?? (null, "no checkpoint is kept");
+        var losses = restored?.ToList() ?? [];
+        progress?.Starting(losses.Count + 1, reason);
         var stopping = options.EarlyStoppingPatience is { } patience
             ? validation is null ? throw new ArgumentException("Early stopping needs validation images.") : new EarlyStopping(patience)
             : null;

@@ -21,7 +21,7 @@ public static class ModelTraining
 {
     /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
     public static TrainedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
-        IProgress<EpochProgress>? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
+        ITrainingProgress? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn

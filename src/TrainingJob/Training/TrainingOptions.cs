@@ -83,3 +83,12 @@ public sealed record TrainingOptions
 
 /// <summary>One finished epoch, for progress reports.</summary>
 public sealed record EpochProgress(int Epoch, int Epochs, double Loss, TimeSpan Elapsed, TimeSpan Remaining, double ImagesPerSecond);
+
+/// <summary>What a training run tells as it goes: where it starts, then each epoch.</summary>
+public interface ITrainingProgress : IProgress<EpochProgress>
+{
+    /// <summary>Said once before the first epoch: the epoch training starts at (1, or the one after a checkpoint's) and why.</summary>
+    void Starting(int firstEpoch, string reason)
+    {
+    }
+}

@@ -25,7 +25,7 @@ public sealed class ModelRepositoryTests
             Preprocessing = new Preprocessing { ImageSize = 16 },
             GalleryVectors = vectors,
             Dimensions = 2,
-            Gallery = labels.Select((l, i) => new GalleryEntry($"img{i}", l, $"{i}.png")).ToList(),
+            Gallery = labels.Select((l, i) => new GalleryEntry($"img{i}", l, $"{new string("abc"[i], 64)}.png")).ToList(),
             FacetNames = ["a", "b"],
             Facets = FacetVectors.FromImages(["a", "b"], labels, vectors, 2),
             Report = BinaryData.FromString("{}"),
@@ -105,5 +105,59 @@ public sealed class ModelRepositoryTests
         using var folder = new TempFolder();
         var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => new ModelRepository(new FolderArtifactStore(folder.Path)).LoadCurrentAsync());
         Assert.Contains("No model", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"version": "v1", "manifest": "images/manifest.json", "manifestSha256": "SHA"}""", "names the manifest")]
+    [InlineData("""{"version": "../images", "manifest": "versions/../images/manifest.json", "manifestSha256": "SHA"}""", "not a valid version id")]
+    [InlineData("""{"version": "v1/..", "manifest": "versions/v1/../manifest.json", "manifestSha256": "SHA"}""", "not a valid version id")]
+    [InlineData("""{"manifest": "versions/v1/manifest.json"}""", "not a valid version id")]
+    public async Task A_pointer_that_names_anything_but_its_versions_manifest_is_refused(string pointer, string says)
+    {
+        using var folder = new TempFolder();
+        var store = new FolderArtifactStore(folder.Path);
+        var repository = new ModelRepository(store);
+        await repository.PublishAsync(Bundle("v1"));
+        // A manifest planted elsewhere in the store, which the pointer's checksum matches.
+        var planted = await store.ReadAsync("versions/v1/manifest.json");
+        await store.WriteAsync("images/manifest.json", planted);
+        await store.WriteAsync(ArtifactNames.Current, BinaryData.FromString(pointer.Replace("SHA", ModelRepository.Sha256(planted))));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.LoadCurrentAsync());
+        Assert.Contains(says, error.Message);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_lists_a_file_outside_the_model_files_is_refused()
+    {
+        using var folder = new TempFolder();
+        var store = new FolderArtifactStore(folder.Path);
+        var repository = new ModelRepository(store);
+        var manifest = await repository.WriteVersionAsync(Bundle("v1"), ModelRepository.PrefixOf("v1"));
+        var hostile = manifest with { Artifacts = new Dictionary<string, ArtifactInfo>(manifest.Artifacts) { ["../../current.json"] = new("0", 1) } };
+        await store.WriteAsync("versions/v1/manifest.json", ModelJson.Serialize(hostile));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v1"));
+        Assert.Contains("not a model file", error.Message);
+    }
+
+    public static TheoryData<string, Func<ModelBundle, ModelBundle>> Misfits => new()
+    {
+        { "not finite", b => b with { GalleryVectors = [float.NaN, 0, 0, 1, 0.6f, 0.8f] } },
+        { "not a gallery image name", b => b with { Gallery = [b.Gallery[0] with { Image = "../models/current.json" }, .. b.Gallery.Skip(1)] } },
+        { "two gallery entries have the id", b => b with { Gallery = [b.Gallery[0], b.Gallery[0] with { Image = b.Gallery[1].Image }, b.Gallery[2]] } },
+        { "not a valid gallery id", b => b with { Gallery = [b.Gallery[0] with { Id = "a/b" }, .. b.Gallery.Skip(1)] } },
+        { "standard deviations", b => b with { Preprocessing = b.Preprocessing with { Std = [0, 1, 1] } } },
+        { "px images", b => b with { Preprocessing = b.Preprocessing with { ImageSize = 100_000 } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Misfits))]
+    public async Task A_version_whose_parts_do_not_fit_is_refused_though_every_checksum_matches(string says, Func<ModelBundle, ModelBundle> damage)
+    {
+        using var folder = new TempFolder();
+        var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
+        await repository.PublishAsync(Bundle("v1"));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.PublishAsync(damage(Bundle("v2"))));
+        Assert.Contains(says, error.Message);
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
     }
 }

@@ -1,4 +1,5 @@
 using FaceFunctions.Datasets;
+using FaceFunctions.Tests.Imaging;
 using FaceFunctions.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using Xunit;
@@ -35,7 +36,7 @@ public sealed class DatasetReaderTests
         var dataset = DatasetReader.Read(folder.Path, DatasetFormat.Jaffe);
         Assert.Equal(14, dataset.Images.Count);
         Assert.Collection(dataset.Problems.OrderBy(p => p.File),
-            p => { Assert.Equal("KM.SU1.99.tiff", p.File); Assert.Contains("not an image", p.Reason); },
+            p => { Assert.Equal("KM.SU1.99.tiff", p.File); Assert.Contains("supported format", p.Reason); },
             p => { Assert.Equal("holiday.tiff", p.File); Assert.Contains("JAFFE naming", p.Reason); });
     }
 
@@ -101,5 +102,40 @@ public sealed class DatasetReaderTests
         Assert.Equal(165, dataset.Images.Count);
         Assert.Equal(15, dataset.Values("subject").Count);
         Assert.Equal(11, dataset.Values("condition").Count);
+    }
+
+    [Fact]
+    public void Every_image_is_decoded_when_read_and_one_that_cannot_be_used_is_left_out_with_its_reason()
+    {
+        using var folder = new TempFolder();
+        SyntheticFaces.Write(folder.Path, Tiny);
+        // Headers that pass a glance: an 8000x8000 PNG (over the pixel limit) and a TIFF cut inside its directory.
+        File.WriteAllBytes(folder.File("AK.SU2.90.png"), HostileImages.PngHeader(8000, 8000));
+        File.WriteAllBytes(folder.File("BM.SU2.92.tiff"), HostileImages.Tiff((64, 64, new byte[64 * 64]))[..12]);
+        var dataset = DatasetReader.Read(folder.Path, DatasetFormat.Jaffe);
+        Assert.Equal(14, dataset.Images.Count);
+        Assert.Collection(dataset.Problems.OrderBy(p => p.File),
+            p => { Assert.Equal("AK.SU2.90.png", p.File); Assert.Contains("8000x8000", p.Reason); },
+            p => { Assert.Equal("BM.SU2.92.tiff", p.File); Assert.Contains("cannot be decoded", p.Reason); });
+    }
+
+    [Fact]
+    public void A_manifest_path_that_leaves_the_folder_is_a_problem_not_an_image()
+    {
+        using var root = new TempFolder();
+        var folder = Directory.CreateDirectory(root.File("data/set")).FullName;
+        SyntheticFaces.Render(0, 0, 0, Tiny).SaveAsPng(root.File("outside.png"));
+        var rows = new List<string> { "path,colour,shape" };
+        for (var i = 0; i < 4; i++)
+        {
+            SyntheticFaces.Render(i % 2, i / 2, 0, Tiny).SaveAsPng(Path.Combine(folder, $"{i}.png"));
+            rows.Add($"{i}.png,{(i % 2 == 0 ? "red" : "blue")},{(i < 2 ? "round" : "square")}");
+        }
+        rows.Add("../../outside.png,red,round");
+        rows.Add($"{root.File("outside.png")},red,round");
+        File.WriteAllLines(Path.Combine(folder, DatasetReader.ManifestFileName), rows);
+        var dataset = DatasetReader.Read(folder);
+        Assert.Equal(4, dataset.Images.Count);
+        Assert.Equal(2, dataset.Problems.Count(p => p.Reason.Contains("leaves the dataset folder")));
     }
 }

@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using FaceFunctions.Imaging;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
 
@@ -57,24 +58,87 @@ public sealed class ImagingTests
     [Fact]
     public void A_20000_by_20000_header_is_refused_before_decoding()
     {
-        var error = Assert.Throws<ImageDecodeException>(() => new ImageDecoder().Decode(PngHeader(20000, 20000)));
+        var error = Assert.Throws<ImageDecodeException>(() => new ImageDecoder().Decode(HostileImages.PngHeader(20000, 20000)));
         Assert.Equal(ImageDecodeFailure.TooLarge, error.Failure);
         Assert.Contains("20000x20000", error.Message);
     }
 
-    /// <summary>A PNG signature and IHDR chunk claiming the given size, and nothing else.</summary>
-    private static byte[] PngHeader(int width, int height)
+    public static TheoryData<string, byte[]> Unusable => new()
     {
-        var ihdr = new byte[4 + 13];
-        "IHDR"u8.CopyTo(ihdr);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(8), height);
-        ihdr[12] = 8; // bit depth
-        ihdr[13] = 0; // gray
-        var chunk = new byte[4 + ihdr.Length + 4];
-        BinaryPrimitives.WriteInt32BigEndian(chunk, 13);
-        ihdr.CopyTo(chunk, 4);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(4 + ihdr.Length), Crc32.HashToUInt32(ihdr));
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. chunk];
+        { "a TIFF header and nothing else", "II*\0\b\0\0\0"u8.ToArray() },
+        { "a TIFF whose directory is cut", [.. HostileImages.Tiff((8, 8, new byte[64]))[..20]] },
+        { "a PGM with maxval 0 (PGM is not accepted)", "P5\n4 4\n0\n"u8.ToArray().Concat(new byte[16]).ToArray() },
+        { "a 70000x1 BMP (over BMP's 65535)", HostileImages.Bmp(70000, 1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unusable))]
+    public void Whatever_the_codec_throws_is_a_decode_failure(string what, byte[] bytes)
+    {
+        var error = Assert.Throws<ImageDecodeException>(() => new ImageDecoder().Decode(bytes));
+        Assert.True(error.Failure is ImageDecodeFailure.Corrupt or ImageDecodeFailure.UnsupportedFormat, what);
+    }
+
+    [Fact]
+    public void WebP_is_not_an_accepted_format()
+    {
+        using var image = new Image<Rgb24>(8, 8);
+        using var buffer = new MemoryStream();
+        image.Save(buffer, new WebpEncoder());
+        Assert.Equal(ImageDecodeFailure.UnsupportedFormat, Assert.Throws<ImageDecodeException>(() => new ImageDecoder().Decode(buffer.ToArray())).Failure);
+    }
+
+    [Fact]
+    public void Only_the_first_page_of_a_tiff_is_decoded_however_large_the_next_claims_to_be()
+    {
+        var tiff = HostileImages.Tiff((8, 8, Enumerable.Repeat((byte)200, 64).ToArray()), (20000, 20000, new byte[64]));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var decoded = new ImageDecoder().Decode(tiff);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal((8, 8), (decoded.Width, decoded.Height));
+        Assert.Equal(1, decoded.Frames.Count);
+        Assert.Equal(200, decoded[3, 3].R);
+        Assert.True(allocated < 32_000_000, $"decoding allocated {allocated / 1_000_000} MB");
+    }
+
+    [Fact]
+    public void Only_the_first_frame_of_an_animated_gif_is_decoded()
+    {
+        using var animation = new Image<Rgb24>(64, 64, new Rgb24(255, 0, 0));
+        for (var i = 0; i < 5; i++)
+            animation.Frames.AddFrame(new Image<Rgb24>(64, 64, new Rgb24(0, 0, 255)).Frames.RootFrame);
+        using var buffer = new MemoryStream();
+        animation.Save(buffer, new GifEncoder());
+        using var decoded = new ImageDecoder().Decode(buffer.ToArray());
+        Assert.Equal(1, decoded.Frames.Count);
+        Assert.True(decoded[10, 10].R > 200 && decoded[10, 10].B < 50, "the first (red) frame");
+    }
+
+    [Fact]
+    public void Exif_orientation_turns_the_image_upright()
+    {
+        using var sideways = new Image<Rgb24>(40, 20, new Rgb24(0, 0, 0));
+        for (var x = 0; x < 20; x++)
+        for (var y = 0; y < 20; y++)
+            sideways[x, y] = new Rgb24(255, 255, 255); // the left half white
+        sideways.Metadata.ExifProfile = new ExifProfile();
+        sideways.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6); // stored turned 90 degrees anticlockwise
+        using var buffer = new MemoryStream();
+        sideways.SaveAsJpeg(buffer);
+        using var upright = new ImageDecoder().Decode(buffer.ToArray());
+        Assert.Equal((20, 40), (upright.Width, upright.Height));
+        Assert.True(upright[10, 5].R > 200, "the stored left half is on top once turned clockwise");
+        Assert.True(upright[10, 35].R < 50);
+    }
+
+    [Fact]
+    public void A_60000_by_1_image_is_preprocessed_from_its_middle_without_blowing_up()
+    {
+        using var decoded = new ImageDecoder().Decode(HostileImages.Bmp(60000, 1));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var values = new Preprocessing { ImageSize = 128 }.Apply(decoded);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        Assert.True(allocated < 32_000_000, $"preprocessing allocated {allocated / 1_000_000} MB");
     }
 }

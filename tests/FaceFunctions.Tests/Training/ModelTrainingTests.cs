@@ -49,11 +49,26 @@ public sealed class ModelTrainingTests : IDisposable
         Assert.True(File.Exists(_folder.File("checkpoint/checkpoint.json")));
 
         var resumed = new List<int>();
-        var finished = ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(p => resumed.Add(p.Epoch)), CancellationToken.None);
+        var reasons = new List<string>();
+        var finished = ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(p => resumed.Add(p.Epoch), (_, r) => reasons.Add(r)), CancellationToken.None);
         Assert.Equal([3], resumed);
+        Assert.Contains("resuming from the checkpoint", Assert.Single(reasons));
         Assert.Equal(3, finished.Losses.Count);
         var uninterrupted = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
         Assert.Equal(uninterrupted.Losses.Take(2), finished.Losses.Take(2));
+    }
+
+    [Fact]
+    public void An_empty_checkpoint_folder_is_said_to_hold_nothing_and_training_starts_at_epoch_1()
+    {
+        Directory.CreateDirectory(_folder.File("checkpoint"));
+        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), Epochs = 1 };
+        var starts = new List<(int Epoch, string Reason)>();
+        ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(_ => { }, (e, r) => starts.Add((e, r))), CancellationToken.None);
+        var start = Assert.Single(starts);
+        Assert.Equal(1, start.Epoch);
+        Assert.Contains("holds no checkpoint.json", start.Reason);
+        Assert.DoesNotContain("resuming", start.Reason);
     }
 
     [Fact]
@@ -83,8 +98,9 @@ public sealed class ModelTrainingTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     /// <summary>Reports synchronously (System.Progress posts to the thread pool).</summary>
-    private sealed class Progress(Action<EpochProgress> report) : IProgress<EpochProgress>
+    private sealed class Progress(Action<EpochProgress> report, Action<int, string>? starting = null) : ITrainingProgress
     {
         public void Report(EpochProgress value) => report(value);
+        public void Starting(int firstEpoch, string reason) => starting?.Invoke(firstEpoch, reason);
     }
 }

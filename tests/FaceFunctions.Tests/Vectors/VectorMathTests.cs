@@ -40,4 +40,28 @@ public sealed class VectorMathTests
         var facet = VectorMath.FacetVector([new float[] { 0, 2 }, new float[] { 0, 4 }, new float[] { 6, 8 }]);
         Assert.Equal([0f, 1f], facet);
     }
+
+    [Fact]
+    public void Terms_that_cancel_compose_no_query_and_say_why()
+    {
+        float[] person = [0.6f, 0.8f, 0], expression = [0, 0.6f, 0.8f];
+        Assert.False(VectorMath.TryCompose([(person, 1f), (person, -1f)], 3, out _, out var why));
+        Assert.Contains("cancel", why);
+        Assert.False(VectorMath.TryCompose([(person, 0.1f), (expression, 0.2f), (person, -0.1f), (expression, -0.2f)], 3, out _, out _));
+        Assert.False(VectorMath.TryCompose([(person, -1f)], 3, out _, out _));
+    }
+
+    [Fact]
+    public void Weights_count_relative_to_each_other_so_huge_and_tiny_ones_neither_overflow_nor_vanish()
+    {
+        float[] person = [0.6f, 0.8f, 0], expression = [0, 0.6f, 0.8f];
+        Assert.True(VectorMath.TryCompose([(person, 1f), (expression, 1f)], 3, out var plain, out _));
+        Assert.True(VectorMath.TryCompose([(person, 3e38f), (expression, 3e38f), (person, 3e38f), (person, -3e38f)], 3, out var huge, out _));
+        Assert.True(VectorMath.TryCompose([(person, 1e-45f), (expression, 1e-45f)], 3, out var tiny, out _));
+        for (var d = 0; d < 3; d++)
+        {
+            Assert.Equal(plain[d], huge[d], 5);
+            Assert.Equal(plain[d], tiny[d], 5);
+        }
+    }
 }
