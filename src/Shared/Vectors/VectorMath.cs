@@ -70,7 +70,7 @@ public static class VectorMath
             var span = term.Span;
             for (var d = 0; d < dimensions; d++)
                 sum[d] += (double)weight * span[d];
-            magnitude += Math.Abs((double)weight) * TensorPrimitives.MaxMagnitude(span);
+            magnitude += Math.Abs((double)weight * TensorPrimitives.MaxMagnitude(span));
         }
         vector = new float[dimensions];
         var largest = sum.Max();

@@ -160,6 +160,10 @@ public sealed class EndToEndTests(ServiceFixture service)
         { "application/json", """{"add": {"expression": {"HA": "x"}}}""", HttpStatusCode.BadRequest, "positive number" },
         { "application/json", """{"add": {"expression": 3}}""", HttpStatusCode.BadRequest, "takes a value" },
         { "application/json", """{"add": {"person": "AK"}, "subtractPredicted": ["expression"]}""", HttpStatusCode.BadRequest, "needs an image" },
+        { "application/json", """{"add": {"person": "\ud800"}}""", HttpStatusCode.BadRequest, "not valid Unicode" },
+        { "application/json", """{"add": {"\udc00": "AK"}}""", HttpStatusCode.BadRequest, "not valid Unicode" },
+        { "application/json", """{"add": {"person": "AK"}, "subtract": {"person": "AK"}}""", HttpStatusCode.BadRequest, "cancel" },
+        { "application/json", """{"add": {"expression": {"HA": 0.5, "SU": 0.5}}, "subtract": {"expression": {"HA": 0.5, "SU": 0.5}}}""", HttpStatusCode.BadRequest, "cancel" },
         { "application/json", """{"imageId": "AK.NE1.9", "subtractPredicted": ["mood"]}""", HttpStatusCode.BadRequest, "array of facet names" },
         { "application/json", """{"add": {"expression": {"AN": 1, "DI": 1, "FE": 1, "HA": 1, "NE": 1, "SA": 1, "SU": 1}, "person": {"AK": 1, "BM": 1, "CH": 1, "DL": 1, "EN": 1, "FR": 1, "GS": 1, "HT": 1}}, "subtract": {"person": "AK", "expression": "HA"}}""", HttpStatusCode.BadRequest, "at most 16 terms" },
     };
@@ -189,6 +193,74 @@ public sealed class EndToEndTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.OK, (await PostImageAsync("image/png", png)).StatusCode);
     }
 
+    [Fact]
+    public async Task Invalid_utf8_in_a_json_body_is_a_bad_request()
+    {
+        using var content = new ByteArrayContent([.. "{\"add\": {\"person\": \""u8, 0xC3, 0x28, .. "\"}}"u8]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await AssertProblemAsync(await Client.PostAsync("/api/compose", content), HttpStatusCode.BadRequest, "not valid");
+    }
+
+    [Fact]
+    public async Task Huge_and_tiny_weights_compose_as_weight_1_does()
+    {
+        async Task<string> TopAsync(object query)
+        {
+            using var response = await Client.PostAsJsonAsync("/api/compose", query);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return (await service.GetJsonAsync(response)).GetProperty("results")[0].GetProperty("id").GetString()!;
+        }
+        var plain = await TopAsync(new { add = new { person = "BM", expression = "SU" }, k = 1 });
+        Assert.Equal(plain, await TopAsync(new { add = new { person = new Dictionary<string, double> { ["BM"] = 3e38 }, expression = new Dictionary<string, double> { ["SU"] = 3e38 } }, k = 1 }));
+        Assert.Equal(plain, await TopAsync(new { add = new { person = new Dictionary<string, double> { ["BM"] = 1e-45 }, expression = new Dictionary<string, double> { ["SU"] = 1e-45 } }, k = 1 }));
+    }
+
+    public static TheoryData<string, string, string> MalformedForms => new()
+    {
+        { "/api/compose", "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nabc" },
+        { "/api/compose", "multipart/form-data; boundary=XYZ", "this is not a multipart body at all" },
+        { "/api/compose", "multipart/form-data", "--XYZ\r\n\r\n--XYZ--" },
+        { "/api/search", "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n\u0089PNG" },
+        { "/api/search", "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data\r\nbroken header line\r\n\r\nabc\r\n--XYZ--" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedForms))]
+    public async Task A_malformed_or_cut_multipart_body_is_a_bad_request(string route, string contentType, string body)
+    {
+        using var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await Client.PostAsync(route, content);
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "");
+    }
+
+    public static TheoryData<string, byte[], HttpStatusCode> HostileUploads => new()
+    {
+        { "image/tiff", "II*\0\b\0\0\0"u8.ToArray(), HttpStatusCode.BadRequest },
+        { "image/bmp", Imaging.HostileImages.Bmp(70000, 1), HttpStatusCode.BadRequest },
+        { "image/x-portable-graymap", "P5\n4 4\n0\n"u8.ToArray().Concat(new byte[16]).ToArray(), HttpStatusCode.UnsupportedMediaType },
+        { "image/tiff", Imaging.HostileImages.Tiff((8, 8, new byte[64]), (20000, 20000, new byte[64])), HttpStatusCode.OK },
+        { "image/png", Imaging.HostileImages.PngHeader(20000, 20000), HttpStatusCode.RequestEntityTooLarge },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileUploads))]
+    public async Task Images_the_decoder_cannot_use_get_a_problem_not_a_500(string contentType, byte[] image, HttpStatusCode status)
+    {
+        using var response = await PostImageAsync(contentType, image);
+        if (status == HttpStatusCode.OK)
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        else
+            await AssertProblemAsync(response, status, "");
+    }
+
+    [Fact]
+    public async Task The_web_stacks_own_answers_are_problem_details()
+    {
+        await AssertProblemAsync(await Client.GetAsync("/api/no-such-route"), HttpStatusCode.NotFound, "");
+        await AssertProblemAsync(await Client.DeleteAsync("/api/compose"), HttpStatusCode.MethodNotAllowed, "");
+    }
+
     private async Task<HttpResponseMessage> PostImageAsync(string contentType, byte[] body, string query = "")
     {
         var content = new ByteArrayContent(body);
@@ -196,12 +268,13 @@ public sealed class EndToEndTests(ServiceFixture service)
         return await Client.PostAsync("/api/search" + query, content);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string says)
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string says)
     {
-        Assert.Equal(status, response.StatusCode);
+        Assert.True(status == response.StatusCode, $"{status} expected, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Contains(says, problem.GetProperty("detail").GetString());
+        if (says.Length > 0)
+            Assert.Contains(says, problem.GetProperty("detail").GetString());
     }
 }

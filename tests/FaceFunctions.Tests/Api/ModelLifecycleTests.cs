@@ -13,7 +13,7 @@ namespace FaceFunctions.Tests.Api;
 public sealed class ModelLifecycleTests(ServiceFixture service)
 {
     private static Task<(WebApplication Host, HttpClient Client)> StartHostAsync(string connectionString) =>
-        LocalApi.StartAsync(connectionString, "--Serving:PollSeconds", "0.2", "--Serving:LoadRetrySeconds", "0.2", "--Serving:RetireSeconds", "1");
+        LocalApi.StartAsync(connectionString, "--Serving:PollSeconds", "0.2", "--Serving:LoadRetrySeconds", "0.2");
 
     private async Task<ModelBundle> TrainedBundleAsync() =>
         await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();
@@ -87,18 +87,30 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await models.WriteAsync(ModelRepository.PrefixOf("v3") + ArtifactNames.Model, BinaryData.FromString("not a model"));
         // Rewrite the pointer so its tag changes after the damage.
         await models.WriteAsync(ArtifactNames.Current, await models.ReadAsync(ArtifactNames.Current));
+        var refused = await WaitForLoadErrorAsync(client, expected: "ModelRefused");
+        Assert.Equal("v2", refused.GetProperty("modelVersion").GetString());
+        using (var answer = await client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" } }))
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        // Rolled back to the version that serves: health reports the current state, not the refusal.
+        await repository.ActivateAsync("v2");
+        await WaitForLoadErrorAsync(client, expected: null);
+    }
+
+    /// <summary>Health once its lastLoadError's reason is <paramref name="expected"/> (null: no error).</summary>
+    private static async Task<System.Text.Json.JsonElement> WaitForLoadErrorAsync(HttpClient client, string? expected)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        string? lastError = null;
-        while (lastError is null && DateTime.UtcNow < deadline)
+        while (true)
         {
-            await Task.Delay(100);
             var health = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/health");
-            Assert.Equal("v2", health.GetProperty("modelVersion").GetString());
-            lastError = health.TryGetProperty("lastLoadError", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : null;
+            var error = health.GetProperty("lastLoadError");
+            var reason = error.ValueKind == System.Text.Json.JsonValueKind.Object ? error.GetProperty("reason").GetString() : null;
+            if (reason == expected)
+                return health;
+            Assert.True(DateTime.UtcNow < deadline, $"lastLoadError stayed {reason}, not {expected ?? "null"}, for 30 s");
+            await Task.Delay(100);
         }
-        Assert.Contains("SHA-256", lastError);
-        using var answer = await client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" } });
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }
 
     [Fact]
@@ -119,5 +131,122 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await using var azurite = await Azurite.StartAsync(port);
         await PublishAsync(azurite.ConnectionString, await TrainedBundleAsync(), "late");
         await WaitForVersionAsync(client, "late");
+    }
+
+    [Fact]
+    public async Task With_storage_down_images_fail_fast_with_503_compose_and_search_keep_answering_and_health_recovers()
+    {
+        var port = Azurite.FreePort();
+        var azurite = await Azurite.StartAsync(port);
+        var bundle = await TrainedBundleAsync();
+        await PublishAsync(azurite.ConnectionString, bundle, "v1");
+        var (host, client) = await StartHostAsync(azurite.ConnectionString);
+        await using var _ = host;
+        using var __ = client;
+        await WaitForVersionAsync(client, "v1");
+        var id = bundle.Gallery[0].Id;
+        var png = await client.GetByteArrayAsync($"/api/images/{id}");
+        await azurite.DisposeAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var image = await client.GetAsync($"/api/images/{id}"))
+        {
+            await EndToEndTests.AssertProblemAsync(image, HttpStatusCode.ServiceUnavailable, "retry");
+            Assert.True(image.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After");
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the 503 took {clock.Elapsed.TotalSeconds:F1} s");
+        using (var compose = await client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" } }))
+            Assert.Equal(HttpStatusCode.OK, compose.StatusCode);
+        using (var search = await client.PostAsync("/api/search", new ByteArrayContent(png) { Headers = { ContentType = new("image/png") } }))
+            Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        var health = await WaitForLoadErrorAsync(client, expected: "StorageUnavailable");
+        // Anonymous answers carry no endpoint, port or storage error text.
+        Assert.DoesNotContain(port.ToString(), health.GetRawText());
+        Assert.DoesNotContain("127.0.0.1", health.GetRawText());
+
+        await using var back = await Azurite.StartAsync(port);
+        await PublishAsync(back.ConnectionString, bundle, "v1");
+        await WaitForLoadErrorAsync(client, expected: null);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/images/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_that_began_before_a_swap_finishes_on_its_model_however_long_it_takes()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var bundle = await TrainedBundleAsync();
+        await PublishAsync(azurite.ConnectionString, bundle, "v1");
+        var (host, client) = await StartHostAsync(azurite.ConnectionString);
+        await using var _ = host;
+        using var __ = client;
+        await WaitForVersionAsync(client, "v1");
+        var png = await client.GetByteArrayAsync($"/api/images/{bundle.Gallery[0].Id}");
+
+        // A slow upload: the request starts (and takes v1) with half its body, the rest comes after the swap.
+        var rest = new TaskCompletionSource();
+        var upload = new SlowContent(png, rest.Task) { Headers = { ContentType = new("image/png") } };
+        var search = client.PostAsync("/api/search?k=1", upload);
+        await upload.HalfSent;
+        await PublishAsync(azurite.ConnectionString, bundle, "v2");
+        await WaitForVersionAsync(client, "v2");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // longer than any retirement delay the old design had in tests
+        rest.SetResult();
+        using var response = await search;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("v1", answer.GetProperty("modelVersion").GetString());
+        Assert.Equal(bundle.Gallery[0].Id, answer.GetProperty("results")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_version_whose_model_and_gallery_differ_in_dimensions_is_refused_and_the_old_one_serves()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var bundle = await TrainedBundleAsync();
+        await PublishAsync(azurite.ConnectionString, bundle, "v1");
+        var (host, client) = await StartHostAsync(azurite.ConnectionString);
+        await using var _ = host;
+        using var __ = client;
+        await WaitForVersionAsync(client, "v1");
+
+        // Every SHA-256 matches, but the gallery and facet vectors have 64 dimensions and the network outputs more.
+        const int dimensions = 64;
+        float[] Cut(float[] matrix) => Enumerable.Range(0, matrix.Length / bundle.Dimensions)
+            .SelectMany(row => matrix.AsSpan(row * bundle.Dimensions, dimensions).ToArray()).ToArray();
+        var narrow = bundle with
+        {
+            GalleryVectors = Cut(bundle.GalleryVectors),
+            Dimensions = dimensions,
+            Facets = new FacetVectors(bundle.Facets.Facets, Cut(bundle.Facets.Matrix), dimensions),
+        };
+        await PublishAsync(azurite.ConnectionString, narrow, "v2");
+        var health = await WaitForLoadErrorAsync(client, expected: "ModelRefused");
+        Assert.Equal("v1", health.GetProperty("modelVersion").GetString());
+        var png = await client.GetByteArrayAsync($"/api/images/{bundle.Gallery[0].Id}");
+        using var search = await client.PostAsync("/api/search", new ByteArrayContent(png) { Headers = { ContentType = new("image/png") } });
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+    }
+
+    /// <summary>Sends the first half of a body, then waits for <paramref name="rest"/> before the second.</summary>
+    private sealed class SlowContent(byte[] body, Task rest) : HttpContent
+    {
+        private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HalfSent => _halfSent.Task;
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            _halfSent.SetResult();
+            await rest;
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
     }
 }

@@ -49,6 +49,8 @@ public sealed class VectorMathTests
         Assert.Contains("cancel", why);
         Assert.False(VectorMath.TryCompose([(person, 0.1f), (expression, 0.2f), (person, -0.1f), (expression, -0.2f)], 3, out _, out _));
         Assert.False(VectorMath.TryCompose([(person, -1f)], 3, out _, out _));
+        float[] learned = [0.5f, -0.8f, 0.1f]; // learned facet vectors may have negative components
+        Assert.False(VectorMath.TryCompose([(learned, 1f), (learned, -1f)], 3, out _, out _));
     }
 
     [Fact]
