@@ -2,6 +2,7 @@ using FaceFunctions.Bench;
 
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- index [exactCount exactDims hnswCount hnswDims]
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- serving MODEL_FOLDER
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- intake MODEL_FOLDER [concurrency] [output.json]
 switch (args.FirstOrDefault())
 {
     case "index":
@@ -10,7 +11,10 @@ switch (args.FirstOrDefault())
         return 0;
     case "serving" when args.Length > 1:
         return await ServingBench.RunAsync(args[1], Console.Out);
+    case "intake" when args.Length > 1:
+        return await IntakeBench.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2]) : 8,
+            args.Length > 3 ? args[3] : "bench/results-intake/memory.json", Console.Out);
     default:
-        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER");
+        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json]");
         return 2;
 }

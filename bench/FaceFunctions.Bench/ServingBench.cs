@@ -39,79 +39,59 @@ public static class ServingBench
         await new ModelRepository(stores.Models).PublishAsync(large);
         output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
 
-        var port = Azurite.FreePort();
-        var host = Path.Combine(RepositoryPaths.Root, "src", "LocalHost", "bin", "Release", "net10.0", "linux-x64", "FaceFunctions.LocalHost.dll");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(new ProcessStartInfo("dotnet",
-            [host, "--urls", client.BaseAddress.ToString(), "--Storage:ConnectionString", azurite.ConnectionString,
-             "--Serving:LoadRetrySeconds", "0.05", "--Logging:LogLevel:Default", "Warning"]) { RedirectStandardOutput = true })!;
-        try
+        using var host = HostProcess.Start("--Storage:ConnectionString", azurite.ConnectionString, "--Serving:LoadRetrySeconds", "0.05");
+        var client = host.Client;
+        var coldStart = await host.WaitUntilAsync(async c =>
         {
-            while (true)
-            {
-                try
-                {
-                    using var response = await client.PostAsync("/api/search", Png(pngs[0]));
-                    if (response.IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) { }
-                if (clock.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException("the host did not answer within 120 s");
-                await Task.Delay(10);
-            }
-            output.WriteLine($"cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {clock.Elapsed.TotalSeconds:F2} s");
+            using var response = await c.PostAsync("/api/search", Png(pngs[0]));
+            return response.IsSuccessStatusCode;
+        });
+        output.WriteLine($"cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {coldStart.TotalSeconds:F2} s");
 
-            // The bare session gets the host's inference threads (Serving__InferenceThreads, inherited by the host).
-            var threads = int.TryParse(Environment.GetEnvironmentVariable("Serving__InferenceThreads"), out var t) ? t : 0;
-            using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions { IntraOpThreads = threads },
-                NullLogger.Instance);
-            var decoder = new ImageDecoder();
-            // Bare inference and HTTP take turns, three rounds each, so that a noisy spell on a 2-core machine touches
-            // both; the ratios of each round are printed and their medians are the figures.
-            foreach (var concurrency in new[] { 1, 4 })
-            {
-                var latency = new List<double>();
-                var throughput = new List<double>();
-                for (var round = 1; round <= Rounds; round++)
-                {
-                    var bare = await Measure(concurrency, i =>
-                    {
-                        using var image = decoder.Decode(pngs[i % pngs.Count]);
-                        embedder.Embed(image);
-                        return Task.CompletedTask;
-                    });
-                    var http = await Measure(concurrency, async i =>
-                    {
-                        using var response = await client.PostAsync("/api/search?k=10", Png(pngs[i % pngs.Count]));
-                        response.EnsureSuccessStatusCode();
-                    });
-                    latency.Add(http.P50 / bare.P50);
-                    throughput.Add(http.PerSecond / bare.PerSecond);
-                    output.WriteLine($"search, concurrency {concurrency}, round {round}: HTTP p50 {http.P50:F2} ms, p99 {http.P99:F2} ms, {http.PerSecond:F1} req/s; " +
-                                     $"ONNX Runtime alone (decode + embed) p50 {bare.P50:F2} ms, p99 {bare.P99:F2} ms, {bare.PerSecond:F1} /s; " +
-                                     $"p50 ratio {latency[^1]:F2}, throughput ratio {throughput[^1]:F2}");
-                }
-                output.WriteLine($"search, concurrency {concurrency}: median p50 ratio {Median(latency):F2}, median throughput ratio {Median(throughput):F2}");
-            }
-            var facets = bundle.Facets.Facets;
-            var compose = await Measure(1, async i =>
-            {
-                using var response = await client.PostAsJsonAsync("/api/compose", new
-                {
-                    add = facets.ToDictionary(f => f.Name, f => f.Values[i % f.Values.Count].Value), k = 10,
-                });
-                response.EnsureSuccessStatusCode();
-            });
-            output.WriteLine($"compose over {GallerySize} vectors, concurrency 1: p50 {compose.P50:F2} ms, p99 {compose.P99:F2} ms, {compose.PerSecond:F0} req/s");
-            var status = await File.ReadAllLinesAsync($"/proc/{process.Id}/status");
-            output.WriteLine($"serving process peak memory: {status.First(l => l.StartsWith("VmHWM")).Split(':')[1].Trim()}");
-            return 0;
-        }
-        finally
+        // The bare session gets the host's inference threads (Serving__InferenceThreads, inherited by the host).
+        var threads = int.TryParse(Environment.GetEnvironmentVariable("Serving__InferenceThreads"), out var t) ? t : 0;
+        using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions { IntraOpThreads = threads },
+            NullLogger.Instance);
+        var decoder = new ImageDecoder();
+        // Bare inference and HTTP take turns, three rounds each, so that a noisy spell on a 2-core machine touches
+        // both; the ratios of each round are printed and their medians are the figures.
+        foreach (var concurrency in new[] { 1, 4 })
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            var latency = new List<double>();
+            var throughput = new List<double>();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                var bare = await Measure(concurrency, i =>
+                {
+                    using var image = decoder.Decode(pngs[i % pngs.Count]);
+                    embedder.Embed(image);
+                    return Task.CompletedTask;
+                });
+                var http = await Measure(concurrency, async i =>
+                {
+                    using var response = await client.PostAsync("/api/search?k=10", Png(pngs[i % pngs.Count]));
+                    response.EnsureSuccessStatusCode();
+                });
+                latency.Add(http.P50 / bare.P50);
+                throughput.Add(http.PerSecond / bare.PerSecond);
+                output.WriteLine($"search, concurrency {concurrency}, round {round}: HTTP p50 {http.P50:F2} ms, p99 {http.P99:F2} ms, {http.PerSecond:F1} req/s; " +
+                                 $"ONNX Runtime alone (decode + embed) p50 {bare.P50:F2} ms, p99 {bare.P99:F2} ms, {bare.PerSecond:F1} /s; " +
+                                 $"p50 ratio {latency[^1]:F2}, throughput ratio {throughput[^1]:F2}");
+            }
+            output.WriteLine($"search, concurrency {concurrency}: median p50 ratio {Median(latency):F2}, median throughput ratio {Median(throughput):F2}");
         }
+        var facets = bundle.Facets.Facets;
+        var compose = await Measure(1, async i =>
+        {
+            using var response = await client.PostAsJsonAsync("/api/compose", new
+            {
+                add = facets.ToDictionary(f => f.Name, f => f.Values[i % f.Values.Count].Value), k = 10,
+            });
+            response.EnsureSuccessStatusCode();
+        });
+        output.WriteLine($"compose over {GallerySize} vectors, concurrency 1: p50 {compose.P50:F2} ms, p99 {compose.P99:F2} ms, {compose.PerSecond:F0} req/s");
+        output.WriteLine($"serving process peak memory: {host.Memory("VmHWM") / 1024} kB");
+        return 0;
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using FaceFunctions.Tests.Infrastructure;
+
+namespace FaceFunctions.Bench;
+
+/// <summary>The built local host as its own process on a free loopback port, with a client for it; killed on dispose.</summary>
+public sealed class HostProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, HttpClient client)
+    {
+        _process = process;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    /// <param name="settings">"--Section:Key value" pairs for the host.</param>
+    public static HostProcess Start(params string[] settings)
+    {
+        var port = Azurite.FreePort();
+        var host = Path.Combine(RepositoryPaths.Root, "src", "LocalHost", "bin", "Release", "net10.0", "linux-x64", "FaceFunctions.LocalHost.dll");
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+        var process = Process.Start(new ProcessStartInfo("dotnet",
+            [host, "--urls", client.BaseAddress.ToString(), "--Logging:LogLevel:Default", "Warning", .. settings]) { RedirectStandardOutput = true })!;
+        return new HostProcess(process, client);
+    }
+
+    /// <summary>Calls <paramref name="probe"/> until it succeeds; the time from the process's start.</summary>
+    public async Task<TimeSpan> WaitUntilAsync(Func<HttpClient, Task<bool>> probe)
+    {
+        while (true)
+        {
+            try
+            {
+                if (await probe(Client)) return DateTime.Now - _process.StartTime;
+            }
+            catch (HttpRequestException) { }
+            if (DateTime.Now - _process.StartTime > TimeSpan.FromSeconds(120)) throw new TimeoutException("the host did not answer within 120 s");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A line of /proc/PID/status in bytes: VmHWM is the peak resident memory so far, VmRSS the present.</summary>
+    public long Memory(string field)
+    {
+        var line = File.ReadAllLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line.Split(':')[1].Trim().Split(' ')[0]) * 1024;
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}
