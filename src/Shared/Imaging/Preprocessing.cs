@@ -31,12 +31,7 @@ public sealed record Preprocessing
     {
         if (destination.Length != ValuesPerImage)
             throw new ArgumentException($"Expected {ValuesPerImage} values, got {destination.Length}.", nameof(destination));
-        // The middle square first, then the resize: resizing a 70000x1 image to cover the square would first make it
-        // 8960000x128 pixels.
-        var side = Math.Min(image.Width, image.Height);
-        using var resized = image.Clone(x => x
-            .Crop(new Rectangle((image.Width - side) / 2, (image.Height - side) / 2, side, side))
-            .Resize(ImageSize, ImageSize, KnownResamplers.Triangle));
+        using var resized = image.Clone(x => CenterCrop(x, image.Width, image.Height));
         var plane = ImageSize * ImageSize;
         var scale = new float[3];
         var shift = new float[3];
@@ -54,6 +49,27 @@ public sealed record Preprocessing
             destination[2 * plane + i] = pixels[i].B * scale[2] - shift[2];
         }
     }
+
+    /// <summary>
+    /// Scales the shorter side to <see cref="ImageSize"/> and crops the middle, in one pass that allocates only the
+    /// output. An image far from square (70000x1) would make that pass plan a row of millions of pixels, so its middle
+    /// square is cut out first.
+    /// </summary>
+    private void CenterCrop(IImageProcessingContext context, int width, int height)
+    {
+        var (shorter, longer) = (Math.Min(width, height), Math.Max(width, height));
+        if ((long)longer * ImageSize / shorter > MaxAspect * ImageSize)
+            context.Crop(new Rectangle((width - shorter) / 2, (height - shorter) / 2, shorter, shorter));
+        context.Resize(new ResizeOptions
+        {
+            Size = new Size(ImageSize, ImageSize),
+            Mode = ResizeMode.Crop,
+            Sampler = KnownResamplers.Triangle,
+        });
+    }
+
+    /// <summary>Longer side over shorter side beyond which the middle square is cut out before resizing.</summary>
+    private const int MaxAspect = 8;
 
     public float[] Apply(Image<Rgb24> image)
     {
