@@ -1,3 +1,5 @@
+using FaceFunctions.Imaging;
+using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -24,7 +26,14 @@ public sealed class OpenApiFunction
         ["400"] = Problem("The request is not valid; the detail says what is allowed."),
         ["413"] = Problem("The body or the image is too large."),
         ["415"] = Problem("The media type or image format is not supported."),
-        ["503"] = Problem("No model is loaded yet."),
+        ["503"] = Unavailable("No model is loaded yet, or storage cannot be reached; retry after the seconds in Retry-After."),
+    };
+
+    private static object Unavailable(string description) => new
+    {
+        description,
+        headers = new Dictionary<string, object> { ["Retry-After"] = new { description = "Seconds to wait before retrying.", schema = new { type = "integer" } } },
+        content = new Dictionary<string, object> { ["application/problem+json"] = new { schema = Ref("ProblemDetails") } },
     };
 
     private static Dictionary<string, object> Responses(object ok, params string[] statuses)
@@ -40,6 +49,7 @@ public sealed class OpenApiFunction
     private static readonly object ImageBody = new
     {
         required = true,
+        description = $"An image: {ImageDecoder.AcceptedFormats} (of a GIF or TIFF the first frame; EXIF orientation applied). Other formats get 415.",
         content = new Dictionary<string, object>
         {
             ["image/*"] = new { schema = new { type = "string", format = "binary" } },
@@ -128,7 +138,13 @@ public sealed class OpenApiFunction
                     ["galleryCount"] = new { type = "integer" },
                     ["dimensions"] = new { type = "integer" },
                     ["executionProvider"] = new { type = "string" },
-                    ["lastLoadError"] = new { type = "string", nullable = true },
+                    ["lastLoadError"] = new { type = "object", nullable = true, description = "What is wrong now; null when the published model serves.",
+                        properties = new Dictionary<string, object>
+                        {
+                            ["reason"] = new { type = "string", @enum = Enum.GetNames<LoadFailureKind>() },
+                            ["message"] = new { type = "string" },
+                            ["sinceUtc"] = new { type = "string", format = "date-time" },
+                        } },
                 } },
                 ["ProblemDetails"] = new { type = "object", properties = new Dictionary<string, object>
                 {

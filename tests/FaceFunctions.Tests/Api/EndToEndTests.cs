@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
+using FaceFunctions.Imaging;
+using FaceFunctions.Tests.Infrastructure;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;
@@ -252,6 +254,15 @@ public sealed class EndToEndTests(ServiceFixture service)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         else
             await AssertProblemAsync(response, status, "");
+    }
+
+    [Fact]
+    public async Task The_accepted_formats_are_the_same_in_the_code_the_readme_and_openapi()
+    {
+        var openApi = await Client.GetStringAsync("/api/openapi.json");
+        Assert.Contains(ImageDecoder.AcceptedFormats, openApi);
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"));
+        Assert.Contains($"Images are {ImageDecoder.AcceptedFormats} (WebP, PBM and the rest get 415)", readme.ReplaceLineEndings(" "));
     }
 
     [Fact]
