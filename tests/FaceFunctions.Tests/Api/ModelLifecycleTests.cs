@@ -27,6 +27,31 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await new ModelRepository(stores.Models).PublishAsync(bundle with { Version = version, CreatedUtc = DateTimeOffset.UtcNow });
     }
 
+    /// <summary>Azurite with the fixture's model published as v1, and a local host that serves it.</summary>
+    private sealed class Serving(Azurite azurite, WebApplication host, HttpClient client, ModelBundle bundle) : IAsyncDisposable
+    {
+        public Azurite Azurite { get; } = azurite;
+        public HttpClient Client { get; } = client;
+        public ModelBundle Bundle { get; } = bundle;
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await host.DisposeAsync();
+            await Azurite.DisposeAsync();
+        }
+    }
+
+    private async Task<Serving> ServeV1Async(int? port = null)
+    {
+        var azurite = await Azurite.StartAsync(port);
+        var bundle = await TrainedBundleAsync();
+        await PublishAsync(azurite.ConnectionString, bundle, "v1");
+        var (host, client) = await StartHostAsync(azurite.ConnectionString);
+        await WaitForVersionAsync(client, "v1");
+        return new Serving(azurite, host, client, bundle);
+    }
+
     private static async Task<string?> VersionAsync(HttpClient client)
     {
         using var response = await client.GetAsync("/api/health");
@@ -46,13 +71,8 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task A_new_model_swaps_in_under_parallel_requests_without_a_failed_request_and_a_corrupt_one_is_refused()
     {
-        await using var azurite = await Azurite.StartAsync();
-        var bundle = await TrainedBundleAsync();
-        await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = await StartHostAsync(azurite.ConnectionString);
-        await using var _ = host;
-        using var __ = client;
-        await WaitForVersionAsync(client, "v1");
+        await using var serving = await ServeV1Async();
+        var (azurite, client, bundle) = (serving.Azurite, serving.Client, serving.Bundle);
 
         var versionsSeen = new HashSet<string>();
         var failures = 0;
@@ -137,13 +157,8 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     public async Task With_storage_down_images_fail_fast_with_503_compose_and_search_keep_answering_and_health_recovers()
     {
         var port = Azurite.FreePort();
-        var azurite = await Azurite.StartAsync(port);
-        var bundle = await TrainedBundleAsync();
-        await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = await StartHostAsync(azurite.ConnectionString);
-        await using var _ = host;
-        using var __ = client;
-        await WaitForVersionAsync(client, "v1");
+        await using var serving = await ServeV1Async(port);
+        var (azurite, client, bundle) = (serving.Azurite, serving.Client, serving.Bundle);
         var id = bundle.Gallery[0].Id;
         var png = await client.GetByteArrayAsync($"/api/images/{id}");
         await azurite.DisposeAsync();
@@ -173,13 +188,8 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task A_request_that_began_before_a_swap_finishes_on_its_model_however_long_it_takes()
     {
-        await using var azurite = await Azurite.StartAsync();
-        var bundle = await TrainedBundleAsync();
-        await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = await StartHostAsync(azurite.ConnectionString);
-        await using var _ = host;
-        using var __ = client;
-        await WaitForVersionAsync(client, "v1");
+        await using var serving = await ServeV1Async();
+        var (azurite, client, bundle) = (serving.Azurite, serving.Client, serving.Bundle);
         var png = await client.GetByteArrayAsync($"/api/images/{bundle.Gallery[0].Id}");
 
         // A slow upload: the request starts (and takes v1) with half its body, the rest comes after the swap.
@@ -201,13 +211,8 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task A_version_whose_model_and_gallery_differ_in_dimensions_is_refused_and_the_old_one_serves()
     {
-        await using var azurite = await Azurite.StartAsync();
-        var bundle = await TrainedBundleAsync();
-        await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = await StartHostAsync(azurite.ConnectionString);
-        await using var _ = host;
-        using var __ = client;
-        await WaitForVersionAsync(client, "v1");
+        await using var serving = await ServeV1Async();
+        var (azurite, client, bundle) = (serving.Azurite, serving.Client, serving.Bundle);
 
         // Every SHA-256 matches, but the gallery and facet vectors have 64 dimensions and the network outputs more.
         const int dimensions = 64;

@@ -13,6 +13,7 @@ public sealed class Azurite : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
     private readonly TempFolder _data = new();
+    private int _disposed;
 
     private Azurite(int port)
     {
@@ -68,6 +69,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // a test may stop it early (storage down)
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
