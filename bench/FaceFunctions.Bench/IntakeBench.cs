@@ -42,7 +42,40 @@ public static class IntakeBench
         }
         await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(new { concurrency, cores = Environment.ProcessorCount, results },
             new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllBytesAsync(Path.ChangeExtension(outputFile, ".png"), Chart(results, concurrency));
         return 0;
+    }
+
+    /// <summary>Per kind of upload: the peak before, and after with the default gate and with none.</summary>
+    private static byte[] Chart(IReadOnlyList<Result> results, int concurrency)
+    {
+        var plot = new ScottPlot.Plot();
+        var kinds = results.Select(r => r.Kind).Distinct().ToList();
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        (string Legend, Func<Result, bool> Which, Func<Result, long> Value)[] series =
+        [
+            ("peak before (default gate's run)", r => r.Gate == 0, r => r.BaselinePeak),
+            ($"peak after, default gate ({Environment.ProcessorCount})", r => r.Gate == 0, r => r.Peak),
+            ($"peak after, gate {concurrency} (no queueing)", r => r.Gate != 0, r => r.Peak),
+        ];
+        for (var s = 0; s < series.Length; s++)
+        {
+            var bars = kinds.Select((kind, k) => new ScottPlot.Bar
+            {
+                Position = k * (series.Length + 1) + s,
+                Value = series[s].Value(results.First(r => r.Kind == kind && series[s].Which(r))) / 1_048_576.0,
+                FillColor = ScottPlot.Colors.Category10[s],
+            }).ToList();
+            plot.Add.Bars(bars).LegendText = series[s].Legend;
+        }
+        for (var k = 0; k < kinds.Count; k++)
+            ticks.AddMajor(k * (series.Length + 1) + 1, kinds[k]);
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        plot.Title($"Serving process peak memory, {concurrency} uploads at once");
+        plot.YLabel("MB (VmHWM)");
+        return plot.GetImageBytes(1000, 560, ScottPlot.ImageFormat.Png);
     }
 
     private static async Task<Result> MeasureAsync(string modelFolder, Upload upload, int gate, int concurrency)
