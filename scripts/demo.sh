@@ -10,6 +10,7 @@ api_port="${API_PORT:-7071}"
 connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${azurite_port}/devstoreaccount1;"
 
 npm ci --no-audit --no-fund --loglevel=error
+bash scripts/face-detector.sh
 dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
 
 pids=()

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm ci --no-audit --no-fund --loglevel=error
+bash scripts/face-detector.sh
 dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
 dotnet build infra/bicep/Bicep.csproj -nologo -clp:ErrorsOnly
 log=$(mktemp)

@@ -27,6 +27,7 @@ var facetVectors = new Option<string>("--facet-vectors")
     { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
 var frozenStages = new Option<int?>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
+var face = new Option<FaceStep>("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images.", DefaultValueFactory = _ => FaceStep.None };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
@@ -46,7 +47,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, seed, batchSize, learningRate, facetLearningRate, width, allImages, noFlip, frozenStages, device, persons, heldOutFolds, patience,
+    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, face, seed, batchSize, learningRate, facetLearningRate, width, allImages, noFlip, frozenStages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 // The Blob Storage the options name, or null when they name none.
@@ -83,6 +84,7 @@ train.SetAction(async (result, cancellationToken) =>
             HeadDimensions = result.GetValue(head),
             Epochs = result.GetValue(epochs) ?? Objectives.DefaultEpochs(result.GetValue(objective)!),
             ImageSize = result.GetValue(imageSize),
+            Face = result.GetValue(face),
             Seed = result.GetValue(seed),
             BatchSize = result.GetValue(batchSize),
             LearningRate = result.GetValue(learningRate),

@@ -43,6 +43,8 @@ public static class TrainingPipeline
         if (!FacetVectorKinds.Names.Contains(training.FacetVectors))
             throw new ArgumentException($"Unknown facet vectors '{training.FacetVectors}': use {string.Join(", ", FacetVectorKinds.Names)}.");
         var dataset = await ReadDatasetAsync(options, log, cancellationToken);
+        if (training.Face.Cropping() is { } cropping)
+            dataset = FaceScreening.Screen(dataset, cropping);
         var decoder = new ImageDecoder();
         var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
         var facetValues = dataset.Facets.ToDictionary(f => f, f => dataset.Values(f));

@@ -45,16 +45,17 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         }
 
         ReadOnlyMemory<float>? uploaded = null;
+        FaceResult? face = null;
         if (image is not null)
         {
-            var (embedded, embedFailure) = await images.EmbedAsync(model, image, cancellationToken);
-            if (embedded is null)
-                return embedFailure!;
-            uploaded = embedded;
+            var embedded = await images.EmbedAsync(model, image, FaceResult.WholeImageAsked(request), cancellationToken);
+            if (embedded.Vector is null)
+                return embedded.Failure!;
+            (uploaded, face) = (embedded.Vector, embedded.Face);
         }
         if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
-        return new OkObjectResult(SearchResponse.From(model, model.Index.Search(vector, query.K)));
+        return new OkObjectResult(SearchResponse.From(model, model.Index.Search(vector, query.K), face));
     }
 
     /// <summary>The query's JSON and the uploaded image (multipart), or the problem with the body.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
+using FaceFunctions.Faces;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,17 @@ namespace FaceFunctions.Functions.Api;
 /// </summary>
 public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<ImageEmbedding> logger) : IDisposable
 {
+    /// <summary>The query parameter that embeds the whole image when the face step finds no face.</summary>
+    public const string WholeImageParameter = "wholeImage";
+
     private readonly ImageDecoder _decoder = new(options.Value.MaxImagePixels);
     private readonly SemaphoreSlim _decodes = new(options.Value.DecodeSlots);
 
-    /// <summary>The unit-length embedding, or null with <paramref name="failure"/> saying why (400, 413, 415).</summary>
-    public async Task<(float[]? Vector, IActionResult? Failure)> EmbedAsync(ServingModel model, byte[] image, CancellationToken cancellationToken)
+    /// <summary>
+    /// The unit-length embedding and what the model's face step found (null without one), or a failure that says why
+    /// (400, 413, 415, or 422 when no face is found and <paramref name="wholeImage"/> does not ask for the whole image).
+    /// </summary>
+    public async Task<EmbeddedImage> EmbedAsync(ServingModel model, byte[] image, bool wholeImage, CancellationToken cancellationToken)
     {
         await _decodes.WaitAsync(cancellationToken);
         try
@@ -26,14 +33,19 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
             var clock = Stopwatch.StartNew();
             using var decoded = _decoder.Decode(image);
             var decodeMs = clock.Elapsed.TotalMilliseconds;
-            var vector = model.Embedder.Embed(decoded);
-            logger.LogInformation("Embedded a {Width}x{Height} image with model {ModelVersion}: decode {DecodeMs:F1} ms, embed {EmbedMs:F1} ms.",
-                decoded.Width, decoded.Height, model.Bundle.Version, decodeMs, clock.Elapsed.TotalMilliseconds - decodeMs);
-            return (vector, null);
+            var (vector, face) = model.Embedder.EmbedQuery(decoded, wholeImage);
+            logger.LogInformation("Embedded a {Width}x{Height} image with model {ModelVersion}: decode {DecodeMs:F1} ms, faces and embed {EmbedMs:F1} ms, {Faces} faces.",
+                decoded.Width, decoded.Height, model.Bundle.Version, decodeMs, clock.Elapsed.TotalMilliseconds - decodeMs, face?.Found);
+            return new EmbeddedImage(vector, face is null ? null : FaceResult.Of(face), null);
+        }
+        catch (NoFaceException)
+        {
+            return new EmbeddedImage(null, null, Problems.Unprocessable(
+                $"No face was found in the image. Send a photo with a face, or ask for the whole image with ?{WholeImageParameter}=true."));
         }
         catch (ImageDecodeException e)
         {
-            return (null, e.Failure switch
+            return new EmbeddedImage(null, null, e.Failure switch
             {
                 ImageDecodeFailure.UnsupportedFormat => Problems.UnsupportedMediaType(e.Message),
                 ImageDecodeFailure.TooLarge => Problems.TooLarge(e.Message),
@@ -48,3 +60,19 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
 
     public void Dispose() => _decodes.Dispose();
 }
+
+/// <summary>An uploaded image's embedding and what the face step found, or the problem that stopped it.</summary>
+public sealed record EmbeddedImage(float[]? Vector, FaceResult? Face, IActionResult? Failure);
+
+/// <summary>What the face step found in an uploaded image: how many faces, and the box (image pixels, upright) of the one searched.</summary>
+public sealed record FaceResult(int Found, FaceBox? Box)
+{
+    public static FaceResult Of(FaceUse use) =>
+        new(use.Found, use.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null);
+
+    /// <summary>Whether the request asks for the whole image when no face is found (?wholeImage=true).</summary>
+    public static bool WholeImageAsked(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        bool.TryParse(request.Query[ImageEmbedding.WholeImageParameter], out var whole) && whole;
+}
+
+public sealed record FaceBox(float X, float Y, float Width, float Height);

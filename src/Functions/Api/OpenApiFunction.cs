@@ -26,6 +26,7 @@ public sealed class OpenApiFunction
         ["400"] = Problem("The request is not valid; the detail says what is allowed."),
         ["413"] = Problem("The body or the image is too large."),
         ["415"] = Problem("The media type or image format is not supported."),
+        ["422"] = Problem("The model's face step found no face in the image (ask for the whole image with wholeImage=true)."),
         ["503"] = Unavailable("No model is loaded yet, or storage cannot be reached; retry after the seconds in Retry-After."),
     };
 
@@ -43,6 +44,12 @@ public sealed class OpenApiFunction
             responses[status] = status == "404" ? Problem("No such gallery image.") : Errors[status];
         return responses;
     }
+
+    private static readonly object WholeImage = new
+    {
+        name = ImageEmbedding.WholeImageParameter, @in = "query", required = false, schema = new { type = "boolean", @default = false },
+        description = "With a model that crops faces: search the whole image when no face is found, instead of answering 422.",
+    };
 
     private static readonly object[] KeySecurity = [new Dictionary<string, string[]> { ["functionKey"] = [] }, new Dictionary<string, string[]> { ["functionKeyQuery"] = [] }];
 
@@ -70,6 +77,7 @@ public sealed class OpenApiFunction
             ["/api/labels"] = new { get = new { operationId = "labels", summary = "The facets and their values.", security = KeySecurity,
                 responses = Responses(Ok("The facets.", "Labels"), "503") } },
             ["/api/compose"] = new { post = new { operationId = "compose", summary = "Search with a sum of facet values, a gallery image or an uploaded image.", security = KeySecurity,
+                parameters = new[] { WholeImage },
                 requestBody = new { required = true, content = new Dictionary<string, object>
                 {
                     ["application/json"] = new { schema = Ref("ComposeQuery") },
@@ -79,11 +87,11 @@ public sealed class OpenApiFunction
                         ["query"] = new { type = "string", description = "A ComposeQuery as JSON, without imageId." },
                     } } },
                 } },
-                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "503") } },
+                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "422", "503") } },
             ["/api/search"] = new { post = new { operationId = "search", summary = "Search with an image.", security = KeySecurity,
-                parameters = new[] { new { name = "k", @in = "query", required = false, schema = new { type = "integer", minimum = 1, maximum = 100, @default = 5 } } },
+                parameters = new object[] { new { name = "k", @in = "query", required = false, schema = new { type = "integer", minimum = 1, maximum = 100, @default = 5 } }, WholeImage },
                 requestBody = ImageBody,
-                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "503") } },
+                responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "422", "503") } },
             ["/api/images/{id}"] = new { get = new { operationId = "image", summary = "A gallery image as PNG.", security = KeySecurity,
                 parameters = new[] { new { name = "id", @in = "path", required = true, schema = new { type = "string" } } },
                 responses = Responses(new { description = "The image.", content = new Dictionary<string, object> { ["image/png"] = new { schema = new { type = "string", format = "binary" } } } }, "404", "503") } },
@@ -120,6 +128,16 @@ public sealed class OpenApiFunction
                 {
                     ["modelVersion"] = new { type = "string" },
                     ["results"] = new { type = "array", items = Ref("SearchResult") },
+                    ["face"] = new { type = "object", nullable = true,
+                        description = "What the model's face step found in the uploaded image: how many faces, and the box (pixels of the upright image) of the one searched; null without an upload or a face step.",
+                        properties = new Dictionary<string, object>
+                        {
+                            ["found"] = new { type = "integer" },
+                            ["box"] = new { type = "object", nullable = true, properties = new Dictionary<string, object>
+                            {
+                                ["x"] = new { type = "number" }, ["y"] = new { type = "number" }, ["width"] = new { type = "number" }, ["height"] = new { type = "number" },
+                            } },
+                        } },
                 } },
                 ["Labels"] = new { type = "object", properties = new Dictionary<string, object>
                 {

@@ -40,6 +40,9 @@ public static class Problems
     public static ObjectResult UnsupportedMediaType(string detail) =>
         Of(StatusCodes.Status415UnsupportedMediaType, "The media type is not supported.", detail);
 
+    public static ObjectResult Unprocessable(string detail) =>
+        Of(StatusCodes.Status422UnprocessableEntity, "The image cannot be searched.", detail);
+
     public static IActionResult NoModel(ModelProvider provider) =>
         Unavailable("No model is loaded yet.",
             "The service is loading its model or waiting for one to be published; retry shortly.",

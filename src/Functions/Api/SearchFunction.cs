@@ -33,14 +33,14 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var (image, failure) = await ReadImageAsync(request, limits, cancellationToken);
         if (image is null)
             return failure!;
-        var (query, embedFailure) = await images.EmbedAsync(model, image, cancellationToken);
-        if (query is null)
-            return embedFailure!;
+        var embedded = await images.EmbedAsync(model, image, FaceResult.WholeImageAsked(request), cancellationToken);
+        if (embedded.Vector is null)
+            return embedded.Failure!;
         var clock = Stopwatch.StartNew();
-        var hits = model.Index.Search(query, k);
+        var hits = model.Index.Search(embedded.Vector, k);
         logger.LogInformation("Searched {Count} vectors of model {ModelVersion} for the top {K} in {SearchMs:F2} ms.",
             model.Index.Count, model.Bundle.Version, k, clock.Elapsed.TotalMilliseconds);
-        return new OkObjectResult(SearchResponse.From(model, hits));
+        return new OkObjectResult(SearchResponse.From(model, hits, embedded.Face));
     }
 
     /// <summary>The image of a request: its raw body, or its form's field "image".</summary>

@@ -3,15 +3,15 @@ using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Api;
 
-/// <summary>The answer of compose and search.</summary>
-public sealed record SearchResponse(string ModelVersion, IReadOnlyList<SearchResult> Results)
+/// <summary>The answer of compose and search; <see cref="Face"/> says what the face step found in an uploaded image.</summary>
+public sealed record SearchResponse(string ModelVersion, IReadOnlyList<SearchResult> Results, FaceResult? Face = null)
 {
-    public static SearchResponse From(ServingModel model, IReadOnlyList<SearchHit> hits) =>
+    public static SearchResponse From(ServingModel model, IReadOnlyList<SearchHit> hits, FaceResult? face = null) =>
         new(model.Bundle.Version, hits.Select(hit =>
         {
             var entry = model.Bundle.Gallery[hit.Row];
             return new SearchResult(entry.Id, entry.Labels, hit.Score, $"/api/images/{Uri.EscapeDataString(entry.Id)}");
-        }).ToList());
+        }).ToList(), face);
 }
 
 /// <param name="Image">Where the app can fetch the gallery image.</param>

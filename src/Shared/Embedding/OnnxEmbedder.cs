@@ -18,10 +18,12 @@ public sealed class OnnxEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;
+    private readonly NetworkInput _input;
 
     public OnnxEmbedder(byte[] model, Preprocessing preprocessing, OnnxEmbedderOptions options, ILogger logger)
     {
         Preprocessing = preprocessing;
+        _input = new NetworkInput(preprocessing);
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads };
         ExecutionProvider = "CPU";
 #if ONNXRUNTIME_GPU
@@ -82,19 +84,37 @@ public sealed class OnnxEmbedder : IDisposable
     }
 
     /// <summary>Unit-length, non-negative embeddings of the images, row-major [images.Count, Dimensions].</summary>
+    /// <exception cref="NoFaceException">The model's face step found no face in one of them.</exception>
     public float[] Embed(IReadOnlyList<Image<Rgb24>> images)
     {
         var per = Preprocessing.ValuesPerImage;
         var inputs = new float[images.Count * per];
         for (var i = 0; i < images.Count; i++)
-            Preprocessing.Apply(images[i], inputs.AsSpan(i * per, per));
-        var vectors = Run(inputs, images.Count);
-        for (var i = 0; i < images.Count; i++)
-            VectorMath.NonNegativeL2Normalize(vectors.AsSpan(i * Dimensions, Dimensions));
-        return vectors;
+            _input.Write(images[i], inputs.AsSpan(i * per, per));
+        return Normalised(Run(inputs, images.Count), images.Count);
     }
 
     public float[] Embed(Image<Rgb24> image) => Embed([image]);
 
-    public void Dispose() => _session.Dispose();
+    /// <summary>A query image's embedding, and what the face step found (null when the model has none).</summary>
+    /// <exception cref="NoFaceException">No face was found, and <paramref name="wholeImageIfNoFace"/> is false.</exception>
+    public (float[] Vector, FaceUse? Face) EmbedQuery(Image<Rgb24> image, bool wholeImageIfNoFace)
+    {
+        var inputs = new float[Preprocessing.ValuesPerImage];
+        var face = _input.Write(image, inputs, wholeImageIfNoFace);
+        return (Normalised(Run(inputs, 1), 1), face);
+    }
+
+    private float[] Normalised(float[] vectors, int count)
+    {
+        for (var i = 0; i < count; i++)
+            VectorMath.NonNegativeL2Normalize(vectors.AsSpan(i * Dimensions, Dimensions));
+        return vectors;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _input.Dispose();
+    }
 }

@@ -24,6 +24,10 @@ public sealed record Preprocessing
     [JsonPropertyName("resize")]
     public string Resize { get; init; } = "center-crop";
 
+    /// <summary>The face step (find, level and crop the face first); null embeds the whole image.</summary>
+    [JsonPropertyName("face")]
+    public FaceCropping? Face { get; init; }
+
     public int ValuesPerImage => 3 * ImageSize * ImageSize;
 
     /// <summary>Writes the image as CHW floats into <paramref name="destination"/> (length <see cref="ValuesPerImage"/>).</summary>
@@ -77,4 +81,18 @@ public sealed record Preprocessing
         Apply(image, values);
         return values;
     }
+}
+
+/// <summary>The face step's settings, recorded in preprocessing.json so that serving crops as training did.</summary>
+public sealed record FaceCropping
+{
+    /// <summary>The detector file shipped with the apps, and its SHA-256: serving refuses another.</summary>
+    public string Detector { get; init; } = Faces.BlazeFaceDetector.FileName;
+    public string DetectorSha256 { get; init; } = Faces.BlazeFaceDetector.Sha256;
+
+    /// <summary>Added on each side of the face box, as a fraction of its longer side: hair, chin and ears stay in.</summary>
+    public float Margin { get; init; } = 0.25f;
+
+    /// <summary>The detector's confidence below which a face does not count.</summary>
+    public float MinScore { get; init; } = 0.5f;
 }

@@ -26,7 +26,7 @@ public static class ModelTraining
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
         using var network = new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
-        var preprocessing = network.Backbone.Preprocessing(options.ImageSize);
+        var preprocessing = network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping() };
         using var batch = Preprocess(images, preprocessing);
         var values = dataset.Facets.Select(dataset.Values).ToList();
         int[][] LabelsOf(IReadOnlyList<LabelledImage> set) =>
@@ -77,12 +77,13 @@ public static class ModelTraining
     private static torch.Tensor Preprocess(IReadOnlyList<LabelledImage> images, Preprocessing preprocessing)
     {
         var decoder = new ImageDecoder();
+        using var input = new NetworkInput(preprocessing);
         var per = preprocessing.ValuesPerImage;
         var values = new float[images.Count * per];
         Parallel.For(0, images.Count, i =>
         {
             using var image = decoder.Decode(images[i].Path);
-            preprocessing.Apply(image, values.AsSpan(i * per, per));
+            input.Write(image, values.AsSpan(i * per, per));
         });
         return torch.tensor(values, [images.Count, 3, preprocessing.ImageSize, preprocessing.ImageSize]);
     }

@@ -30,6 +30,20 @@ public static class FacetVectorKinds
     public static readonly string[] Names = [Median, Learned];
 }
 
+/// <summary>Whether images go through the face step (find, level and crop the face) before the network, in training and so in serving.</summary>
+public enum FaceStep
+{
+    None,
+    Detect,
+}
+
+public static class FaceSteps
+{
+    /// <summary>The step's settings as preprocessing.json records them; null for none.</summary>
+    public static FaceFunctions.Imaging.FaceCropping? Cropping(this FaceStep step) =>
+        step == FaceStep.Detect ? new FaceFunctions.Imaging.FaceCropping() : null;
+}
+
 /// <summary>How the network is trained. The defaults are the best measured configuration (docs/accuracy.md).</summary>
 public sealed record TrainingOptions
 {
@@ -44,6 +58,8 @@ public sealed record TrainingOptions
     /// <summary>See <see cref="Objectives.DefaultEpochs"/>; set it with another objective.</summary>
     public int Epochs { get; init; } = Objectives.DefaultEpochs(Objectives.Composition);
     public int ImageSize { get; init; } = 128;
+    /// <summary>The face step; images in which it finds no face are left out of the dataset.</summary>
+    public FaceStep Face { get; init; } = FaceStep.None;
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>Adam's rate for the composition objective's facet value vectors; null: <see cref="LearningRate"/>.</summary>
