@@ -3,6 +3,7 @@ using FaceFunctions.Bench;
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- index [exactCount exactDims hnswCount hnswDims]
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- serving MODEL_FOLDER
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- intake MODEL_FOLDER [concurrency] [output.json]
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- phones OUTPUT.json MODEL_FOLDER...
 switch (args.FirstOrDefault())
 {
     case "index":
@@ -14,7 +15,9 @@ switch (args.FirstOrDefault())
     case "intake" when args.Length > 1:
         return await IntakeBench.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2]) : 8,
             args.Length > 3 ? args[3] : "bench/results-intake/memory.json", Console.Out);
+    case "phones" when args.Length > 2:
+        return await PhoneBench.RunAsync(args[2..], args[1], Console.Out);
     default:
-        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json]");
+        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json] | phones OUTPUT.json MODEL_FOLDER...");
         return 2;
 }

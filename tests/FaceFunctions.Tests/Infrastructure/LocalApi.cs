@@ -10,11 +10,17 @@ namespace FaceFunctions.Tests.Infrastructure;
 public static class LocalApi
 {
     /// <param name="settings">More "--Section:Key value" pairs.</param>
-    public static async Task<(WebApplication Host, HttpClient Client)> StartAsync(string connectionString, params string[] settings)
+    public static Task<(WebApplication Host, HttpClient Client)> StartAsync(string connectionString, params string[] settings) =>
+        StartWithAsync(["--Storage:ConnectionString", connectionString, .. settings]);
+
+    /// <summary>The host serving a model folder written by the training job.</summary>
+    public static Task<(WebApplication Host, HttpClient Client)> StartOnFolderAsync(string modelFolder) =>
+        StartWithAsync(["--Storage:Folder", modelFolder]);
+
+    private static async Task<(WebApplication Host, HttpClient Client)> StartWithAsync(string[] settings)
     {
         var host = LocalApiHost.Build([
             "--urls", "http://127.0.0.1:0",
-            "--Storage:ConnectionString", connectionString,
             "--Logging:LogLevel:Default", "Warning",
             .. settings,
         ]);

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FaceFunctions.Artifacts;
+using FaceFunctions.Embedding;
+using FaceFunctions.Imaging;
+using FaceFunctions.Index;
+using FaceFunctions.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FaceFunctions.Bench;
+
+/// <summary>
+/// Search by photo as phones take them. Every studio crop of a model's gallery is also made into a phone-like photo
+/// (deterministic per seed): the face scaled to 15-60% of a 1024x768 frame's height, anywhere in it, turned up to 20
+/// degrees, on a gradient, a texture or clutter, JPEG quality 60-90, a quarter stored turned with EXIF orientation 3,
+/// 6 or 8. Both are searched against the gallery with the model's own preprocessing (the face step if it has one);
+/// P@1 counts a first result with all the query's labels. Models given together see the same photos.
+/// </summary>
+public static class PhoneBench
+{
+    private const int FrameWidth = 1024, FrameHeight = 768;
+
+    public sealed record Figures(string Model, bool FaceStep, int Queries, double StudioP1, double PhoneP1, int PhoneMisses, int StudioMisses,
+        double StudioMsPerImage, double PhoneMsPerImage);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> modelFolders, string outputFile, TextWriter output)
+    {
+        var figures = new List<Figures>();
+        foreach (var folder in modelFolders)
+        {
+            var result = await MeasureAsync(folder, Path.ChangeExtension(outputFile, null) + $"-{Path.GetFileName(folder.TrimEnd('/'))}.png");
+            figures.Add(result);
+            output.WriteLine($"{result.Model} (face step {(result.FaceStep ? "on" : "off")}): {result.Queries} queries; studio crops P@1 {result.StudioP1:F3} " +
+                             $"({result.StudioMsPerImage:F1} ms each), phone-like photos P@1 {result.PhoneP1:F3} ({result.PhoneMsPerImage:F1} ms each); " +
+                             $"no face found in {result.PhoneMisses} photos and {result.StudioMisses} studio crops");
+        }
+        await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static async Task<Figures> MeasureAsync(string folder, string samplesFile)
+    {
+        var bundle = await new ModelRepository(new FolderArtifactStore(folder)).LoadCurrentAsync();
+        var images = ArtifactStores.ForFolder(folder).Images;
+        using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
+        var index = new ExactVectorIndex(bundle.GalleryVectors, bundle.Dimensions);
+        var decoder = new ImageDecoder();
+        var studio = new Tally();
+        var phone = new Tally();
+        var samples = new List<IReadOnlyList<ContactSheet.Tile>>();
+        for (var i = 0; i < bundle.Gallery.Count; i++)
+        {
+            var entry = bundle.Gallery[i];
+            using var crop = decoder.Decode((await images.ReadAsync(entry.Image)).ToMemory());
+            studio.Add(Search(embedder, index, bundle, crop, entry));
+            var jpeg = Photo(crop, new Random(1_000 + i));
+            using var photo = decoder.Decode(jpeg);
+            phone.Add(Search(embedder, index, bundle, photo, entry));
+            if (samples.Count < 4 * 6)
+                samples.Add([new ContactSheet.Tile(photo.Clone(), phone.LastRight ? new Rgb24(0, 160, 0) : new Rgb24(200, 0, 0))]);
+        }
+        var sheet = ContactSheet.Compose(samples.Chunk(6).Select(row => (IReadOnlyList<ContactSheet.Tile>)row.SelectMany(t => t).ToList()).ToList(), 160);
+        await sheet.SaveAsPngAsync(samplesFile);
+        return new Figures(Path.GetFileName(folder.TrimEnd('/')), bundle.Preprocessing.Face is not null, bundle.Gallery.Count,
+            studio.P1, phone.P1, phone.Misses, studio.Misses, studio.MsPerImage, phone.MsPerImage);
+    }
+
+    /// <summary>Whether the top result carries every label of <paramref name="entry"/>, whether a face was found, the time.</summary>
+    private static (bool Right, bool Missed, double Ms) Search(OnnxEmbedder embedder, ExactVectorIndex index, ModelBundle bundle, Image<Rgb24> image, GalleryEntry entry)
+    {
+        var clock = Stopwatch.StartNew();
+        var (vector, face) = embedder.EmbedQuery(image, wholeImageIfNoFace: true);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        var top = bundle.Gallery[index.Search(vector, 1)[0].Row];
+        return (entry.Labels.All(l => top.Labels[l.Key] == l.Value), face is { Found: 0 }, ms);
+    }
+
+    /// <summary>A phone-like JPEG of <paramref name="face"/>, the same for the same random generator.</summary>
+    public static byte[] Photo(Image<Rgb24> face, Random random)
+    {
+        using var frame = Background(random);
+        var height = (int)(FrameHeight * (0.15 + 0.45 * random.NextDouble()));
+        var degrees = (float)(random.NextDouble() * 40 - 20);
+        using var turned = face.CloneAs<Rgba32>();
+        turned.Mutate(x => x.Resize(0, height).Rotate(degrees)); // the corners a turn uncovers stay transparent
+        var at = new Point(random.Next(Math.Max(1, FrameWidth - turned.Width)), random.Next(Math.Max(1, FrameHeight - turned.Height)));
+        frame.Mutate(x => x.DrawImage(turned, at, 1f));
+        var orientation = random.NextDouble() < 0.25 ? new ushort[] { 3, 6, 8 }[random.Next(3)] : (ushort)1;
+        if (orientation != 1)
+        {
+            // Stored turned the other way, as a phone held sideways stores it; the EXIF tag says how to show it.
+            frame.Mutate(x => x.Rotate(orientation switch { 3 => RotateMode.Rotate180, 6 => RotateMode.Rotate270, _ => RotateMode.Rotate90 }));
+            frame.Metadata.ExifProfile = new ExifProfile();
+            frame.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
+        }
+        using var buffer = new MemoryStream();
+        frame.Save(buffer, new JpegEncoder { Quality = random.Next(60, 91) });
+        return buffer.ToArray();
+    }
+
+    /// <summary>A gradient, a noise texture, or clutter (rectangles of many colours).</summary>
+    private static Image<Rgb24> Background(Random random)
+    {
+        var frame = new Image<Rgb24>(FrameWidth, FrameHeight);
+        var (a, b) = (RandomColour(random), RandomColour(random));
+        var kind = random.Next(3);
+        for (var y = 0; y < FrameHeight; y++)
+        for (var x = 0; x < FrameWidth; x++)
+        {
+            var t = (x + y) / (float)(FrameWidth + FrameHeight);
+            var noise = kind == 1 ? random.Next(-40, 41) : 0;
+            frame[x, y] = new Rgb24(Mix(a.R, b.R, t, noise), Mix(a.G, b.G, t, noise), Mix(a.B, b.B, t, noise));
+        }
+        if (kind == 2)
+            for (var i = 0; i < 40; i++)
+            {
+                var colour = RandomColour(random);
+                var (left, top) = (random.Next(FrameWidth), random.Next(FrameHeight));
+                var (right, bottom) = (Math.Min(FrameWidth, left + random.Next(20, 300)), Math.Min(FrameHeight, top + random.Next(20, 300)));
+                for (var y = top; y < bottom; y++)
+                for (var x = left; x < right; x++)
+                    frame[x, y] = colour;
+            }
+        return frame;
+    }
+
+    private static Rgb24 RandomColour(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+
+    private static byte Mix(byte a, byte b, float t, int noise) => (byte)Math.Clamp(a + (b - a) * t + noise, 0, 255);
+
+    private sealed class Tally
+    {
+        private int _queries, _right, _misses;
+        private double _ms;
+
+        public bool LastRight { get; private set; }
+        public double P1 => (double)_right / _queries;
+        public int Misses => _misses;
+        public double MsPerImage => _ms / _queries;
+
+        public void Add((bool Right, bool Missed, double Ms) result)
+        {
+            _queries++;
+            _right += result.Right ? 1 : 0;
+            _misses += result.Missed ? 1 : 0;
+            _ms += result.Ms;
+            LastRight = result.Right;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceFunctions.Artifacts;
+using FaceFunctions.Storage;
+using FaceFunctions.Imaging;
+using FaceFunctions.Tests.Faces;
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Training;
+using Microsoft.AspNetCore.Builder;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+
+namespace FaceFunctions.Tests.Api;
+
+/// <summary>
+/// A real (tiny) training run with <c>--face detect</c> on the Yale faces, and the local host serving its folder on a
+/// real socket: the model's preprocessing.json asks for the face step, and serving does it. It trains, so it runs in
+/// the service collection, alone.
+/// </summary>
+public sealed class FaceServingFixture : IAsyncLifetime
+{
+    private readonly TempFolder _output = new();
+    private WebApplication? _host;
+
+    public HttpClient Client { get; private set; } = null!;
+    public TrainingReport Report { get; private set; } = null!;
+    public string ModelFolder => _output.Path;
+
+    public async Task InitializeAsync()
+    {
+        Report = await TrainingPipeline.RunAsync(new TrainJobOptions
+        {
+            Data = RepositoryPaths.YaleFaces,
+            Output = _output.Path,
+            Training = new TrainingOptions { Face = FaceStep.Detect, Epochs = 3, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
+        }, new StringWriter(), CancellationToken.None);
+        (_host, Client) = await LocalApi.StartOnFolderAsync(_output.Path);
+        await ServiceFixture.WaitForModelAsync(Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_host is not null)
+            await _host.DisposeAsync();
+        _output.Dispose();
+    }
+}
+
+[Collection(ServiceCollection.Name)]
+public sealed class FaceServingTests(FaceServingFixture fixture) : IClassFixture<FaceServingFixture>
+{
+    private FaceServingFixture Fixture => fixture;
+
+    [Fact]
+    public async Task The_models_preprocessing_records_the_face_step_and_training_screened_the_dataset()
+    {
+        var bundle = await new ModelRepository(new FolderArtifactStore(Fixture.ModelFolder)).LoadCurrentAsync();
+        Assert.NotNull(bundle.Preprocessing.Face);
+        Assert.Equal(FaceFunctions.Faces.BlazeFaceDetector.Sha256, bundle.Preprocessing.Face!.DetectorSha256);
+        Assert.DoesNotContain(Fixture.Report.Dataset.Problems, p => p.Reason == FaceScreening.NoFace && p.File.StartsWith("subject01."));
+    }
+
+    [Fact]
+    public async Task A_phone_like_photo_is_searched_on_its_face_and_the_answer_gives_the_box()
+    {
+        using var face = PhoneLikePhotos.YaleFace("subject02.happy");
+        using var photo = PhoneLikePhotos.Paste(face, 320, new Point(600, 380), degrees: 10);
+        using var response = await PostAsync(photo, "");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var found = answer.GetProperty("face");
+        Assert.Equal(1, found.GetProperty("found").GetInt32());
+        var box = found.GetProperty("box");
+        Assert.InRange(box.GetProperty("x").GetSingle() + box.GetProperty("width").GetSingle() / 2, 600 + 160 - 60, 600 + 160 + 60);
+        Assert.Equal("subject02", answer.GetProperty("results")[0].GetProperty("labels").GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task A_photo_without_a_face_is_422_unless_the_whole_image_is_asked_for()
+    {
+        using var empty = PhoneLikePhotos.Paste(new Image<Rgb24>(10, 10, new Rgb24(60, 90, 120)), 10, new Point(0, 0));
+        using (var refused = await PostAsync(empty, ""))
+            await EndToEndTests.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity, "No face");
+        using var whole = await PostAsync(empty, "?wholeImage=true");
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        var answer = await whole.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, answer.GetProperty("face").GetProperty("found").GetInt32());
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(Image<Rgb24> photo, string query)
+    {
+        using var buffer = new MemoryStream();
+        await photo.SaveAsJpegAsync(buffer);
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        return await Fixture.Client.PostAsync("/api/search" + query, content);
+    }
+}
