@@ -11,7 +11,9 @@ using FaceFunctions.TrainingJob;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.AspNetCore.Builder;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;
@@ -90,6 +92,27 @@ public sealed class FaceServingTests(FaceServingFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         var answer = await whole.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, answer.GetProperty("face").GetProperty("found").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_exif_rotated_photo_finds_what_its_upright_twin_finds()
+    {
+        using var face = PhoneLikePhotos.YaleFace("subject05.surprised");
+        using var upright = PhoneLikePhotos.Paste(face, 300, new Point(200, 300));
+        using var stored = upright.Clone(x => x.Rotate(RotateMode.Rotate90));
+        stored.Metadata.ExifProfile = new ExifProfile();
+        stored.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)8); // "turn 90 degrees anticlockwise to show"
+        async Task<JsonElement> AnswerAsync(Image<Rgb24> photo)
+        {
+            using var response = await PostAsync(photo, "");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        var twin = await AnswerAsync(upright);
+        var rotated = await AnswerAsync(stored);
+        Assert.Equal(twin.GetProperty("results")[0].GetProperty("id").GetString(), rotated.GetProperty("results")[0].GetProperty("id").GetString());
+        Assert.InRange(rotated.GetProperty("face").GetProperty("box").GetProperty("x").GetSingle()
+                       - twin.GetProperty("face").GetProperty("box").GetProperty("x").GetSingle(), -12, 12);
     }
 
     private async Task<HttpResponseMessage> PostAsync(Image<Rgb24> photo, string query)
