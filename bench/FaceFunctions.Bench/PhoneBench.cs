@@ -19,14 +19,18 @@ namespace FaceFunctions.Bench;
 /// (deterministic per seed): the face scaled to 15-60% of a 1024x768 frame's height, anywhere in it, turned up to 20
 /// degrees, on a gradient, a texture or clutter, JPEG quality 60-90, a quarter stored turned with EXIF orientation 3,
 /// 6 or 8. Both are searched against the gallery with the model's own preprocessing (the face step if it has one);
-/// P@1 counts a first result with all the query's labels. Models given together see the same photos.
+/// P@1 counts a first result with all the query's labels; then the photos are searched over HTTP through the local
+/// host, for the latency of the whole path. Models given together see the same photos.
 /// </summary>
 public static class PhoneBench
 {
     private const int FrameWidth = 1024, FrameHeight = 768;
 
     public sealed record Figures(string Model, bool FaceStep, int Queries, double StudioP1, double PhoneP1, int PhoneMisses, int StudioMisses,
-        double StudioMsPerImage, double PhoneMsPerImage);
+        double StudioMsPerImage, double PhoneMsPerImage, double HttpSearchP50Ms);
+
+    /// <summary>Phone photos searched over HTTP, one at a time, for the latency of the whole path (decode included).</summary>
+    private const int HttpQueries = 60;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> modelFolders, string outputFile, TextWriter output)
     {
@@ -37,7 +41,8 @@ public static class PhoneBench
             figures.Add(result);
             output.WriteLine($"{result.Model} (face step {(result.FaceStep ? "on" : "off")}): {result.Queries} queries; studio crops P@1 {result.StudioP1:F3} " +
                              $"({result.StudioMsPerImage:F1} ms each), phone-like photos P@1 {result.PhoneP1:F3} ({result.PhoneMsPerImage:F1} ms each); " +
-                             $"no face found in {result.PhoneMisses} photos and {result.StudioMisses} studio crops");
+                             $"no face found in {result.PhoneMisses} photos and {result.StudioMisses} studio crops; " +
+                             $"HTTP search of a photo p50 {result.HttpSearchP50Ms:F1} ms");
         }
         await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
@@ -53,21 +58,42 @@ public static class PhoneBench
         var studio = new Tally();
         var phone = new Tally();
         var samples = new List<IReadOnlyList<ContactSheet.Tile>>();
+        var photos = new List<byte[]>();
         for (var i = 0; i < bundle.Gallery.Count; i++)
         {
             var entry = bundle.Gallery[i];
             using var crop = decoder.Decode((await images.ReadAsync(entry.Image)).ToMemory());
             studio.Add(Search(embedder, index, bundle, crop, entry));
             var jpeg = Photo(crop, new Random(1_000 + i));
+            photos.Add(jpeg);
             using var photo = decoder.Decode(jpeg);
             phone.Add(Search(embedder, index, bundle, photo, entry));
             if (samples.Count < 4 * 6)
                 samples.Add([new ContactSheet.Tile(photo.Clone(), phone.LastRight ? new Rgb24(0, 160, 0) : new Rgb24(200, 0, 0))]);
         }
+        var httpP50 = await HttpSearchP50Async(folder, photos);
         var sheet = ContactSheet.Compose(samples.Chunk(6).Select(row => (IReadOnlyList<ContactSheet.Tile>)row.SelectMany(t => t).ToList()).ToList(), 160);
         await sheet.SaveAsPngAsync(samplesFile);
         return new Figures(Path.GetFileName(folder.TrimEnd('/')), bundle.Preprocessing.Face is not null, bundle.Gallery.Count,
-            studio.P1, phone.P1, phone.Misses, studio.Misses, studio.MsPerImage, phone.MsPerImage);
+            studio.P1, phone.P1, phone.Misses, studio.Misses, studio.MsPerImage, phone.MsPerImage, httpP50);
+    }
+
+    /// <summary>The median time of a search by photo through the local host (after 10 to warm up).</summary>
+    private static async Task<double> HttpSearchP50Async(string folder, IReadOnlyList<byte[]> photos)
+    {
+        using var host = HostProcess.Start("--model", folder);
+        await host.WaitUntilAsync(async c => (await c.GetAsync("/api/health")).IsSuccessStatusCode);
+        var times = new List<double>();
+        for (var i = 0; i < HttpQueries + 10; i++)
+        {
+            using var content = new ByteArrayContent(photos[i % photos.Count]);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            var clock = Stopwatch.StartNew();
+            using var response = await host.Client.PostAsync("/api/search?k=1&wholeImage=true", content);
+            response.EnsureSuccessStatusCode();
+            if (i >= 10) times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return times.Order().ElementAt(times.Count / 2);
     }
 
     /// <summary>Whether the top result carries every label of <paramref name="entry"/>, whether a face was found, the time.</summary>
