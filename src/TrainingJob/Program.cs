@@ -27,7 +27,7 @@ var facetVectors = new Option<string>("--facet-vectors")
     { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
 var frozenStages = new Option<int?>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
-var face = new Option<FaceStep>("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images.", DefaultValueFactory = _ => FaceStep.None };
+var face = new Option<FaceStep>("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => FaceStep.Detect };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
 var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };

@@ -58,8 +58,11 @@ public sealed record TrainingOptions
     /// <summary>See <see cref="Objectives.DefaultEpochs"/>; set it with another objective.</summary>
     public int Epochs { get; init; } = Objectives.DefaultEpochs(Objectives.Composition);
     public int ImageSize { get; init; } = 128;
-    /// <summary>The face step; images in which it finds no face are left out of the dataset.</summary>
-    public FaceStep Face { get; init; } = FaceStep.None;
+    /// <summary>
+    /// The face step; images in which it finds no face are left out of the dataset. On by default: it lifts search by
+    /// phone-like photos from chance to about 0.91 P@1 and leaves studio crops as they were (docs/accuracy.md).
+    /// </summary>
+    public FaceStep Face { get; init; } = FaceStep.Detect;
     public int BatchSize { get; init; } = 16;
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>Adam's rate for the composition objective's facet value vectors; null: <see cref="LearningRate"/>.</summary>
