@@ -48,7 +48,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         FaceResult? face = null;
         if (image is not null)
         {
-            var embedded = await images.EmbedAsync(model, image, FaceResult.WholeImageAsked(request), cancellationToken);
+            var embedded = await images.EmbedAsync(model, image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
             if (embedded.Vector is null)
                 return embedded.Failure!;
             (uploaded, face) = (embedded.Vector, embedded.Face);

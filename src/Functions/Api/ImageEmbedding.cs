@@ -21,6 +21,10 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
     private readonly ImageDecoder _decoder = new(options.Value.MaxImagePixels);
     private readonly SemaphoreSlim _decodes = new(options.Value.DecodeSlots);
 
+    /// <summary>Whether the request asks for the whole image when no face is found (?wholeImage=true).</summary>
+    public static bool WholeImageAsked(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        bool.TryParse(request.Query[WholeImageParameter], out var whole) && whole;
+
     /// <summary>
     /// The unit-length embedding and what the model's face step found (null without one), or a failure that says why
     /// (400, 413, 415, or 422 when no face is found and <paramref name="wholeImage"/> does not ask for the whole image).
@@ -69,10 +73,6 @@ public sealed record FaceResult(int Found, FaceBox? Box)
 {
     public static FaceResult Of(FaceUse use) =>
         new(use.Found, use.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null);
-
-    /// <summary>Whether the request asks for the whole image when no face is found (?wholeImage=true).</summary>
-    public static bool WholeImageAsked(Microsoft.AspNetCore.Http.HttpRequest request) =>
-        bool.TryParse(request.Query[ImageEmbedding.WholeImageParameter], out var whole) && whole;
 }
 
 public sealed record FaceBox(float X, float Y, float Width, float Height);

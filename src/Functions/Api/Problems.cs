@@ -43,14 +43,13 @@ public static class Problems
     public static ObjectResult Unprocessable(string detail) =>
         Of(StatusCodes.Status422UnprocessableEntity, "The image cannot be searched.", detail);
 
-    public static IActionResult NoModel(ModelProvider provider) =>
-        Unavailable("No model is loaded yet.",
+    public static IActionResult NoModel(ModelProvider provider)
+    {
+        var failure = provider.Failure; // read once: the loader may change it meanwhile
+        return Unavailable("No model is loaded yet.",
             "The service is loading its model or waiting for one to be published; retry shortly.",
-            new Dictionary<string, object?>
-            {
-                ["reason"] = provider.Failure?.Message,
-                ["sinceUtc"] = provider.Failure?.SinceUtc,
-            });
+            new Dictionary<string, object?> { ["reason"] = failure?.Message, ["sinceUtc"] = failure?.SinceUtc });
+    }
 
     public static IActionResult StorageUnavailable(string detail) => Unavailable("Storage cannot be reached.", detail);
 

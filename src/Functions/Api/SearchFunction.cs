@@ -33,7 +33,7 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var (image, failure) = await ReadImageAsync(request, limits, cancellationToken);
         if (image is null)
             return failure!;
-        var embedded = await images.EmbedAsync(model, image, FaceResult.WholeImageAsked(request), cancellationToken);
+        var embedded = await images.EmbedAsync(model, image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
         if (embedded.Vector is null)
             return embedded.Failure!;
         var clock = Stopwatch.StartNew();

@@ -92,15 +92,7 @@ public sealed class ModelRepository(IArtifactStore store)
     /// <summary>current.json, trusted only as far as its version id: the manifest's name is derived from that id.</summary>
     private static CurrentPointer ReadPointer(BinaryData data)
     {
-        CurrentPointer pointer;
-        try
-        {
-            pointer = ModelJson.Deserialize<CurrentPointer>(data, ArtifactNames.Current);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ModelIntegrityException($"{ArtifactNames.Current} cannot be read: {e.Message}", e);
-        }
+        var pointer = ReadJson<CurrentPointer>(data, ArtifactNames.Current);
         var manifest = PrefixOf(StoredNames.Version(pointer.Version)) + ArtifactNames.Manifest;
         if (pointer.Manifest != manifest)
             throw new ModelIntegrityException($"{ArtifactNames.Current} names the manifest of version {pointer.Version} other than {manifest}.");
@@ -137,15 +129,7 @@ public sealed class ModelRepository(IArtifactStore store)
 
     private static ModelManifest ReadManifest(string manifestName, BinaryData manifestData, string? expectedVersion)
     {
-        ModelManifest manifest;
-        try
-        {
-            manifest = ModelJson.Deserialize<ModelManifest>(manifestData, manifestName);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ModelIntegrityException($"{manifestName} cannot be read: {e.Message}", e);
-        }
+        var manifest = ReadJson<ModelManifest>(manifestData, manifestName);
         if (manifest.Format != ModelManifest.CurrentFormat)
             throw new ModelIntegrityException($"Model format '{manifest.Format}' is not '{ModelManifest.CurrentFormat}'.");
         StoredNames.Version(manifest.Version);
@@ -177,6 +161,19 @@ public sealed class ModelRepository(IArtifactStore store)
             Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
             Report = files.GetValueOrDefault(ArtifactNames.Report),
         };
+    }
+
+    /// <summary>A JSON document from storage; one that does not parse refuses the version.</summary>
+    private static T ReadJson<T>(BinaryData data, string name)
+    {
+        try
+        {
+            return ModelJson.Deserialize<T>(data, name);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ModelIntegrityException($"{name} cannot be read: {e.Message}", e);
+        }
     }
 
     public static string Sha256(BinaryData data) => Convert.ToHexStringLower(SHA256.HashData(data.ToMemory().Span));

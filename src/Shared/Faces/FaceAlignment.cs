@@ -16,8 +16,8 @@ public static class FaceAlignment
     /// <param name="size">Side of the square output, in pixels.</param>
     public static Image<Rgb24> Align(Image<Rgb24> image, FaceDetection face, float margin, int size)
     {
-        // Only the region the turned square covers is copied and resampled, not the whole photo (50 ms against a few
-        // for a face in a 1024x768 frame).
+        // Only the region the turned square covers is copied and resampled, not the whole photo (about 50 ms against
+        // 10 for a face in a 1024x768 frame, in a one-off probe).
         var region = Region(image, face, margin);
         using var part = image.Clone(x => x.Crop(region));
         var transform = Matrix3x2.CreateTranslation(region.X, region.Y) * Transform(face, margin, size);
@@ -27,8 +27,9 @@ public static class FaceAlignment
     /// <summary>The part of the image inside the square's bounding box (the square turned by any angle fits in its circle).</summary>
     private static Rectangle Region(Image<Rgb24> image, FaceDetection face, float margin)
     {
-        var reach = Math.Max(face.Box.Width, face.Box.Height) * (1 + 2 * margin) * MathF.Sqrt(2) / 2 + 2;
-        var (x, y) = (face.Box.X + face.Box.Width / 2, face.Box.Y + face.Box.Height / 2);
+        var (centre, side) = Square(face, margin);
+        var reach = side * MathF.Sqrt(2) / 2 + 2;
+        var (x, y) = (centre.X, centre.Y);
         var left = Math.Clamp((int)MathF.Floor(x - reach), 0, image.Width - 1);
         var top = Math.Clamp((int)MathF.Floor(y - reach), 0, image.Height - 1);
         var right = Math.Clamp((int)MathF.Ceiling(x + reach), left + 1, image.Width);
@@ -36,12 +37,16 @@ public static class FaceAlignment
         return Rectangle.FromLTRB(left, top, right, bottom);
     }
 
+    /// <summary>The crop's square, before it is turned: centred on the face box, its longer side plus the margins.</summary>
+    private static (Vector2 Centre, float Side) Square(FaceDetection face, float margin) =>
+        (new Vector2(face.Box.X + face.Box.Width / 2, face.Box.Y + face.Box.Height / 2),
+         Math.Max(face.Box.Width, face.Box.Height) * (1 + 2 * margin));
+
     /// <summary>From the image's pixels to the output's.</summary>
     public static Matrix3x2 Transform(FaceDetection face, float margin, int size)
     {
         var tilt = MathF.Atan2(face.RightEye.Y - face.LeftEye.Y, face.RightEye.X - face.LeftEye.X);
-        var centre = new Vector2(face.Box.X + face.Box.Width / 2, face.Box.Y + face.Box.Height / 2);
-        var side = Math.Max(face.Box.Width, face.Box.Height) * (1 + 2 * margin);
+        var (centre, side) = Square(face, margin);
         return Matrix3x2.CreateTranslation(-centre)
                * Matrix3x2.CreateRotation(-tilt)
                * Matrix3x2.CreateScale(size / side)

@@ -15,8 +15,11 @@ public sealed class FaceCropper(BlazeFaceDetector detector, FaceCropping setting
 
     /// <summary>The step a model's preprocessing asks for, or null when it embeds whole images.</summary>
     /// <exception cref="Artifacts.ModelIntegrityException">The shipped detector is not the one the model names.</exception>
-    public static FaceCropper? For(Preprocessing preprocessing) =>
-        preprocessing.Face is { } face ? new FaceCropper(BlazeFaceDetector.LoadShipped(face.DetectorSha256), face) : null;
+    public static FaceCropper? For(Preprocessing preprocessing) => preprocessing.Face is { } face ? Load(face) : null;
+
+    /// <summary>The step with these settings, on the shipped detector they name.</summary>
+    /// <exception cref="Artifacts.ModelIntegrityException">The shipped detector is not the one the settings name.</exception>
+    public static FaceCropper Load(FaceCropping settings) => new(BlazeFaceDetector.LoadShipped(settings.DetectorSha256), settings);
 
     /// <summary>The largest face, cut out level at <paramref name="size"/> pixels square; null when none is found.</summary>
     public FaceCrop? Crop(Image<Rgb24> image, int size) =>

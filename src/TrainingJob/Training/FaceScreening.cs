@@ -12,7 +12,7 @@ public static class FaceScreening
 
     public static LabelledDataset Screen(LabelledDataset dataset, FaceCropping settings)
     {
-        using var faces = new FaceCropper(BlazeFaceDetector.LoadShipped(settings.DetectorSha256), settings);
+        using var faces = FaceCropper.Load(settings);
         var decoder = new ImageDecoder();
         var missing = new ConcurrentBag<LabelledImage>();
         Parallel.ForEach(dataset.Images, image =>
