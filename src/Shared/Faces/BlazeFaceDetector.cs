@@ -105,16 +105,20 @@ public sealed class BlazeFaceDetector : IDisposable
         var input = new float[InputSize * InputSize * 3];
         Array.Fill(input, -1f);
         using var small = image.Clone(x => x.Resize(width, height, KnownResamplers.Triangle));
-        var pixels = new Rgb24[width * height];
-        small.CopyPixelDataTo(pixels);
-        for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
+        small.ProcessPixelRows(rows =>
         {
-            var (pixel, at) = (pixels[y * width + x], ((y + padY) * InputSize + x + padX) * 3);
-            input[at] = pixel.R / 127.5f - 1f;
-            input[at + 1] = pixel.G / 127.5f - 1f;
-            input[at + 2] = pixel.B / 127.5f - 1f;
-        }
+            for (var y = 0; y < height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                var at = ((y + padY) * InputSize + padX) * 3;
+                foreach (var pixel in row)
+                {
+                    input[at++] = pixel.R / 127.5f - 1f;
+                    input[at++] = pixel.G / 127.5f - 1f;
+                    input[at++] = pixel.B / 127.5f - 1f;
+                }
+            }
+        });
         return input;
     }
 
