@@ -5,6 +5,7 @@ using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Index;
 using FaceFunctions.Storage;
+using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -19,15 +20,18 @@ namespace FaceFunctions.Bench;
 /// (deterministic per seed): the face scaled to 15-60% of a 1024x768 frame's height, anywhere in it, turned up to 20
 /// degrees, on a gradient, a texture or clutter, JPEG quality 60-90, a quarter stored turned with EXIF orientation 3,
 /// 6 or 8. Both are searched against the gallery with the model's own preprocessing (the face step if it has one);
-/// P@1 counts a first result with all the query's labels; then the photos are searched over HTTP through the local
-/// host, for the latency of the whole path. Models given together see the same photos.
+/// P@1 counts a first result with all the query's labels. The transform is searched from both too: the query's vector
+/// minus the vector of one of its labels plus another value's of that facet (every facet, every other value), a hit when
+/// the first result other than the studio crop itself has the changed labels. Then the photos are searched over HTTP
+/// through the local host, for the latency of the whole path. Models given together see the same photos.
 /// </summary>
 public static class PhoneBench
 {
     private const int FrameWidth = 1024, FrameHeight = 768;
 
     public sealed record Figures(string Model, bool FaceStep, int Queries, double StudioP1, double PhoneP1, int PhoneMisses, int StudioMisses,
-        double StudioMsPerImage, double PhoneMsPerImage, double HttpSearchP50Ms);
+        double StudioMsPerImage, double PhoneMsPerImage, double HttpSearchP50Ms, int TransformQueries, double StudioTransformTop1,
+        double PhoneTransformTop1);
 
     /// <summary>Phone photos searched over HTTP, one at a time, for the latency of the whole path (decode included).</summary>
     private const int HttpQueries = 60;
@@ -42,6 +46,7 @@ public static class PhoneBench
             output.WriteLine($"{result.Model} (face step {(result.FaceStep ? "on" : "off")}): {result.Queries} queries; studio crops P@1 {result.StudioP1:F3} " +
                              $"({result.StudioMsPerImage:F1} ms each), phone-like photos P@1 {result.PhoneP1:F3} ({result.PhoneMsPerImage:F1} ms each); " +
                              $"no face found in {result.PhoneMisses} photos and {result.StudioMisses} studio crops; " +
+                             $"transform top-1 {result.StudioTransformTop1:F3} from studio crops, {result.PhoneTransformTop1:F3} from photos ({result.TransformQueries} queries each); " +
                              $"HTTP search of a photo p50 {result.HttpSearchP50Ms:F1} ms");
         }
         await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
@@ -63,11 +68,11 @@ public static class PhoneBench
         {
             var entry = bundle.Gallery[i];
             using var crop = decoder.Decode((await images.ReadAsync(entry.Image)).ToMemory());
-            studio.Add(Search(embedder, index, bundle, crop, entry));
+            studio.Add(Search(embedder, index, bundle, crop, i));
             var jpeg = Photo(crop, new Random(1_000 + i));
             photos.Add(jpeg);
             using var photo = decoder.Decode(jpeg);
-            phone.Add(Search(embedder, index, bundle, photo, entry));
+            phone.Add(Search(embedder, index, bundle, photo, i));
             if (samples.Count < 4 * 6)
                 samples.Add([new ContactSheet.Tile(photo.Clone(), phone.LastRight ? new Rgb24(0, 160, 0) : new Rgb24(200, 0, 0))]);
         }
@@ -75,7 +80,8 @@ public static class PhoneBench
         var sheet = ContactSheet.Compose(samples.Chunk(6).Select(row => (IReadOnlyList<ContactSheet.Tile>)row.SelectMany(t => t).ToList()).ToList(), 160);
         await sheet.SaveAsPngAsync(samplesFile);
         return new Figures(Path.GetFileName(folder.TrimEnd('/')), bundle.Preprocessing.Face is not null, bundle.Gallery.Count,
-            studio.P1, phone.P1, phone.Misses, studio.Misses, studio.MsPerImage, phone.MsPerImage, httpP50);
+            studio.P1, phone.P1, phone.Misses, studio.Misses, studio.MsPerImage, phone.MsPerImage, httpP50,
+            studio.TransformQueries, studio.TransformTop1, phone.TransformTop1);
     }
 
     /// <summary>The median time of a search by photo through the local host (after 10 to warm up).</summary>
@@ -96,15 +102,29 @@ public static class PhoneBench
         return times.Order().ElementAt(times.Count / 2);
     }
 
-    /// <summary>Whether the top result carries every label of <paramref name="entry"/>, whether a face was found, the time.</summary>
-    private static (bool Right, bool Missed, double Ms) Search(OnnxEmbedder embedder, ExactVectorIndex index, ModelBundle bundle, Image<Rgb24> image, GalleryEntry entry)
+    /// <summary>The search and the transforms from <paramref name="image"/>, a version of gallery row <paramref name="row"/>.</summary>
+    private static Query Search(OnnxEmbedder embedder, ExactVectorIndex index, ModelBundle bundle, Image<Rgb24> image, int row)
     {
         var clock = Stopwatch.StartNew();
         var (vector, face) = embedder.EmbedQuery(image, wholeImageIfNoFace: true);
         var ms = clock.Elapsed.TotalMilliseconds;
-        var top = bundle.Gallery[index.Search(vector, 1)[0].Row];
-        return (entry.Labels.All(l => top.Labels[l.Key] == l.Value), face is { Found: 0 }, ms);
+        var labels = bundle.Gallery[row].Labels;
+        bool Has(int found, IReadOnlyDictionary<string, string> wanted) => wanted.All(l => bundle.Gallery[found].Labels[l.Key] == l.Value);
+        var (transforms, transformHits) = (0, 0);
+        foreach (var facet in bundle.Facets.Facets)
+        foreach (var target in facet.Values.Where(v => v.Value != labels[facet.Name]))
+        {
+            bundle.Facets.TryGet(facet.Name, labels[facet.Name], out var from);
+            bundle.Facets.TryGet(facet.Name, target.Value, out var to);
+            var query = VectorMath.Compose([(vector, 1f), (from, -1f), (to, 1f)], bundle.Dimensions);
+            var first = index.Search(query, 2).First(h => h.Row != row).Row;
+            transforms++;
+            transformHits += Has(first, labels.ToDictionary(l => l.Key, l => l.Key == facet.Name ? target.Value : l.Value)) ? 1 : 0;
+        }
+        return new Query(Has(index.Search(vector, 1)[0].Row, labels), face is { Found: 0 }, ms, transforms, transformHits);
     }
+
+    private sealed record Query(bool Right, bool Missed, double Ms, int Transforms, int TransformHits);
 
     /// <summary>A phone-like JPEG of <paramref name="face"/>, the same for the same random generator.</summary>
     public static byte[] Photo(Image<Rgb24> face, Random random)
@@ -161,20 +181,24 @@ public static class PhoneBench
 
     private sealed class Tally
     {
-        private int _queries, _right, _misses;
+        private int _queries, _right, _misses, _transforms, _transformHits;
         private double _ms;
 
         public bool LastRight { get; private set; }
         public double P1 => (double)_right / _queries;
         public int Misses => _misses;
         public double MsPerImage => _ms / _queries;
+        public int TransformQueries => _transforms;
+        public double TransformTop1 => (double)_transformHits / _transforms;
 
-        public void Add((bool Right, bool Missed, double Ms) result)
+        public void Add(Query result)
         {
             _queries++;
             _right += result.Right ? 1 : 0;
             _misses += result.Missed ? 1 : 0;
             _ms += result.Ms;
+            _transforms += result.Transforms;
+            _transformHits += result.TransformHits;
             LastRight = result.Right;
         }
     }
