@@ -62,8 +62,10 @@ public static class TrainingPipeline
         var validation = dataset.Images.Where(i => !trainedIds.Contains(i.Id)).ToList();
         if (training.EarlyStoppingPatience is not null && validation.Count == 0)
             throw new ArgumentException("Early stopping needs images that do not train: every image of this dataset does.");
-        var trained = ModelTraining.Train(dataset, trainImages, training with { CheckpointFolder = checkpoint }, new Progress(log),
-            cancellationToken, validation);
+        var plan = RunPlan.For(training, checkpoint);
+        var trained = ModelTraining.Train(dataset, trainImages, plan.Main, new Progress(log), cancellationToken, validation);
+        if (trained.BestEpoch is { } best)
+            log.WriteLine($"Stopped early after epoch {trained.Losses.Count}; the weights and facet vectors of epoch {best} are kept.");
         log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
                       $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 
@@ -84,11 +86,11 @@ public static class TrainingPipeline
         var (set, other) = WithFacetVectors(Embed(dataset, trained, decoder, trainedIds) with { Content = content }, trained, training);
         var evaluation = EvaluationResult.Of(set, training.Seed);
         var untrained = EvaluationResult.Of(
-            Embed(dataset, ModelTraining.Train(dataset, trainImages, training with { Epochs = 0 }, null, cancellationToken), decoder, trainedIds)
+            Embed(dataset, ModelTraining.Train(dataset, trainImages, plan.Untrained, null, cancellationToken), decoder, trainedIds)
                 with { Content = content },
             training.Seed);
         var (unseenCombinations, otherUnseenCombinations) =
-            HeldOutCombinations(dataset, trainImages, options, decoder, content, log, cancellationToken);
+            HeldOutCombinations(dataset, trainImages, options.HeldOutFolds, plan.HeldOutFold, decoder, content, log, cancellationToken);
         var facetVectors = KindOf(set);
         log.WriteLine($"Facet vectors: {facetVectors}.");
         Print(log, "seed protocol", evaluation.SeedProtocol);
@@ -188,10 +190,9 @@ public static class TrainingPipeline
     /// vectors the options choose, and with the other kind where the objective learned some (else null).
     /// </summary>
     private static (ProtocolResult Chosen, ProtocolResult? Other) HeldOutCombinations(LabelledDataset dataset,
-        IReadOnlyList<LabelledImage> trainImages, TrainJobOptions options, ImageDecoder decoder, IReadOnlyList<string> content,
+        IReadOnlyList<LabelledImage> trainImages, int folds, TrainingOptions training, ImageDecoder decoder, IReadOnlyList<string> content,
         TextWriter log, CancellationToken cancellationToken)
     {
-        var folds = options.HeldOutFolds;
         if (folds == 0)
             return (ProtocolResult.NotApplicable("not run: pass --held-out-folds k (k more trainings)"), null);
         var values = dataset.Facets.Select(dataset.Values).ToList();
@@ -205,12 +206,12 @@ public static class TrainingPipeline
             var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
             log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
-            var model = ModelTraining.Train(dataset, kept, options.Training, null, cancellationToken);
+            var model = ModelTraining.Train(dataset, kept, training, null, cancellationToken);
             var (set, otherSet) = WithFacetVectors(
-                Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content }, model, options.Training);
-            chosen.Add(Protocols.HeldOutCells(set, heldOut, options.Training.Seed));
+                Embed(dataset, model, decoder, kept.Select(i => i.Id).ToHashSet()) with { Content = content }, model, training);
+            chosen.Add(Protocols.HeldOutCells(set, heldOut, training.Seed));
             if (otherSet is not null)
-                other.Add(Protocols.HeldOutCells(otherSet, heldOut, options.Training.Seed));
+                other.Add(Protocols.HeldOutCells(otherSet, heldOut, training.Seed));
         }
         return (ProtocolResult.Pool(chosen), other.Count == folds ? ProtocolResult.Pool(other) : null);
     }

@@ -12,9 +12,11 @@ namespace FaceFunctions.TrainingJob.Training;
 /// <param name="ExportDifference">Max abs difference of the unit-length embeddings, TorchSharp vs ONNX Runtime.</param>
 /// <param name="ExportRawDifference">The same on the raw network outputs.</param>
 /// <param name="LearnedFacets">The facet value vectors the composition objective learned; null for the triplet loss alone.</param>
+/// <param name="ImagesPerSecond">Images this run put through the network over its time (restored epochs not counted).</param>
+/// <param name="BestEpoch">The epoch whose weights early stopping kept; null when every epoch ran.</param>
 public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int Dimensions, IReadOnlyList<double> Losses,
     double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked,
-    FacetVectors? LearnedFacets);
+    FacetVectors? LearnedFacets, int? BestEpoch = null);
 
 /// <summary>Trains one network on some images of a dataset and exports it: the step the job repeats per held-out fold.</summary>
 public static class ModelTraining
@@ -34,7 +36,7 @@ public static class ModelTraining
         var labels = LabelsOf(images);
         using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();
-        var (losses, valueVectors) = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
+        var run = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
             progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
         // Export and check on the CPU: the check holds ONNX Runtime's float32 to 1e-4, and a GPU's convolutions
@@ -46,10 +48,9 @@ public static class ModelTraining
         if (!(difference <= OnnxExporter.Tolerance))
             throw new InvalidOperationException(
                 $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
-        var perStep = Objectives.ImagesPerAnchor(options.Objective);
-        return new TrainedModel(onnx, preprocessing, network.Dimensions, losses, seconds,
-            seconds > 0 ? (double)perStep * images.Count * losses.Count / seconds : 0, difference, raw, checkedCount,
-            valueVectors is null ? null : Learned(dataset.Facets, values, labels, valueVectors, network.Dimensions));
+        return new TrainedModel(onnx, preprocessing, network.Dimensions, run.Losses, seconds,
+            seconds > 0 ? run.ImagesSeen / seconds : 0, difference, raw, checkedCount,
+            run.ValueVectors is null ? null : Learned(dataset.Facets, values, labels, run.ValueVectors, network.Dimensions), run.BestEpoch);
     }
 
     /// <summary>The learned value vectors as facet vectors, each value counting the training images that carry it.</summary>

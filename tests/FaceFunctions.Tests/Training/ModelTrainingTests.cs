@@ -13,7 +13,7 @@ public sealed class ModelTrainingTests : IDisposable
     private readonly LabelledDataset _dataset;
 
     // Whole images: these tests are about the training loop, on 48 px faces too small for the face detector.
-    private static readonly TrainingOptions Tiny = new()
+    internal static readonly TrainingOptions Tiny = new()
     {
         Backbone = Backbones.MobileNetV2, WidthMultiplier = 0.25, Objective = Objectives.CompositionTriplet,
         ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = "cpu", FrozenStages = 0,
@@ -86,15 +86,50 @@ public sealed class ModelTrainingTests : IDisposable
     [Fact]
     public void Early_stopping_ends_when_the_validation_loss_stops_improving()
     {
-        SyntheticFaces.Write(_folder.File("variants"), new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 });
-        var dataset = DatasetReader.Read(_folder.File("variants"));
-        var train = dataset.FirstOfEachCell();
-        var validation = dataset.Images.Except(train).ToList();
+        var (dataset, train, validation) = WithValidation();
         // A step size far too large makes the validation loss climb at once.
         var options = Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 };
         var result = ModelTraining.Train(dataset, train, options, null, CancellationToken.None, validation);
         Assert.InRange(result.Losses.Count, 2, 7);
         Assert.Throws<ArgumentException>(() => ModelTraining.Train(dataset, train, options, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Early_stopping_keeps_the_best_epochs_facet_vectors_with_its_network()
+    {
+        var (dataset, train, validation) = WithValidation();
+        var stopped = ModelTraining.Train(dataset, train, Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 },
+            null, CancellationToken.None, validation);
+        var best = Assert.IsType<int>(stopped.BestEpoch);
+        Assert.True(best < stopped.Losses.Count);
+        // The same run cut at the best epoch: the network and the facet vectors both as they were then.
+        var cut = ModelTraining.Train(dataset, train, Tiny with { Epochs = best, LearningRate = 0.5 }, null, CancellationToken.None);
+        Assert.Null(cut.BestEpoch);
+        Assert.Equal(cut.LearnedFacets!.Matrix, stopped.LearnedFacets!.Matrix);
+        Assert.Equal(cut.Onnx, stopped.Onnx);
+    }
+
+    [Fact]
+    public void Images_per_second_counts_only_the_epochs_this_run_trained()
+    {
+        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        var resumed = ModelTraining.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
+        Assert.Equal(3, resumed.Losses.Count);
+        // One epoch ran here: every image as an anchor with its positive and its negative.
+        var oneEpoch = 3 * _dataset.Images.Count;
+        Assert.Equal(oneEpoch, resumed.ImagesPerSecond * resumed.Seconds, 3);
+    }
+
+    /// <summary>Two drawn variants per cell: the first of each trains, the other validates.</summary>
+    private (LabelledDataset Dataset, IReadOnlyList<LabelledImage> Train, IReadOnlyList<LabelledImage> Validation) WithValidation()
+    {
+        SyntheticFaces.Write(_folder.File("variants"), new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 });
+        var dataset = DatasetReader.Read(_folder.File("variants"));
+        var train = dataset.FirstOfEachCell();
+        return (dataset, train, dataset.Images.Except(train).ToList());
     }
 
     public void Dispose() => _folder.Dispose();
