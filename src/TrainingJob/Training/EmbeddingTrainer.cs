@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,10 +13,10 @@ namespace FaceFunctions.TrainingJob.Training;
 public sealed record TrainingRun(IReadOnlyList<double> Losses, IReadOnlyList<float[]>? ValueVectors, long ImagesSeen, int? BestEpoch);
 
 /// <summary>
-/// The training loop: batches of augmented anchors (with a positive and a negative each for the triplet loss),
+/// The training loop on images normalised by <c>preprocessing</c>: batches of augmented anchors (with a positive and a negative each for the triplet loss),
 /// L2-normalised embeddings, the objective's loss, Adam; then BatchNorm statistics re-estimated on clean images.
 /// </summary>
-public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
+public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing preprocessing, Device device)
 {
     /// <summary>Trains <paramref name="network"/> in place.</summary>
     /// <param name="images">Preprocessed images [N, 3, S, S] on the CPU.</param>
@@ -33,7 +34,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Device device)
         random.manual_seed(options.Seed);
         network.to(device).train();
         network.Backbone.Freeze(options.FrozenStages);
-        using var session = new TrainingSession(options, device, network, images, labels, valueCounts, validation);
+        using var session = new TrainingSession(options, preprocessing, device, network, images, labels, valueCounts, validation);
         var count = (int)images.shape[0];
         // A checkpoint belongs to these options and these training labels; another run's is ignored.
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,

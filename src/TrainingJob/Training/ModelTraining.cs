@@ -36,7 +36,7 @@ public static class ModelTraining
         var labels = LabelsOf(images);
         using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();
-        var run = new EmbeddingTrainer(options, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
+        var run = new EmbeddingTrainer(options, preprocessing, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
             progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
         // Export and check on the CPU: the check holds ONNX Runtime's float32 to 1e-4, and a GPU's convolutions

@@ -1,3 +1,4 @@
+using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,6 +12,7 @@ namespace FaceFunctions.TrainingJob.Training;
 internal sealed class TrainingSession : IDisposable
 {
     private readonly TrainingOptions _options;
+    private readonly Preprocessing _preprocessing;
     private readonly Device _device;
     private readonly EmbeddingNetwork _network;
     private readonly Tensor _data;
@@ -23,10 +25,10 @@ internal sealed class TrainingSession : IDisposable
     private readonly (int Positive, int Negative)[]? _validationTriplets;
     private readonly Tensor? _validationTargets;
 
-    public TrainingSession(TrainingOptions options, Device device, EmbeddingNetwork network, Tensor images, int[][] labels,
-        IReadOnlyList<int> valueCounts, (Tensor Images, int[][] Labels)? validation)
+    public TrainingSession(TrainingOptions options, Preprocessing preprocessing, Device device, EmbeddingNetwork network, Tensor images,
+        int[][] labels, IReadOnlyList<int> valueCounts, (Tensor Images, int[][] Labels)? validation)
     {
-        (_options, _device, _network, _validation) = (options, device, network, validation);
+        (_options, _preprocessing, _device, _network, _validation) = (options, preprocessing, device, network, validation);
         _useTriplet = Objectives.UsesTriplet(options.Objective);
         _sampler = new TripletSampler(labels, new Random(options.Seed));
         _order = new Random(options.Seed + 1);
@@ -69,7 +71,7 @@ internal sealed class TrainingSession : IDisposable
             var indices = tensor(rows.Select(i => (long)i).ToArray(), device: _device);
             var batch = _data.index_select(0, indices);
             if (_options.Augment)
-                batch = Augmentation.Apply(batch, _options.Flip);
+                batch = Augmentation.Apply(batch, _options.Flip, _preprocessing);
             var loss = Loss(_network.forward(batch), chunk.Length, _targets?.index_select(0, indices));
             _optimizer.zero_grad();
             loss.backward();

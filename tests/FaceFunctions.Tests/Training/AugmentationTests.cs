@@ -1,4 +1,6 @@
+using FaceFunctions.Imaging;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -8,6 +10,9 @@ namespace FaceFunctions.Tests.Training;
 [Collection(TorchCollection.Name)]
 public sealed class AugmentationTests
 {
+    private static readonly Preprocessing MobileNet = new MobileNetV2Embedder(widthMultiplier: 0.25).Preprocessing(16);
+    private static readonly Preprocessing ResNet = new ResNetEmbedder().Preprocessing(16);
+
     // 64 images bright on their left half and dark on their right: a mirrored one is dark on the left.
     private static Tensor LitFromTheLeft()
     {
@@ -27,13 +32,35 @@ public sealed class AugmentationTests
     public void Without_the_flip_no_image_changes_sides()
     {
         manual_seed(5);
-        Assert.Equal(0, Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: false)));
+        Assert.Equal(0, Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: false, MobileNet)));
     }
 
     [Fact]
     public void With_the_flip_about_half_the_images_change_sides()
     {
         manual_seed(5);
-        Assert.InRange(Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: true)), 16, 48);
+        Assert.InRange(Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: true, MobileNet)), 16, 48);
+    }
+
+    /// <summary>64 mid-grey images (pixel value 0.5), normalised as <paramref name="preprocessing"/> says.</summary>
+    private static Tensor Grey(Preprocessing preprocessing) =>
+        ((full(64, 3, 16, 16, 0.5f) - tensor(preprocessing.Mean).reshape(1, 3, 1, 1)) / tensor(preprocessing.Std).reshape(1, 3, 1, 1)).contiguous();
+
+    private static Tensor Pixels(Tensor normalised, Preprocessing preprocessing) =>
+        normalised * tensor(preprocessing.Std).reshape(1, 3, 1, 1) + tensor(preprocessing.Mean).reshape(1, 3, 1, 1);
+
+    [Fact]
+    public void The_jitter_is_the_same_in_pixels_whatever_the_backbones_normalisation()
+    {
+        manual_seed(5);
+        var onMobileNet = Pixels(Augmentation.Apply(Grey(MobileNet), flip: true, MobileNet), MobileNet);
+        manual_seed(5);
+        var onResNet = Pixels(Augmentation.Apply(Grey(ResNet), flip: true, ResNet), ResNet);
+        Assert.True(onMobileNet.allclose(onResNet, rtol: 1e-4, atol: 1e-4));
+        // Brightness moves a mid-grey image by a visible amount: the factor is drawn from 0.6-1.4, so about 0.1 on average.
+        var shift = (onResNet - 0.5f).abs().mean().item<float>();
+        Assert.InRange(shift, 0.05f, 0.2f);
+        Assert.InRange(onResNet.min().item<float>(), 0f, 1f);
+        Assert.InRange(onResNet.max().item<float>(), 0f, 1f);
     }
 }
