@@ -35,17 +35,32 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
         return stages;
     }
 
+    private IReadOnlyList<TorchSharp.Modules.BatchNorm2d> _frozenNorms = [];
+
     /// <summary>
-    /// Keeps the weights of the first <paramref name="stages"/> stages as they are: their parameters stop asking for
-    /// gradients, so training neither changes them nor spends a backward pass on them. Early layers hold the generic
-    /// edges and textures that pretrained weights bring; a few hundred images can only wear them down.
+    /// Keeps the first <paramref name="stages"/> stages as they are, fully, as timm's freeze_batch_norm_2d does: their
+    /// parameters stop asking for gradients, so training neither changes them nor spends a backward pass on them, and
+    /// their BatchNorm layers stay in evaluation mode, normalising by their pretrained statistics rather than each
+    /// batch's and never updating them. Early layers hold the generic edges and textures that pretrained weights bring;
+    /// a few hundred images can only wear them down.
     /// </summary>
     public void Freeze(int stages)
     {
         var all = StagesFromInput();
         if (stages < 0 || stages > all.Count)
             throw new ArgumentOutOfRangeException(nameof(stages), stages, $"{GetName()} has {all.Count} stages to freeze (the stem counts as one).");
-        foreach (var parameter in all.Take(stages).SelectMany(stage => stage).SelectMany(module => module.parameters()))
+        var frozen = all.Take(stages).SelectMany(stage => stage).ToList();
+        foreach (var parameter in frozen.SelectMany(module => module.parameters()))
             parameter.requires_grad = false;
+        _frozenNorms = frozen.SelectMany(module => module.modules().Prepend(module)).OfType<TorchSharp.Modules.BatchNorm2d>().Distinct().ToList();
+        train(training);
+    }
+
+    /// <summary>Training mode everywhere but in the frozen stages' BatchNorm layers (<see cref="Freeze"/>).</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var norm in _frozenNorms)
+            norm.eval();
     }
 }

@@ -7,20 +7,21 @@ namespace FaceFunctions.TrainingJob.Training;
 /// <summary>
 /// Re-estimates every BatchNorm's running statistics on clean (unaugmented) images after training. The running
 /// averages kept during training trail the weights and saw only augmented batches; short runs especially leave them
-/// far from what the gallery and queries look like.
+/// far from what the gallery and queries look like. Frozen stages' layers keep theirs (EmbeddingBackbone.Freeze).
 /// </summary>
 public static class BatchNormCalibration
 {
     public static void Recalibrate(nn.Module<Tensor, Tensor> model, Tensor images, int batchSize, Device device)
     {
-        var norms = model.modules().OfType<BatchNorm2d>().ToList();
+        model.train();
+        // The frozen stages' BatchNorm layers stay in evaluation mode: they keep their pretrained statistics.
+        var norms = model.modules().OfType<BatchNorm2d>().Where(n => n.training).ToList();
         var momenta = norms.Select(n => n.momentum).ToList();
         foreach (var norm in norms)
         {
             norm.reset_running_stats();
             norm.momentum = null; // a cumulative average over all batches below
         }
-        model.train();
         using (no_grad())
         {
             for (long start = 0; start < images.shape[0]; start += batchSize)

@@ -12,11 +12,17 @@ public sealed class FreezingTests
     private static Dictionary<string, float[]> Weights(nn.Module network) =>
         network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray());
 
+    /// <summary>The BatchNorm layers' running means and variances.</summary>
+    private static Dictionary<string, float[]> Statistics(nn.Module network) =>
+        network.named_buffers().Where(b => b.name.EndsWith("running_mean") || b.name.EndsWith("running_var"))
+            .ToDictionary(b => b.name, b => b.buffer.detach().cpu().data<float>().ToArray());
+
     [Fact]
     public void Frozen_stages_keep_their_weights_while_the_rest_trains()
     {
         using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: null);
         var before = Weights(network);
+        var statisticsBefore = Statistics(network);
         manual_seed(3);
         using var images = rand(6, 3, 32, 32);
         int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]];
@@ -32,6 +38,11 @@ public sealed class FreezingTests
         Assert.All(before.Keys.Where(Frozen), name => Assert.Contains(name, unchanged));
         Assert.All(unchanged, name => Assert.True(Frozen(name), $"{name} did not train"));
         Assert.Contains(before.Keys, name => name.Contains(".block1."));
+        // Fully frozen: their BatchNorm statistics too, through training and the recalibration after it.
+        var statisticsAfter = Statistics(network);
+        Assert.Contains(statisticsBefore.Keys, name => name.Contains(".stem."));
+        Assert.All(statisticsBefore.Keys, name =>
+            Assert.True(statisticsBefore[name].SequenceEqual(statisticsAfter[name]) == Frozen(name), $"{name}: frozen {Frozen(name)}"));
     }
 
     [Fact]
