@@ -60,6 +60,8 @@ public static class ModelBundleChecks
             Fail(bundle, $"preprocessing.json asks for {p.ImageSize} px images ({MinImageSize} to {MaxImageSize} are allowed)");
         if (p.Mean is not { Length: 3 } || p.Std is not { Length: 3 } || !AllFinite(p.Mean) || p.Std.Any(s => !(s > 0 && float.IsFinite(s))))
             Fail(bundle, "preprocessing.json needs three finite means and three positive standard deviations");
+        if (!Enum.IsDefined(p.Resize))
+            Fail(bundle, $"preprocessing.json's resize is not one of {string.Join(", ", Enum.GetNames<Imaging.ImageFit>())}");
         if (p.Face is { } face && (face.Detector != Faces.BlazeFaceDetector.FileName || face.DetectorSha256 is not { Length: 64 }
                                    || !(face.Margin is >= 0 and <= 2) || !(face.MinScore is > 0 and < 1)))
             Fail(bundle, $"preprocessing.json's face step names a detector other than {Faces.BlazeFaceDetector.FileName}, or a margin or score out of range");

@@ -20,9 +20,9 @@ public sealed record Preprocessing
     /// <summary>Per-channel (R, G, B) divisor applied after the mean.</summary>
     public float[] Std { get; init; } = [0.229f, 0.224f, 0.225f];
 
-    /// <summary>"center-crop": scale the shorter side to <see cref="ImageSize"/>, then crop the middle.</summary>
+    /// <summary>How the image is fitted to the square input; a preprocessing.json that names another fit is refused at load.</summary>
     [JsonPropertyName("resize")]
-    public string Resize { get; init; } = "center-crop";
+    public ImageFit Resize { get; init; } = ImageFit.CenterCrop;
 
     /// <summary>The face step (find, level and crop the face first); null embeds the whole image.</summary>
     [JsonPropertyName("face")]
@@ -36,7 +36,7 @@ public sealed record Preprocessing
         if (destination.Length != ValuesPerImage)
             throw new ArgumentException($"Expected {ValuesPerImage} values, got {destination.Length}.", nameof(destination));
         // An image already at the input size (the face step's crop) is what the resize would copy.
-        using var resized = image.Width == ImageSize && image.Height == ImageSize ? null : image.Clone(x => CenterCrop(x, image.Width, image.Height));
+        using var resized = image.Width == ImageSize && image.Height == ImageSize ? null : image.Clone(x => Fit(x, image.Width, image.Height));
         var plane = ImageSize * ImageSize;
         var scale = new float[3];
         var shift = new float[3];
@@ -56,11 +56,11 @@ public sealed record Preprocessing
     }
 
     /// <summary>
-    /// Scales the shorter side to <see cref="ImageSize"/> and crops the middle, in one pass that allocates only the
+    /// <see cref="ImageFit.CenterCrop"/>, the one fit: scales the shorter side to <see cref="ImageSize"/> and crops the middle, in one pass that allocates only the
     /// output. An image far from square (70000x1) would make that pass plan a row of millions of pixels, so its middle
     /// square is cut out first.
     /// </summary>
-    private void CenterCrop(IImageProcessingContext context, int width, int height)
+    private void Fit(IImageProcessingContext context, int width, int height)
     {
         var (shorter, longer) = (Math.Min(width, height), Math.Max(width, height));
         if ((long)longer * ImageSize / shorter > MaxAspect * ImageSize)
@@ -82,6 +82,15 @@ public sealed record Preprocessing
         Apply(image, values);
         return values;
     }
+}
+
+/// <summary>How an image is fitted to the network's square input.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ImageFit>))]
+public enum ImageFit
+{
+    /// <summary>Scale the shorter side to the input size, then crop the middle.</summary>
+    [JsonStringEnumMemberName("center-crop")]
+    CenterCrop,
 }
 
 /// <summary>The face step's settings, recorded in preprocessing.json so that serving crops as training did.</summary>

@@ -18,8 +18,8 @@ public static class OnnxExporter
         var graph = new OnnxGraphBuilder();
         const string input = "images";
         model.ExportTo(graph, input);
-        return graph.Build(input, preprocessing.ImageSize, "embeddings", model.Dimensions,
-            new Dictionary<string, string> { ["facefunctions.preprocessing"] = System.Text.Json.JsonSerializer.Serialize(preprocessing) });
+        // How images become its input is written once, in preprocessing.json beside it, not also in the file.
+        return graph.Build(input, preprocessing.ImageSize, "embeddings", model.Dimensions);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class OnnxGraphBuilder
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     /// <summary>The finished model: input [batch, 3, size, size]; the last node's output, renamed, is [batch, dimensions].</summary>
-    public byte[] Build(string input, int imageSize, string output, int dimensions, IDictionary<string, string> metadata)
+    public byte[] Build(string input, int imageSize, string output, int dimensions)
     {
         _graph.Input.Add(Value(input, "batch", 3, imageSize, imageSize));
         var final = _graph.Node[^1];
@@ -67,8 +67,6 @@ public sealed class OnnxGraphBuilder
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        foreach (var (key, value) in metadata)
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
     }
 

@@ -147,6 +147,7 @@ public sealed class ModelRepositoryTests
         { "not a valid gallery id", b => b with { Gallery = [b.Gallery[0] with { Id = "a/b" }, .. b.Gallery.Skip(1)] } },
         { "standard deviations", b => b with { Preprocessing = b.Preprocessing with { Std = [0, 1, 1] } } },
         { "px images", b => b with { Preprocessing = b.Preprocessing with { ImageSize = 100_000 } } },
+        { "resize is not one of CenterCrop", b => b with { Preprocessing = b.Preprocessing with { Resize = (ImageFit)7 } } },
     };
 
     [Theory]

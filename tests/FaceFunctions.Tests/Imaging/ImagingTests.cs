@@ -1,3 +1,5 @@
+using System.Text.Json;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -15,6 +17,15 @@ public sealed class ImagingTests
         using var buffer = new MemoryStream();
         image.SaveAsPng(buffer);
         return buffer.ToArray();
+    }
+
+    [Fact]
+    public void The_fit_is_written_by_its_name_and_an_unknown_one_is_not_read()
+    {
+        var json = JsonSerializer.Serialize(new Preprocessing(), ModelJson.Options);
+        Assert.Contains("\"resize\": \"center-crop\"", json);
+        Assert.Equal(ImageFit.CenterCrop, JsonSerializer.Deserialize<Preprocessing>(json, ModelJson.Options)!.Resize);
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Preprocessing>(json.Replace("center-crop", "stretch"), ModelJson.Options));
     }
 
     [Fact]
