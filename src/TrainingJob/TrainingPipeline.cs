@@ -204,7 +204,7 @@ public static class TrainingPipeline
         for (var fold = 0; fold < folds; fold++)
         {
             var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
-            var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellKey(dataset.Facets)).ToHashSet();
+            var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellOf(dataset.Facets)).ToHashSet();
             log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
             var model = ModelTraining.Train(dataset, kept, training, null, cancellationToken);
             var (set, otherSet) = WithFacetVectors(

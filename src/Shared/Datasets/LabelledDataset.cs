@@ -39,11 +39,11 @@ public sealed class LabelledDataset
     public IReadOnlyList<string> Values(string facet) =>
         Images.Select(i => i.Labels[facet]).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The images grouped by cell, cells in key order, images in id order.</summary>
-    public IReadOnlyList<IGrouping<string, LabelledImage>> ByCell() =>
+    /// <summary>The images grouped by cell, cells in order, images in id order.</summary>
+    public IReadOnlyList<IGrouping<Cell, LabelledImage>> ByCell() =>
         Images.OrderBy(i => i.Id, StringComparer.Ordinal)
-            .GroupBy(i => i.CellKey(Facets))
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .GroupBy(i => i.CellOf(Facets))
+            .OrderBy(g => g.Key)
             .ToList();
 
     /// <summary>The first image (by id) of every cell: the experiment's one-image-per-cell training set.</summary>

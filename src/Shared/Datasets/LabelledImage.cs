@@ -6,15 +6,48 @@ namespace FaceFunctions.Datasets;
 /// <param name="Labels">Facet name to value, one entry per facet of the dataset.</param>
 public sealed record LabelledImage(string Id, string Path, IReadOnlyDictionary<string, string> Labels)
 {
-    /// <summary>The labels in the dataset's facet order, joined: the key of the image's cell.</summary>
-    public string CellKey(IReadOnlyList<string> facets) => Cells.Key(facets.Select(f => Labels[f]));
+    /// <summary>The image's cell: its labels in the dataset's facet order.</summary>
+    public Cell CellOf(IReadOnlyList<string> facets) => Cell.Of(Labels, facets);
 }
 
 /// <summary>A file that was left out of a dataset, and why.</summary>
 public sealed record DatasetProblem(string File, string Reason);
 
-/// <summary>Cells are the combinations of one value per facet.</summary>
-public static class Cells
+/// <summary>
+/// A cell: one value per facet, in the dataset's facet order. Equal when the values are, whatever characters they hold
+/// (a label may contain any separator); ordered value by value, ordinally.
+/// </summary>
+public sealed class Cell(IEnumerable<string> values) : IEquatable<Cell>, IComparable<Cell>
 {
-    public static string Key(IEnumerable<string> values) => string.Join('|', values);
+    public IReadOnlyList<string> Values { get; } = values.ToArray();
+
+    public static Cell Of(IReadOnlyDictionary<string, string> labels, IReadOnlyList<string> facets) => new(facets.Select(f => labels[f]));
+
+    public bool Equals(Cell? other) => other is not null && Values.SequenceEqual(other.Values, StringComparer.Ordinal);
+
+    public override bool Equals(object? obj) => Equals(obj as Cell);
+
+    public static bool operator ==(Cell? left, Cell? right) => left?.Equals(right) ?? right is null;
+
+    public static bool operator !=(Cell? left, Cell? right) => !(left == right);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var value in Values)
+            hash.Add(value, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+
+    public int CompareTo(Cell? other)
+    {
+        if (other is null) return 1;
+        foreach (var (mine, theirs) in Values.Zip(other.Values))
+            if (string.CompareOrdinal(mine, theirs) is var order and not 0)
+                return order;
+        return Values.Count.CompareTo(other.Values.Count);
+    }
+
+    /// <summary>For logs and messages only.</summary>
+    public override string ToString() => string.Join(", ", Values);
 }

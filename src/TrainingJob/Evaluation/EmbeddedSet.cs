@@ -1,3 +1,4 @@
+using FaceFunctions.Datasets;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Vectors;
 
@@ -36,7 +37,7 @@ public sealed record EmbeddedSet(
 
     public int Count => Labels.Count;
 
-    public string CellOf(int row) => string.Join('|', Facets.Select(f => Labels[row][f]));
+    public Cell CellOf(int row) => Cell.Of(Labels[row], Facets);
 
     /// <summary>The facet vectors a protocol composes: the learned ones if any, else medians of this set's images.</summary>
     public FacetVectors FacetVectors() => Learned ?? Artifacts.FacetVectors.FromImages(Facets, Labels, Vectors, Dimensions);

@@ -1,3 +1,4 @@
+using FaceFunctions.Datasets;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
 using FaceFunctions.Vectors;
@@ -97,7 +98,7 @@ public static class Protocols
     /// Cells held out of training: facet vectors from the fold's training images, each held-out cell queried against
     /// every image. <paramref name="set"/> is embedded by the fold's model; <paramref name="heldOut"/> names its cells.
     /// </summary>
-    public static ProtocolResult HeldOutCells(EmbeddedSet set, IReadOnlyCollection<string> heldOut, int seed) =>
+    public static ProtocolResult HeldOutCells(EmbeddedSet set, IReadOnlyCollection<Cell> heldOut, int seed) =>
         WithChance(set, seed, s => CellQueries(s.Subset(r => s.Trained[r]), s, heldOut));
 
     /// <summary>
@@ -144,7 +145,7 @@ public static class Protocols
     }
 
     /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
-    private static Score CellQueries(EmbeddedSet source, EmbeddedSet gallery, IEnumerable<string> cells)
+    private static Score CellQueries(EmbeddedSet source, EmbeddedSet gallery, IEnumerable<Cell> cells)
     {
         var facets = source.FacetVectors();
         var index = new ExactVectorIndex(gallery.Vectors, gallery.Dimensions);
@@ -154,9 +155,9 @@ public static class Protocols
         var byValue = new ValueTally();
         foreach (var cell in cells)
         {
-            var values = cell.Split('|');
+            var values = cell.Values;
             var terms = new List<(ReadOnlyMemory<float>, float)>();
-            for (var f = 0; f < values.Length; f++)
+            for (var f = 0; f < values.Count; f++)
             {
                 if (!facets.TryGet(source.Facets[f], values[f], out var vector))
                     throw new InvalidOperationException($"No training image has {source.Facets[f]} = {values[f]}.");
@@ -169,7 +170,7 @@ public static class Protocols
             if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
             var hit = cellOfRow[ranking[0].Row] == cell;
             if (hit) hits++;
-            for (var f = 0; f < values.Length; f++)
+            for (var f = 0; f < values.Count; f++)
                 byValue.Add(source.Facets[f], values[f], hit);
             if (gallery.EitherDuplicate(ranking[0].Row, (set, r) => set.CellOf(r) == cell)) hitsEitherWay++;
             precision5 += ranking.Take(5).Count(h => cellOfRow[h.Row] == cell) / (double)Math.Min(5, relevant);

@@ -30,7 +30,8 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         foreach (var count in valueCounts)
             values.Add(new Parameter(randn(count, dimensions, device: device) * 0.1));
         var all = valueCounts.Aggregate(1L, (product, count) => product * count);
-        Cells = all <= MaxCells ? Cartesian(valueCounts) : seenCells.DistinctBy(c => string.Join(',', c)).ToList();
+        _strides = Strides(valueCounts);
+        Cells = all <= MaxCells ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);
         RegisterComponents();
     }
@@ -41,8 +42,8 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>The index in <see cref="Cells"/> of each labelled image.</summary>
     public long[] TargetsOf(int[][] labels)
     {
-        var index = Cells.Select((c, i) => (Key: string.Join(',', c), i)).ToDictionary(p => p.Key, p => (long)p.i);
-        return labels.Select(l => index[string.Join(',', l)]).ToArray();
+        var index = Cells.Select((c, i) => (Code: Code(c), i)).ToDictionary(p => p.Code, p => (long)p.i);
+        return labels.Select(l => index[Code(l)]).ToArray();
     }
 
     /// <param name="embeddings">Unit-length embeddings [N, D].</param>
@@ -73,6 +74,23 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
             using var unit = functional.normalize(v, p: 2, dim: 1).cpu();
             return unit.data<float>().ToArray();
         }).ToList();
+    }
+
+    private readonly long[] _strides;
+
+    /// <summary>A cell's value indices as one number (mixed radix: each facet's index times the product of the counts before it).</summary>
+    private long Code(int[] cell) => cell.Select((value, f) => value * _strides[f]).Sum();
+
+    private static long[] Strides(IReadOnlyList<int> counts)
+    {
+        var strides = new long[counts.Count];
+        long stride = 1;
+        for (var f = 0; f < counts.Count; f++)
+        {
+            strides[f] = stride;
+            stride *= counts[f];
+        }
+        return strides;
     }
 
     private static List<int[]> Cartesian(IReadOnlyList<int> counts)

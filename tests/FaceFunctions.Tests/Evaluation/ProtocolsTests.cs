@@ -1,3 +1,4 @@
+using FaceFunctions.Datasets;
 using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Vectors;
@@ -11,7 +12,7 @@ public sealed class ProtocolsTests
     /// Vectors that add up by construction: one axis per person and per expression, plus a little noise; the first
     /// variant of each cell "trained".
     /// </summary>
-    private static EmbeddedSet Additive(int persons = 5, int expressions = 4, int variants = 2, double noise = 0.05)
+    private static EmbeddedSet Additive(int persons = 5, int expressions = 4, int variants = 2, double noise = 0.05, string personPrefix = "P")
     {
         var random = new Random(11);
         var dimensions = persons + expressions;
@@ -28,7 +29,7 @@ public sealed class ProtocolsTests
             for (var d = 0; d < dimensions; d++) vector[d] += (float)(random.NextDouble() * noise);
             VectorMath.NonNegativeL2Normalize(vector);
             vectors.AddRange(vector);
-            labels.Add(new Dictionary<string, string> { ["person"] = $"P{p}", ["expression"] = $"E{e}" });
+            labels.Add(new Dictionary<string, string> { ["person"] = $"{personPrefix}{p}", ["expression"] = $"E{e}" });
             trained.Add(v == 0);
         }
         return new EmbeddedSet(["person", "expression"], labels, vectors.ToArray(), dimensions, trained);
@@ -62,11 +63,23 @@ public sealed class ProtocolsTests
     public void Held_out_cells_are_queried_with_facet_vectors_from_other_cells_only()
     {
         var set = Additive(variants: 1);
-        var heldOut = new HashSet<string> { "P0|E0", "P1|E1" };
+        var heldOut = new HashSet<Cell> { new(["P0", "E0"]), new(["P1", "E1"]) };
         var withoutHeldOut = set with { Trained = Enumerable.Range(0, set.Count).Select(r => !heldOut.Contains(set.CellOf(r))).ToList() };
         var result = Protocols.HeldOutCells(withoutHeldOut, heldOut, seed: 1);
         Assert.Equal(2, result.Queries);
         Assert.Equal(1.0, result.Top1);
+    }
+
+    [Fact]
+    public void A_label_holding_a_separator_is_a_value_like_any_other()
+    {
+        var set = Additive(variants: 1, personPrefix: "P|,");
+        var heldOut = new HashSet<Cell> { new(["P|,0", "E0"]), new(["P|,1", "E1"]) };
+        var withoutHeldOut = set with { Trained = Enumerable.Range(0, set.Count).Select(r => !heldOut.Contains(set.CellOf(r))).ToList() };
+        var result = Protocols.HeldOutCells(withoutHeldOut, heldOut, seed: 1);
+        Assert.Equal(2, result.Queries);
+        Assert.Equal(1.0, result.Top1);
+        Assert.Equal(1.0, Protocols.SeedProtocol(set, seed: 1).Top1);
     }
 
     [Fact]
