@@ -14,11 +14,12 @@ set +e
 dotnet test FaceFunctions.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-# One plain closing line for CI: "N passed, N failed".
-summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n 1)
+# One plain closing line for CI: "N passed, N failed, N skipped".
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1)
 if [ -n "$summary" ]; then
   failed=$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$summary")
-  passed=$(sed -E 's/.*Passed: +([0-9]+)/\1/' <<<"$summary")
-  echo "$passed passed, $failed failed"
+  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  skipped=$(sed -E 's/.*Skipped: +([0-9]+)/\1/' <<<"$summary")
+  echo "$passed passed, $failed failed, $skipped skipped"
 fi
 exit "$status"

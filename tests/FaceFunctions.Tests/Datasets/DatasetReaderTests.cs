@@ -94,10 +94,10 @@ public sealed class DatasetReaderTests
         Assert.Contains("does not exist", Assert.Throws<DatasetException>(() => DatasetReader.Read(folder.File("nope"))).Message);
     }
 
-    [Fact]
+    [YaleFact]
     public void The_yale_faces_read_as_15_subjects_by_11_conditions()
     {
-        var dataset = DatasetReader.Read(RepositoryPaths.YaleFaces);
+        var dataset = DatasetReader.Read(YaleFaces.Folder);
         Assert.Equal(["subject", "condition"], dataset.Facets);
         Assert.Equal(165, dataset.Images.Count);
         Assert.Equal(15, dataset.Values("subject").Count);

@@ -1,5 +1,6 @@
 using FaceFunctions.Faces;
 using FaceFunctions.Imaging;
+using FaceFunctions.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -13,7 +14,7 @@ public sealed class FaceStepTests : IDisposable
 {
     private readonly FaceCropper _faces = new(BlazeFaceDetector.LoadShipped(), new FaceCropping());
 
-    [Theory]
+    [YaleTheory]
     [InlineData(40, 60)]
     [InlineData(600, 300)]
     [InlineData(300, 500)]
@@ -38,7 +39,7 @@ public sealed class FaceStepTests : IDisposable
         Assert.Null(_faces.Crop(photo, 128));
     }
 
-    [Fact]
+    [YaleFact]
     public void Alignment_levels_a_tilted_face()
     {
         using var face = PhoneLikePhotos.YaleFace();
@@ -54,7 +55,7 @@ public sealed class FaceStepTests : IDisposable
         Assert.InRange(level.Box.Width, 256 * 0.45, 256 * 0.85);
     }
 
-    [Fact]
+    [YaleFact]
     public void An_exif_rotated_photo_finds_the_face_its_upright_twin_finds()
     {
         using var face = PhoneLikePhotos.YaleFace();

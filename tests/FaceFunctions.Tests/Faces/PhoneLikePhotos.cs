@@ -24,5 +24,5 @@ public static class PhoneLikePhotos
     }
 
     public static Image<Rgb24> YaleFace(string name = "subject01.normal") =>
-        new ImageDecoder().Decode(Path.Combine(Infrastructure.RepositoryPaths.YaleFaces, name + ".png"));
+        new ImageDecoder().Decode(Path.Combine(Infrastructure.YaleFaces.Folder, name + ".png"));
 }

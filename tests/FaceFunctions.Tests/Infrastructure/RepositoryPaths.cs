@@ -5,9 +5,6 @@ public static class RepositoryPaths
     /// <summary>The repository root: the folder above the test assembly that holds FaceFunctions.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The Yale faces beside the checkout (../shared/data/yalefaces), as on developer machines and CI.</summary>
-    public static string YaleFaces => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "yalefaces"));
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
