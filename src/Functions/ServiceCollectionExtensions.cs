@@ -12,7 +12,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddFaceFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
         services.AddSingleton(sp => ArtifactStores.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<Api.ImageEmbedding>();

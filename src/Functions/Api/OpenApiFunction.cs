@@ -3,15 +3,24 @@ using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace FaceFunctions.Functions.Api;
 
-/// <summary>GET /api/openapi.json: the OpenAPI 3.0 description of the API, for generating mobile clients.</summary>
-public sealed class OpenApiFunction
+/// <summary>
+/// GET /api/openapi.json: the OpenAPI 3.0 description of the API, for generating mobile clients; its limits (k) are the
+/// ones this deployment's settings enforce.
+/// </summary>
+public sealed class OpenApiFunction(IOptions<ServingOptions> options)
 {
+    private readonly object _document = Document(options.Value);
+
     [Function("OpenApi")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
-        new OkObjectResult(Document) { ContentTypes = { "application/json" } };
+        new OkObjectResult(_document) { ContentTypes = { "application/json" } };
+
+    /// <summary>How many results: the setting's default and limit.</summary>
+    private static object K(ServingOptions options) => new { type = "integer", minimum = 1, maximum = options.MaxK, @default = options.DefaultK };
 
     private static object Ref(string schema) => new Dictionary<string, object> { ["$ref"] = $"#/components/schemas/{schema}" };
 
@@ -65,7 +74,7 @@ public sealed class OpenApiFunction
         },
     };
 
-    public static readonly object Document = new
+    public static object Document(ServingOptions options) => new
     {
         openapi = "3.0.3",
         info = new { title = "FaceFunctions", version = "1", description = "Composable image search: facet vectors add up to find images." },
@@ -89,7 +98,7 @@ public sealed class OpenApiFunction
                 } },
                 responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "422", "503") } },
             ["/api/search"] = new { post = new { operationId = "search", summary = "Search with an image.", security = KeySecurity,
-                parameters = new object[] { new { name = "k", @in = "query", required = false, schema = new { type = "integer", minimum = 1, maximum = 100, @default = 5 } }, WholeImage },
+                parameters = new object[] { new { name = "k", @in = "query", required = false, schema = K(options) }, WholeImage },
                 requestBody = ImageBody,
                 responses = Responses(Ok("The nearest gallery images.", "SearchResponse"), "400", "413", "415", "422", "503") } },
             ["/api/images/{id}"] = new { get = new { operationId = "image", summary = "A gallery image as PNG.", security = KeySecurity,
@@ -115,7 +124,7 @@ public sealed class OpenApiFunction
                     ["subtract"] = Ref("FacetTerms"),
                     ["imageId"] = new { type = "string", description = "A gallery image whose vector is added." },
                     ["subtractPredicted"] = new { type = "array", items = new { type = "string" }, description = "Facets whose predicted value is taken away from the image." },
-                    ["k"] = new { type = "integer", minimum = 1, maximum = 100, @default = 5 },
+                    ["k"] = K(options),
                 } },
                 ["SearchResult"] = new { type = "object", required = new[] { "id", "labels", "score", "image" }, properties = new Dictionary<string, object>
                 {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using FaceFunctions.Functions.Api;
+using FaceFunctions.Functions.Serving;
 using FaceFunctions.LocalHost;
 using FaceFunctions.Tests.Infrastructure;
 using Xunit;
@@ -39,7 +40,7 @@ public sealed class RouteParityTests
     [Fact]
     public void The_openapi_document_describes_every_route_with_its_methods()
     {
-        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document));
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document(new ServingOptions())));
         var paths = document.RootElement.GetProperty("paths");
         var described = paths.EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.TrimStart('/')}"))
@@ -53,5 +54,15 @@ public sealed class RouteParityTests
         Assert.NotEmpty(references);
         foreach (var reference in references)
             Assert.True(document.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty(reference[..reference.IndexOf('"')], out _), reference);
+    }
+
+    [Fact]
+    public void The_openapi_document_gives_the_k_limit_and_default_of_the_settings()
+    {
+        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document(new ServingOptions { MaxK = 7, DefaultK = 3 })));
+        var search = document.RootElement.GetProperty("paths").GetProperty("/api/search").GetProperty("post").GetProperty("parameters")[0];
+        var compose = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ComposeQuery").GetProperty("properties").GetProperty("k");
+        foreach (var k in new[] { search.GetProperty("schema"), compose })
+            Assert.Equal((7, 3), (k.GetProperty("maximum").GetInt32(), k.GetProperty("default").GetInt32()));
     }
 }

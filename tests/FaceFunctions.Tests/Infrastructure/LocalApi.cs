@@ -14,8 +14,9 @@ public static class LocalApi
         StartWithAsync(["--Storage:ConnectionString", connectionString, .. settings]);
 
     /// <summary>The host serving a model folder written by the training job.</summary>
-    public static Task<(WebApplication Host, HttpClient Client)> StartOnFolderAsync(string modelFolder) =>
-        StartWithAsync(["--Storage:Folder", modelFolder]);
+    /// <param name="settings">More "--Section:Key value" pairs.</param>
+    public static Task<(WebApplication Host, HttpClient Client)> StartOnFolderAsync(string modelFolder, params string[] settings) =>
+        StartWithAsync(["--Storage:Folder", modelFolder, .. settings]);
 
     private static async Task<(WebApplication Host, HttpClient Client)> StartWithAsync(string[] settings)
     {
