@@ -29,7 +29,7 @@ public static class SavedModelEvaluation
             learned = report.RootElement.TryGetProperty("facet_vectors", out var kind) && kind.GetString() == FacetVectorKinds.Learned;
         }
         var trained = (allImages ? dataset.Images : dataset.FirstOfEachCell()).Select(i => i.Id).ToHashSet();
-        var set = TrainingPipeline.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained)
+        var set = ModelEvaluator.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained)
             with { Learned = learned ? bundle.Facets : null };
         // The gallery's content-addressed image names mark pixel-identical images, where the dataset is the gallery's.
         var imageOf = bundle.Gallery.ToDictionary(e => e.Id, e => e.Image);

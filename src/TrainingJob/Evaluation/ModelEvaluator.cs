@@ -1,0 +1,137 @@
+using FaceFunctions.Datasets;
+using FaceFunctions.Embedding;
+using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Training;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceFunctions.TrainingJob.Evaluation;
+
+/// <summary>
+/// What the main run is measured by: the protocols on its model with the facet vectors the options choose (and with
+/// the other kind, where the objective learned some), the untrained baseline, and the held-out cells of K folds.
+/// </summary>
+public sealed record ModelEvaluation(EmbeddedSet Set, string FacetVectors, EvaluationResult Result, EvaluationResult Untrained,
+    ProtocolResult UnseenCombinations, OtherFacetVectors? Comparison);
+
+/// <summary>Runs the protocols of a train command on a dataset (images embedded by ONNX Runtime, as serving embeds them).</summary>
+public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string> content, ImageDecoder decoder, TextWriter log)
+{
+    public ModelEvaluation Evaluate(TrainedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, int heldOutFolds,
+        CancellationToken cancellationToken)
+    {
+        var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
+        var (set, other) = WithFacetVectors(Embed(trained, trainedIds), trained, plan.Main);
+        var result = EvaluationResult.Of(set, plan.Main.Seed);
+        var untrained = EvaluationResult.Of(
+            Embed(ModelTraining.Train(dataset, trainImages, plan.Untrained, null, cancellationToken), trainedIds), plan.Main.Seed);
+        var (unseenCombinations, otherUnseenCombinations) = HeldOutCombinations(trainImages, heldOutFolds, plan.HeldOutFold, cancellationToken);
+        OtherFacetVectors? comparison = null;
+        if (other is not null)
+        {
+            var otherResult = EvaluationResult.Of(other, plan.Main.Seed);
+            // Without held-out folds both kinds' unseen combinations say "not run".
+            comparison = new OtherFacetVectors(KindOf(other), otherResult.SeedProtocol, otherResult.UnseenImages,
+                otherUnseenCombinations ?? unseenCombinations, otherResult.Transform);
+        }
+        var evaluation = new ModelEvaluation(set, KindOf(set), result, untrained, unseenCombinations, comparison);
+        Print(evaluation);
+        return evaluation;
+    }
+
+    /// <summary>Embeds every image of the dataset with the model's ONNX file, exactly as serving embeds a query.</summary>
+    private EmbeddedSet Embed(TrainedModel model, IReadOnlySet<string> trainedIds) =>
+        Embed(dataset, model.Onnx, model.Preprocessing, decoder, trainedIds) with { Content = content };
+
+    public static EmbeddedSet Embed(LabelledDataset dataset, byte[] onnx, Preprocessing preprocessing, ImageDecoder decoder,
+        IReadOnlySet<string> trainedIds)
+    {
+        using var embedder = new OnnxEmbedder(onnx, preprocessing, new OnnxEmbedderOptions(), NullLogger.Instance);
+        var vectors = new List<float>();
+        foreach (var batch in dataset.Images.Chunk(32))
+        {
+            var decoded = batch.Select(i => decoder.Decode(i.Path)).ToList();
+            try
+            {
+                vectors.AddRange(embedder.Embed(decoded));
+            }
+            finally
+            {
+                decoded.ForEach(i => i.Dispose());
+            }
+        }
+        return new EmbeddedSet(dataset.Facets, dataset.Images.Select(i => i.Labels).ToList(), vectors.ToArray(),
+            embedder.Dimensions, dataset.Images.Select(i => trainedIds.Contains(i.Id)).ToList());
+    }
+
+    /// <summary>
+    /// Trains once per fold without the fold's cells, then queries those cells against every image: with the facet
+    /// vectors the options choose, and with the other kind where the objective learned some (else null).
+    /// </summary>
+    private (ProtocolResult Chosen, ProtocolResult? Other) HeldOutCombinations(IReadOnlyList<LabelledImage> trainImages, int folds,
+        TrainingOptions training, CancellationToken cancellationToken)
+    {
+        if (folds == 0)
+            return (ProtocolResult.NotApplicable("not run: pass --held-out-folds k (k more trainings)"), null);
+        var values = dataset.Facets.Select(dataset.Values).ToList();
+        HeldOutFolds.Check(values.Select(v => v.Count).ToList(), folds);
+        int FoldOf(LabelledImage image) =>
+            HeldOutFolds.FoldOf(dataset.Facets.Select((f, k) => values[k].ToList().IndexOf(image.Labels[f])).ToList(), folds);
+        var chosen = new List<ProtocolResult>();
+        var other = new List<ProtocolResult>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
+            var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellOf(dataset.Facets)).ToHashSet();
+            log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
+            var model = ModelTraining.Train(dataset, kept, training, null, cancellationToken);
+            var (set, otherSet) = WithFacetVectors(Embed(model, kept.Select(i => i.Id).ToHashSet()), model, training);
+            chosen.Add(Protocols.HeldOutCells(set, heldOut, training.Seed));
+            if (otherSet is not null)
+                other.Add(Protocols.HeldOutCells(otherSet, heldOut, training.Seed));
+        }
+        return (ProtocolResult.Pool(chosen), other.Count == folds ? ProtocolResult.Pool(other) : null);
+    }
+
+    /// <summary>
+    /// The set with the facet vectors the options choose, and the same set with the other kind where the objective
+    /// learned some (null otherwise), so that the report can compare them on one model.
+    /// </summary>
+    private static (EmbeddedSet Chosen, EmbeddedSet? Other) WithFacetVectors(EmbeddedSet set, TrainedModel model, TrainingOptions options)
+    {
+        var learned = options.FacetVectors == FacetVectorKinds.Learned ? model.LearnedFacets : null;
+        var chosen = set with { Learned = learned };
+        return (chosen, model.LearnedFacets is null ? null : set with { Learned = learned is null ? model.LearnedFacets : null });
+    }
+
+    private static string KindOf(EmbeddedSet set) => set.Learned is null ? FacetVectorKinds.Median : FacetVectorKinds.Learned;
+
+    private void Print(ModelEvaluation evaluation)
+    {
+        log.WriteLine($"Facet vectors: {evaluation.FacetVectors}.");
+        Print("seed protocol", evaluation.Result.SeedProtocol);
+        Print("unseen images", evaluation.Result.UnseenImages);
+        Print("unseen combinations", evaluation.UnseenCombinations);
+        PrintByValue(evaluation.UnseenCombinations);
+        Print("transform", evaluation.Result.Transform);
+        Print("untrained seed protocol", evaluation.Untrained.SeedProtocol);
+        if (evaluation.Comparison is not { } other) return;
+        Print($"with {other.FacetVectors} facet vectors: seed protocol", other.SeedProtocol);
+        Print($"with {other.FacetVectors} facet vectors: unseen combinations", other.UnseenCombinations);
+        Print($"with {other.FacetVectors} facet vectors: transform", other.Transform);
+    }
+
+    private void Print(string name, ProtocolResult result) =>
+        log.WriteLine(result.Top1 is null
+            ? $"{name}: {result.Note}"
+            // The count beside the fraction: 2183 of 2184 rounds to 1.000.
+            : $"{name}: top-1 {result.Top1:F3} ({Math.Round(result.Top1.Value * result.Queries)} of {result.Queries} queries)" +
+              (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
+
+    /// <summary>One line per facet: the top-1 of each value's queries, to show which values go wrong.</summary>
+    private void PrintByValue(ProtocolResult result)
+    {
+        if (result.ByValue is null) return;
+        foreach (var (facet, values) in result.ByValue)
+            log.WriteLine($"  by {facet}: " + string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
+    }
+}
