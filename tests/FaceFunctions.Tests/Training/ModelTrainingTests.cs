@@ -44,10 +44,7 @@ public sealed class ModelTrainingTests : IDisposable
     [Fact]
     public void An_interrupted_run_resumes_from_its_checkpoint()
     {
-        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
-        using var cancel = new CancellationTokenSource();
-        var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        var options = InterruptedAfterEpoch2();
         Assert.True(File.Exists(_folder.File("checkpoint/checkpoint.json")));
 
         var resumed = new List<int>();
@@ -112,15 +109,22 @@ public sealed class ModelTrainingTests : IDisposable
     [Fact]
     public void Images_per_second_counts_only_the_epochs_this_run_trained()
     {
-        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
-        using var cancel = new CancellationTokenSource();
-        var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        var options = InterruptedAfterEpoch2();
         var resumed = ModelTraining.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
         Assert.Equal(3, resumed.Losses.Count);
         // One epoch ran here: every image as an anchor with its positive and its negative.
         var oneEpoch = 3 * _dataset.Images.Count;
         Assert.Equal(oneEpoch, resumed.ImagesPerSecond * resumed.Seconds, 3);
+    }
+
+    /// <summary>Options that checkpoint every epoch, after a run of them was cancelled at the end of epoch 2.</summary>
+    private TrainingOptions InterruptedAfterEpoch2()
+    {
+        var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        return options;
     }
 
     /// <summary>Two drawn variants per cell: the first of each trains, the other validates.</summary>
