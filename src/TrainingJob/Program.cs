@@ -18,18 +18,18 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
 var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
 var facetLearningRate = new Option<double?>("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
-var backbone = new Option<string>("--backbone") { Description = "mobilenet_v2 or resnet18 (ImageNet weights).", DefaultValueFactory = _ => Backbones.ResNet18 };
+var backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Backbone.ResNet18);
 var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
-var objective = new Option<string>("--objective") { Description = "composition, composition+triplet or triplet.", DefaultValueFactory = _ => Objectives.Composition };
+var objective = ChoiceOptions.Create("--objective", "What training minimises.", Objective.Composition);
 var head = new Option<int?>("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
 var width = new Option<double>("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
-var facetVectors = new Option<string>("--facet-vectors")
-    { Description = "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", DefaultValueFactory = _ => FacetVectorKinds.Learned };
+var facetVectors = ChoiceOptions.Create("--facet-vectors", "Publish (and evaluate with) learned facet vectors, or medians of each value's images.",
+    FacetVectorKind.Learned);
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
 var frozenStages = new Option<int?>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
 var face = new Option<FaceStep>("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => FaceStep.Detect };
 var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
-var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+var device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", ComputeDevice.Auto);
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 var heldOutFolds = new Option<int>("--held-out-folds") { Description = "Folds of the unseen-combinations protocol (k more trainings); 0 skips it." };
 var persons = new Option<int>("--synthetic-persons") { Description = "Identities to draw with --data synthetic.", DefaultValueFactory = _ => 8 };
@@ -77,12 +77,12 @@ train.SetAction(async (result, cancellationToken) =>
         Synthetic = new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) },
         Training = new TrainingOptions
         {
-            Backbone = result.GetValue(backbone)!,
+            Backbone = result.GetValue(backbone),
             Weights = result.GetValue(weights),
-            Objective = result.GetValue(objective)!,
-            FacetVectors = result.GetValue(facetVectors)!,
+            Objective = result.GetValue(objective),
+            FacetVectors = result.GetValue(facetVectors),
             HeadDimensions = result.GetValue(head),
-            Epochs = result.GetValue(epochs) ?? Objectives.DefaultEpochs(result.GetValue(objective)!),
+            Epochs = result.GetValue(epochs) ?? result.GetValue(objective).DefaultEpochs(),
             ImageSize = result.GetValue(imageSize),
             Face = result.GetValue(face),
             Seed = result.GetValue(seed),
@@ -92,8 +92,8 @@ train.SetAction(async (result, cancellationToken) =>
             WidthMultiplier = result.GetValue(width),
             AllImages = result.GetValue(allImages),
             Flip = !result.GetValue(noFlip),
-            FrozenStages = result.GetValue(frozenStages) ?? Backbones.DefaultFrozenStages(result.GetValue(backbone)!, result.GetValue(weights)),
-            Device = result.GetValue(device)!,
+            FrozenStages = result.GetValue(frozenStages) ?? Backbones.DefaultFrozenStages(result.GetValue(backbone), result.GetValue(weights)),
+            Device = result.GetValue(device),
             EarlyStoppingPatience = result.GetValue(patience),
         },
         HeldOutFolds = result.GetValue(heldOutFolds),

@@ -3,6 +3,7 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
+using FaceFunctions.Options;
 using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Evaluation;
@@ -40,8 +41,6 @@ public static class TrainingPipeline
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var training = options.Training;
-        if (!FacetVectorKinds.Names.Contains(training.FacetVectors))
-            throw new ArgumentException($"Unknown facet vectors '{training.FacetVectors}': use {string.Join(", ", FacetVectorKinds.Names)}.");
         var dataset = await ReadDatasetAsync(options, log, cancellationToken);
         if (training.Face.Cropping() is { } cropping)
             dataset = FaceScreening.Screen(dataset, cropping);
@@ -80,7 +79,7 @@ public static class TrainingPipeline
                       $"; training on {trainImages.Count}.");
         foreach (var problem in dataset.Problems)
             log.WriteLine($"  skipped {problem.File}: {problem.Reason}");
-        log.WriteLine($"Training {training.Backbone} with the {training.Objective} objective: " +
+        log.WriteLine($"Training {Choices.NameOf(training.Backbone)} with the {Choices.NameOf(training.Objective)} objective: " +
                       $"{training.Epochs} epochs at {training.ImageSize}px, {training.FrozenStages} stages frozen, seed {training.Seed}.");
     }
 
@@ -133,7 +132,7 @@ public static class TrainingPipeline
     {
         var pictures = new Dictionary<string, byte[]>
         {
-            ["loss.png"] = Plots.LossCurve(trained.Losses, $"{training.Backbone}, {training.Objective} loss, seed {training.Seed}"),
+            ["loss.png"] = Plots.LossCurve(trained.Losses, $"{Choices.NameOf(training.Backbone)}, {Choices.NameOf(training.Objective)} loss, seed {training.Seed}"),
             ["dataset.png"] = Plots.DatasetSheet(dataset, decoder),
             ["retrieval.png"] = Plots.RetrievalGrid(RetrievalRows(dataset, bundle), decoder),
         };

@@ -3,8 +3,7 @@ namespace FaceFunctions.Index;
 /// <summary>Which index serves a gallery; bound from the configuration section "Serving:Index".</summary>
 public sealed class VectorIndexOptions
 {
-    /// <summary>"exact" (SIMD scan), "hnsw" (approximate), or "auto": HNSW from <see cref="HnswFromCount"/> vectors on.</summary>
-    public string Kind { get; set; } = "auto";
+    public VectorIndexKind Kind { get; set; } = VectorIndexKind.Auto;
     public int HnswFromCount { get; set; } = 200_000;
     /// <summary>HNSW edges per node (M).</summary>
     public int Connectivity { get; set; } = 16;
@@ -20,13 +19,23 @@ public sealed class VectorIndexOptions
     public int SearchThreads { get; set; } = 1;
 
     /// <summary>Builds the index these options name over row-major unit-length vectors.</summary>
-    public IVectorIndex Create(float[] rows, int dimensions) => Kind.ToLowerInvariant() switch
+    public IVectorIndex Create(float[] rows, int dimensions) => Kind switch
     {
-        "exact" => new ExactVectorIndex(rows, dimensions, SearchThreads),
-        "hnsw" => new HnswVectorIndex(rows, dimensions, this),
-        "auto" => rows.Length / dimensions >= HnswFromCount
+        VectorIndexKind.Exact => new ExactVectorIndex(rows, dimensions, SearchThreads),
+        VectorIndexKind.Hnsw => new HnswVectorIndex(rows, dimensions, this),
+        _ => rows.Length / dimensions >= HnswFromCount
             ? new HnswVectorIndex(rows, dimensions, this)
             : new ExactVectorIndex(rows, dimensions, SearchThreads),
-        _ => throw new ArgumentException($"Unknown index kind '{Kind}': use exact, hnsw or auto."),
     };
+}
+
+/// <summary>Which index serves a gallery (settings name it case-insensitively: exact, hnsw, auto).</summary>
+public enum VectorIndexKind
+{
+    /// <summary>HNSW from <see cref="VectorIndexOptions.HnswFromCount"/> vectors on, else the exact scan.</summary>
+    Auto,
+    /// <summary>A SIMD scan of every vector.</summary>
+    Exact,
+    /// <summary>Approximate nearest neighbours (USearch).</summary>
+    Hnsw,
 }

@@ -1,6 +1,7 @@
 using FaceFunctions.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
+using FaceFunctions.Options;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +11,7 @@ namespace FaceFunctions.TrainingJob.Evaluation;
 /// What the main run is measured by: the protocols on its model with the facet vectors the options choose (and with
 /// the other kind, where the objective learned some), the untrained baseline, and the held-out cells of K folds.
 /// </summary>
-public sealed record ModelEvaluation(EmbeddedSet Set, string FacetVectors, EvaluationResult Result, EvaluationResult Untrained,
+public sealed record ModelEvaluation(EmbeddedSet Set, FacetVectorKind FacetVectors, EvaluationResult Result, EvaluationResult Untrained,
     ProtocolResult UnseenCombinations, OtherFacetVectors? Comparison);
 
 /// <summary>Runs the protocols of a train command on a dataset (images embedded by ONNX Runtime, as serving embeds them).</summary>
@@ -98,16 +99,16 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
     /// </summary>
     private static (EmbeddedSet Chosen, EmbeddedSet? Other) WithFacetVectors(EmbeddedSet set, TrainedModel model, TrainingOptions options)
     {
-        var learned = options.FacetVectors == FacetVectorKinds.Learned ? model.LearnedFacets : null;
+        var learned = options.FacetVectors == FacetVectorKind.Learned ? model.LearnedFacets : null;
         var chosen = set with { Learned = learned };
         return (chosen, model.LearnedFacets is null ? null : set with { Learned = learned is null ? model.LearnedFacets : null });
     }
 
-    private static string KindOf(EmbeddedSet set) => set.Learned is null ? FacetVectorKinds.Median : FacetVectorKinds.Learned;
+    private static FacetVectorKind KindOf(EmbeddedSet set) => set.Learned is null ? FacetVectorKind.Median : FacetVectorKind.Learned;
 
     private void Print(ModelEvaluation evaluation)
     {
-        log.WriteLine($"Facet vectors: {evaluation.FacetVectors}.");
+        log.WriteLine($"Facet vectors: {Choices.NameOf(evaluation.FacetVectors)}.");
         Print("seed protocol", evaluation.Result.SeedProtocol);
         Print("unseen images", evaluation.Result.UnseenImages);
         Print("unseen combinations", evaluation.UnseenCombinations);
@@ -115,9 +116,10 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         Print("transform", evaluation.Result.Transform);
         Print("untrained seed protocol", evaluation.Untrained.SeedProtocol);
         if (evaluation.Comparison is not { } other) return;
-        Print($"with {other.FacetVectors} facet vectors: seed protocol", other.SeedProtocol);
-        Print($"with {other.FacetVectors} facet vectors: unseen combinations", other.UnseenCombinations);
-        Print($"with {other.FacetVectors} facet vectors: transform", other.Transform);
+        var kind = Choices.NameOf(other.FacetVectors);
+        Print($"with {kind} facet vectors: seed protocol", other.SeedProtocol);
+        Print($"with {kind} facet vectors: unseen combinations", other.UnseenCombinations);
+        Print($"with {kind} facet vectors: transform", other.Transform);
     }
 
     private void Print(string name, ProtocolResult result) =>

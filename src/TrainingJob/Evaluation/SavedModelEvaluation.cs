@@ -26,7 +26,7 @@ public static class SavedModelEvaluation
             allImages = report.RootElement.TryGetProperty("training", out var training)
                         && training.TryGetProperty("options", out var options)
                         && options.TryGetProperty("all_images", out var all) && all.GetBoolean();
-            learned = report.RootElement.TryGetProperty("facet_vectors", out var kind) && kind.GetString() == FacetVectorKinds.Learned;
+            learned = report.RootElement.TryGetProperty("facet_vectors", out var kind) && kind.GetString() == Options.Choices.NameOf(FacetVectorKind.Learned);
         }
         var trained = (allImages ? dataset.Images : dataset.FirstOfEachCell()).Select(i => i.Id).ToHashSet();
         var set = ModelEvaluator.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained)

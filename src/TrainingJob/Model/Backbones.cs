@@ -1,36 +1,53 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 
 namespace FaceFunctions.TrainingJob.Model;
 
-/// <summary>The backbones the job offers, by name.</summary>
+/// <summary>The backbones the job offers.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Backbone>))]
+public enum Backbone
+{
+    /// <summary>The experiment's MobileNetV2, from scratch or from torchvision's weights.</summary>
+    [JsonStringEnumMemberName("mobilenet_v2")] MobileNetV2,
+    /// <summary>ResNet18 on ImageNet weights.</summary>
+    [JsonStringEnumMemberName("resnet18")] ResNet18,
+}
+
+/// <summary>
+/// A backbone as the registry knows it: how to build it (width multiplier, weights) and how many of its stages keep
+/// their weights unless asked otherwise. Each network gives its own preprocessing (<see cref="EmbeddingBackbone.Preprocessing"/>).
+/// </summary>
+/// <param name="Weights">What the weights option means for it, for help and errors.</param>
+public sealed record BackboneEntry(Backbone Kind, Func<double, string?, EmbeddingBackbone> Create, Func<string?, int> DefaultFrozenStages, string Weights);
+
+/// <summary>The registry of backbones.</summary>
 public static class Backbones
 {
-    public const string MobileNetV2 = "mobilenet_v2";
-    public const string ResNet18 = "resnet18";
-    public static readonly string[] Names = [MobileNetV2, ResNet18];
-
     /// <summary>Where the build copies the ImageNet ResNet18 that Microsoft.ML.DnnImageFeaturizer.ResNet18 ships.</summary>
     public static string PretrainedResNet18Path => Path.Combine(AppContext.BaseDirectory, "pretrained", "resnet18-imagenet.onnx");
 
     /// <summary>
-    /// How many stages from the input keep their weights unless asked otherwise: two (the stem and the first blocks)
-    /// on ImageNet's resnet18, whose early edges and textures a few hundred images can only wear down, and which then
-    /// spends no backward pass on them (about a fifth of the training time); none on weights that start at random or
-    /// come from the user, whose early layers nothing has measured.
+    /// Frozen stages by default: two (the stem and the first blocks) on ImageNet's resnet18, whose early edges and
+    /// textures a few hundred images can only wear down, and which then spends no backward pass on them (about a fifth
+    /// of the training time); none on weights that start at random or come from the user, whose early layers nothing
+    /// has measured.
     /// </summary>
-    public static int DefaultFrozenStages(string name, string? weights) => name == ResNet18 && weights is null ? 2 : 0;
-
-    /// <param name="weights">
-    /// mobilenet_v2: null trains from scratch; a .pt/.pth file is a PyTorch state dict of torchvision's mobilenet_v2
-    /// (torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save, e.g.
-    /// an earlier run's checkpoint). resnet18: null loads the ImageNet weights, "none" trains from scratch.
-    /// </param>
-    public static EmbeddingBackbone Create(string name, double widthMultiplier, string? weights) => name switch
+    public static readonly IReadOnlyDictionary<Backbone, BackboneEntry> Registry = new Dictionary<Backbone, BackboneEntry>
     {
-        MobileNetV2 => LoadMobileNetV2(new MobileNetV2Embedder(widthMultiplier: widthMultiplier), weights),
-        ResNet18 => WithImageNetWeights(new ResNetEmbedder(), weights),
-        _ => throw new ArgumentException($"Unknown backbone '{name}': use {string.Join(" or ", Names)}."),
+        [Backbone.MobileNetV2] = new(Backbone.MobileNetV2,
+            (width, weights) => LoadMobileNetV2(new MobileNetV2Embedder(widthMultiplier: width), weights), _ => 0,
+            "null trains from scratch; a .pt/.pth file is a PyTorch state dict of torchvision's mobilenet_v2 " +
+            "(torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save)"),
+        [Backbone.ResNet18] = new(Backbone.ResNet18,
+            (_, weights) => WithImageNetWeights(new ResNetEmbedder(), weights), weights => weights is null ? 2 : 0,
+            "null loads the ImageNet weights, \"none\" trains from scratch, a file is a TorchSharp state dict"),
     };
+
+    public static int DefaultFrozenStages(Backbone backbone, string? weights) => Registry[backbone].DefaultFrozenStages(weights);
+
+    /// <param name="weights">See <see cref="BackboneEntry.Weights"/>.</param>
+    public static EmbeddingBackbone Create(Backbone backbone, double widthMultiplier, string? weights) =>
+        Registry[backbone].Create(widthMultiplier, weights);
 
     private static EmbeddingBackbone LoadMobileNetV2(MobileNetV2Embedder backbone, string? weights)
     {

@@ -26,8 +26,6 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
     public TrainingRun Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
         ITrainingProgress? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
     {
-        if (!Objectives.Names.Contains(options.Objective))
-            throw new ArgumentException($"Unknown objective '{options.Objective}': use {string.Join(", ", Objectives.Names)}.");
         if (options.EarlyStoppingPatience is not null && validation is null)
             throw new ArgumentException("Early stopping needs validation images.");
         NativeMemory.KeepLargeAllocationsInHeap();

@@ -63,12 +63,11 @@ public static class ModelTraining
         return new FacetVectors(entries, valueVectors.SelectMany(v => v).ToArray(), dimensions);
     }
 
-    public static torch.Device SelectDevice(string name) => name.ToLowerInvariant() switch
+    public static torch.Device SelectDevice(ComputeDevice device) => device switch
     {
-        "cpu" => torch.CPU,
-        "cuda" => torch.CUDA,
-        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentException($"Unknown device '{name}': use auto, cpu or cuda."),
+        ComputeDevice.Cpu => torch.CPU,
+        ComputeDevice.Cuda => torch.CUDA,
+        _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
     };
 
     private static int IndexOf(IReadOnlyList<string> values, string value) =>

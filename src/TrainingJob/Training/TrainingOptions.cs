@@ -1,33 +1,55 @@
+using System.Text.Json.Serialization;
+using FaceFunctions.TrainingJob.Model;
+
 namespace FaceFunctions.TrainingJob.Training;
+
+/// <summary>What training minimises.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Objective>))]
+public enum Objective
+{
+    /// <summary>The experiment's: the positive shares the person or the expression with the anchor, the negative differs in it.</summary>
+    [JsonStringEnumMemberName("triplet")] Triplet,
+    /// <summary>Each image classified among the cells composed from learned facet value vectors.</summary>
+    [JsonStringEnumMemberName("composition")] Composition,
+    /// <summary>Both.</summary>
+    [JsonStringEnumMemberName("composition+triplet")] CompositionTriplet,
+}
 
 public static class Objectives
 {
-    public const string Triplet = "triplet";
-    public const string Composition = "composition";
-    public const string CompositionTriplet = "composition+triplet";
-    public static readonly string[] Names = [Triplet, Composition, CompositionTriplet];
+    public static bool UsesTriplet(this Objective objective) => objective is Objective.Triplet or Objective.CompositionTriplet;
 
-    public static bool UsesTriplet(string objective) => objective is Triplet or CompositionTriplet;
+    public static bool LearnsFacetVectors(this Objective objective) => objective is not Objective.Triplet;
 
     /// <summary>Images each anchor puts through the network: with a triplet term the anchor, its positive and its negative.</summary>
-    public static int ImagesPerAnchor(string objective) => UsesTriplet(objective) ? 3 : 1;
+    public static int ImagesPerAnchor(this Objective objective) => objective.UsesTriplet() ? 3 : 1;
 
     /// <summary>
     /// Epochs that put the same number of images through the network whatever the objective (90 for composition
     /// alone, 30 with a triplet term). Compared at equal epochs, composition alone had seen a third of the images
     /// (docs/accuracy.md).
     /// </summary>
-    public static int DefaultEpochs(string objective) => 90 / ImagesPerAnchor(objective);
+    public static int DefaultEpochs(this Objective objective) => 90 / objective.ImagesPerAnchor();
 }
 
 /// <summary>Where the facet vectors that are published, and composed by the protocols, come from.</summary>
-public static class FacetVectorKinds
+[JsonConverter(typeof(JsonStringEnumConverter<FacetVectorKind>))]
+public enum FacetVectorKind
 {
     /// <summary>The unit-length element-wise median of each value's images (the original experiment's).</summary>
-    public const string Median = "median";
+    [JsonStringEnumMemberName("median")] Median,
     /// <summary>The value vectors the composition objective learned; the median for the triplet loss alone.</summary>
-    public const string Learned = "learned";
-    public static readonly string[] Names = [Median, Learned];
+    [JsonStringEnumMemberName("learned")] Learned,
+}
+
+/// <summary>Where training runs.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ComputeDevice>))]
+public enum ComputeDevice
+{
+    /// <summary>CUDA when present, else the CPU.</summary>
+    [JsonStringEnumMemberName("auto")] Auto,
+    [JsonStringEnumMemberName("cpu")] Cpu,
+    [JsonStringEnumMemberName("cuda")] Cuda,
 }
 
 /// <summary>Whether images go through the face step (find, level and crop the face) before the network, in training and so in serving.</summary>
@@ -47,16 +69,14 @@ public static class FaceSteps
 /// <summary>How the network is trained. The defaults are the best measured configuration (docs/accuracy.md).</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>mobilenet_v2 (the experiment's) or resnet18 (ImageNet weights).</summary>
-    public string Backbone { get; init; } = Model.Backbones.ResNet18;
+    public Backbone Backbone { get; init; } = Backbone.ResNet18;
     /// <summary>See <see cref="Model.Backbones.Create"/>.</summary>
     public string? Weights { get; init; }
-    /// <summary>triplet (the experiment's), composition, or composition+triplet.</summary>
-    public string Objective { get; init; } = Objectives.Composition;
+    public Objective Objective { get; init; } = Objective.Composition;
     /// <summary>Null indexes the pooled backbone features; a number adds a linear projection head of that size.</summary>
     public int? HeadDimensions { get; init; }
     /// <summary>See <see cref="Objectives.DefaultEpochs"/>; set it with another objective.</summary>
-    public int Epochs { get; init; } = Objectives.DefaultEpochs(Objectives.Composition);
+    public int Epochs { get; init; } = Objective.Composition.DefaultEpochs();
     public int ImageSize { get; init; } = 128;
     /// <summary>
     /// The face step; images in which it finds no face are left out of the dataset. On by default: it lifts search by
@@ -85,7 +105,7 @@ public sealed record TrainingOptions
     /// first stage of blocks, and so on; 0 trains them all. See <see cref="Model.Backbones.DefaultFrozenStages"/>; set
     /// it with another backbone or weights.
     /// </summary>
-    public int FrozenStages { get; init; } = Model.Backbones.DefaultFrozenStages(Model.Backbones.ResNet18, null);
+    public int FrozenStages { get; init; } = Backbones.DefaultFrozenStages(Backbone.ResNet18, null);
     /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
     public string? CheckpointFolder { get; init; }
     public int CheckpointEvery { get; init; } = 5;
@@ -94,10 +114,8 @@ public sealed record TrainingOptions
     /// epochs, keeping the best epoch's weights; null trains every epoch.
     /// </summary>
     public int? EarlyStoppingPatience { get; init; }
-    /// <summary>See <see cref="FacetVectorKinds"/>.</summary>
-    public string FacetVectors { get; init; } = FacetVectorKinds.Learned;
-    /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
-    public string Device { get; init; } = "auto";
+    public FacetVectorKind FacetVectors { get; init; } = FacetVectorKind.Learned;
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 }
 
 /// <summary>One finished epoch, for progress reports.</summary>

@@ -15,7 +15,7 @@ public sealed record TrainingReport(
     ProtocolResult UnseenCombinations,
     ProtocolResult Transform,
     EvaluationResult Untrained,
-    string FacetVectors,
+    FacetVectorKind FacetVectors,
     OtherFacetVectors? OtherFacetVectors)
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -29,14 +29,14 @@ public sealed record TrainingReport(
 }
 
 /// <summary>The same model through the same protocols with the other kind of facet vectors, for comparison.</summary>
-public sealed record OtherFacetVectors(string FacetVectors, ProtocolResult SeedProtocol, ProtocolResult UnseenImages,
+public sealed record OtherFacetVectors(FacetVectorKind FacetVectors, ProtocolResult SeedProtocol, ProtocolResult UnseenImages,
     ProtocolResult UnseenCombinations, ProtocolResult Transform);
 
 /// <param name="Duplicates">Groups of pixel-identical images, by id.</param>
 public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
     int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems, IReadOnlyList<IReadOnlyList<string>> Duplicates);
 
-public sealed record TrainingSummary(string Backbone, string Objective, string Embedding, int Dimensions, string Device,
+public sealed record TrainingSummary(Model.Backbone Backbone, Objective Objective, string Embedding, int Dimensions, string Device,
     TrainingOptions Options, double Seconds, double ImagesPerSecond, long PeakWorkingSetBytes, IReadOnlyList<double> EpochLosses);
 
 /// <param name="MaxAbsDifference">Between TorchSharp's and ONNX Runtime's unit-length embeddings of the same batch; the run fails above Tolerance.</param>

@@ -29,10 +29,10 @@ internal sealed class TrainingSession : IDisposable
         int[][] labels, IReadOnlyList<int> valueCounts, (Tensor Images, int[][] Labels)? validation)
     {
         (_options, _preprocessing, _device, _network, _validation) = (options, preprocessing, device, network, validation);
-        _useTriplet = Objectives.UsesTriplet(options.Objective);
+        _useTriplet = options.Objective.UsesTriplet();
         _sampler = new TripletSampler(labels, new Random(options.Seed));
         _order = new Random(options.Seed + 1);
-        Composition = options.Objective == Objectives.Triplet ? null : new CompositionLoss(valueCounts, labels, network.Dimensions, device);
+        Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.Dimensions, device);
         _targets = Composition is null ? null : tensor(Composition.TargetsOf(labels), device: device);
         _data = images.to(device);
         // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.

@@ -39,7 +39,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             Synthetic = Faces,
             // The default backbone (ImageNet ResNet18), small and short; the composition objective alone, a third of
             // the default's images per step, keeps the fixture quick.
-            Training = new TrainingOptions { Objective = Objectives.Composition, Epochs = 8, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
+            Training = new TrainingOptions { Objective = Objective.Composition, Epochs = 8, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
             Publish = new StorageOptions { ConnectionString = _azurite.ConnectionString },
         }, log, CancellationToken.None);
 

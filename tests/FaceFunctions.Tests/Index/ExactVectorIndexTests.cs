@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using FaceFunctions.Index;
 using FaceFunctions.Vectors;
 using Xunit;
@@ -58,13 +59,15 @@ public sealed class ExactVectorIndexTests
 
     [Theory]
     [InlineData("exact", 10, typeof(ExactVectorIndex))]
-    [InlineData("hnsw", 10, typeof(HnswVectorIndex))]
+    [InlineData("HNSW", 10, typeof(HnswVectorIndex))]
     [InlineData("auto", 9, typeof(ExactVectorIndex))]
     [InlineData("auto", 10, typeof(HnswVectorIndex))]
-    public void The_options_choose_the_index(string kind, int count, Type expected)
+    public void The_settings_choose_the_index(string kind, int count, Type expected)
     {
         var (rows, _) = RandomUnitVectors(count, 0, 4, seed: 1);
-        var index = new VectorIndexOptions { Kind = kind, HnswFromCount = 10 }.Create(rows, 4);
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kind"] = kind, ["HnswFromCount"] = "10" }).Build();
+        var index = settings.Get<VectorIndexOptions>()!.Create(rows, 4);
         Assert.IsType(expected, index);
         (index as IDisposable)?.Dispose();
     }

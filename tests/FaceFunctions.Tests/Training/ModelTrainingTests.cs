@@ -15,8 +15,8 @@ public sealed class ModelTrainingTests : IDisposable
     // Whole images: these tests are about the training loop, on 48 px faces too small for the face detector.
     internal static readonly TrainingOptions Tiny = new()
     {
-        Backbone = Backbones.MobileNetV2, WidthMultiplier = 0.25, Objective = Objectives.CompositionTriplet,
-        ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = "cpu", FrozenStages = 0,
+        Backbone = Backbone.MobileNetV2, WidthMultiplier = 0.25, Objective = Objective.CompositionTriplet,
+        ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = ComputeDevice.Cpu, FrozenStages = 0,
         Face = FaceStep.None,
     };
 

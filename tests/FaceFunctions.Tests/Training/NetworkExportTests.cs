@@ -12,19 +12,19 @@ namespace FaceFunctions.Tests.Training;
 [Collection(TorchCollection.Name)]
 public sealed class NetworkExportTests
 {
-    public static TheoryData<string, int?> Networks => new()
+    public static TheoryData<Backbone, int?> Networks => new()
     {
-        { Backbones.MobileNetV2, null },
-        { Backbones.ResNet18, null },
-        { Backbones.ResNet18, 16 },
+        { Backbone.MobileNetV2, null },
+        { Backbone.ResNet18, null },
+        { Backbone.ResNet18, 16 },
     };
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void The_onnx_export_computes_what_torchsharp_computes(string backbone, int? head)
+    public void The_onnx_export_computes_what_torchsharp_computes(Backbone backbone, int? head)
     {
         torch.random.manual_seed(5);
-        using var network = new EmbeddingNetwork(Backbones.Create(backbone, 0.25, weights: backbone == Backbones.ResNet18 ? "none" : null), head);
+        using var network = new EmbeddingNetwork(Backbones.Create(backbone, 0.25, weights: backbone == Backbone.ResNet18 ? "none" : null), head);
         network.eval();
         var preprocessing = network.Backbone.Preprocessing(32);
         var onnx = OnnxExporter.Export(network, preprocessing);
@@ -40,7 +40,7 @@ public sealed class NetworkExportTests
     {
         // The package's network reads BGR 224x224 minus channel means; ours reads RGB with the stem flipped on load.
         torch.random.manual_seed(1);
-        using var ours = Backbones.Create(Backbones.ResNet18, 1.0, weights: null);
+        using var ours = Backbones.Create(Backbone.ResNet18, 1.0, weights: null);
         ours.eval();
         using var rgb = torch.rand(1, 3, 224, 224) * 60 - 30;
         float[] expected;
@@ -75,13 +75,13 @@ public sealed class NetworkExportTests
         var path = folder.File("mobilenet_v2.pth");
         TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(path, state);
 
-        using var loaded = Backbones.Create(Backbones.MobileNetV2, 0.25, path);
+        using var loaded = Backbones.Create(Backbone.MobileNetV2, 0.25, path);
         source.eval();
         loaded.eval();
         using var batch = torch.randn(2, 3, 32, 32);
         using var _ = torch.no_grad();
         Assert.Equal(source.forward(batch).data<float>().ToArray(), loaded.forward(batch).data<float>().ToArray());
-        var wrongWidth = Assert.Throws<ArgumentException>(() => Backbones.Create(Backbones.MobileNetV2, 0.5, path));
+        var wrongWidth = Assert.Throws<ArgumentException>(() => Backbones.Create(Backbone.MobileNetV2, 0.5, path));
         Assert.Contains("not a torchvision mobilenet_v2 state dict of this width", wrongWidth.Message);
     }
 
