@@ -122,24 +122,23 @@ var model = new Option<string>("--model") { Description = "A model folder writte
 var evaluationOutput = new Option<string?>("--output") { Description = "Also write the figures to this JSON file." };
 var evaluate = new Command("evaluate", "Evaluate a saved model on a dataset (seed protocol, unseen images, transform).")
 {
-    model, data, format, seed, persons, evaluationOutput,
+    model, data, format, seed, persons, evaluationOutput, connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 evaluate.SetAction(async (result, cancellationToken) =>
 {
     try
     {
-        var dataFolder = result.GetValue(data)!;
-        var dataset = string.Equals(dataFolder, TrainingPipeline.Synthetic, StringComparison.OrdinalIgnoreCase)
-            ? TrainingPipeline.DrawSynthetic(new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) }, Console.Out)
-            : DatasetReader.Read(dataFolder, result.GetValue(format));
-        var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, dataset, result.GetValue(seed), cancellationToken);
+        var dataset = await DatasetSource.ReadAsync(result.GetValue(data)!, result.GetValue(format),
+            new SyntheticFacesOptions { Persons = result.GetValue(persons), Seed = result.GetValue(seed) }, StorageFrom(result), Console.Error,
+            cancellationToken);
+        var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, dataset, result.GetValue(seed), Console.Error, cancellationToken);
         var json = SavedModelEvaluation.ToJson(figures);
         Console.WriteLine(json);
         if (result.GetValue(evaluationOutput) is { } path)
             await File.WriteAllTextAsync(path, json, cancellationToken);
         return 0;
     }
-    catch (Exception e) when (e is DatasetException or ModelIntegrityException or IOException or ArgumentException)
+    catch (Exception e) when (e is DatasetException or ModelIntegrityException or IOException or ArgumentException or Azure.RequestFailedException)
     {
         Console.Error.WriteLine($"error: {e.Message}");
         return 1;

@@ -36,12 +36,10 @@ public sealed record TrainJobOptions
 /// </summary>
 public static class TrainingPipeline
 {
-    public const string Synthetic = "synthetic";
-
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var training = options.Training;
-        var dataset = await ReadDatasetAsync(options, log, cancellationToken);
+        var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
         if (training.Face.Cropping() is { } cropping)
             dataset = FaceScreening.Screen(dataset, cropping);
         var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
@@ -57,7 +55,11 @@ public static class TrainingPipeline
             .Evaluate(trained, trainImages, plan, options.HeldOutFolds, cancellationToken);
         var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
         var report = Report(version, dataset, trainImages, gallery, training, trained, evaluation);
-        var bundle = Bundle(version, dataset, gallery, trained, evaluation, report);
+        var bundle = Bundle(version, dataset, gallery, trained, evaluation, report) with
+        {
+            Description = new ModelDescription(training.Backbone, training.Objective, evaluation.FacetVectors,
+                training.AllImages ? TrainingImages.All : TrainingImages.FirstOfEachCell, training.Seed),
+        };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");
         if (Directory.Exists(checkpoint))
@@ -157,29 +159,6 @@ public static class TrainingPipeline
                 .Select(hit => (dataset.Images[hit.Row].Path, dataset.Facets.All(f => dataset.Images[hit.Row].Labels[f] == labels[f])))
                 .ToList();
         }).ToList();
-    }
-
-    private static async Task<LabelledDataset> ReadDatasetAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
-    {
-        if (string.Equals(options.Data, Synthetic, StringComparison.OrdinalIgnoreCase))
-            return DrawSynthetic(options.Synthetic, log);
-        if (!BlobDatasets.IsBlobReference(options.Data))
-            return DatasetReader.Read(options.Data, options.Format);
-        if (options.Publish is null)
-            throw new ArgumentException($"'{options.Data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
-        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
-        var (_, files) = await BlobDatasets.DownloadAsync(options.Data, ArtifactStores.ServiceClient(options.Publish), folder, cancellationToken);
-        log.WriteLine($"Copied {files} files of {options.Data} into {folder}.");
-        return DatasetReader.Read(folder, options.Format);
-    }
-
-    /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
-    public static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, TextWriter log)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-synthetic-{Guid.NewGuid():N}");
-        var paths = SyntheticFaces.Write(folder, options);
-        log.WriteLine($"Drew {paths.Count} synthetic faces into {folder}.");
-        return DatasetReader.Read(folder, DatasetFormat.Jaffe);
     }
 
     private sealed class Progress(TextWriter log) : ITrainingProgress

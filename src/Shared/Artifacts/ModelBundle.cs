@@ -15,6 +15,8 @@ public sealed record ModelBundle
     public required IReadOnlyList<GalleryEntry> Gallery { get; init; }
     public required IReadOnlyList<string> FacetNames { get; init; }
     public required FacetVectors Facets { get; init; }
+    /// <summary>What the model is (manifest.json); null for models written before it was recorded.</summary>
+    public ModelDescription? Description { get; init; }
     /// <summary>report.json as written by training; null only for a bundle that has none.</summary>
     public BinaryData? Report { get; init; }
 

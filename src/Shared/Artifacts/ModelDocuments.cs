@@ -41,6 +41,8 @@ public sealed record ModelManifest
     public required int GalleryCount { get; init; }
     public required IReadOnlyList<string> Facets { get; init; }
     public required IReadOnlyDictionary<string, ArtifactInfo> Artifacts { get; init; }
+    /// <summary>What the model is; absent in models written before it was recorded.</summary>
+    public ModelDescription? Description { get; init; }
 }
 
 /// <summary>current.json: which version serves. <see cref="Manifest"/> is the manifest's name in the store.</summary>

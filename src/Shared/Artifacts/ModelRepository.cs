@@ -39,6 +39,7 @@ public sealed class ModelRepository(IArtifactStore store)
             GalleryCount = bundle.Gallery.Count,
             Facets = bundle.FacetNames,
             Artifacts = files.ToDictionary(f => f.Key, f => new ArtifactInfo(Sha256(f.Value), f.Value.ToMemory().Length)),
+            Description = bundle.Description,
         };
         await Store.WriteAsync(prefix + ArtifactNames.Manifest, ModelJson.Serialize(manifest), cancellationToken);
         return manifest;
@@ -160,6 +161,7 @@ public sealed class ModelRepository(IArtifactStore store)
             FacetNames = manifest.Facets,
             Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
             Report = files.GetValueOrDefault(ArtifactNames.Report),
+            Description = manifest.Description,
         };
     }
 

@@ -1,17 +1,7 @@
-using System.Text.Json.Serialization;
+using FaceFunctions.Artifacts;
 using TorchSharp;
 
 namespace FaceFunctions.TrainingJob.Model;
-
-/// <summary>The backbones the job offers.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Backbone>))]
-public enum Backbone
-{
-    /// <summary>The experiment's MobileNetV2, from scratch or from torchvision's weights.</summary>
-    [JsonStringEnumMemberName("mobilenet_v2")] MobileNetV2,
-    /// <summary>ResNet18 on ImageNet weights.</summary>
-    [JsonStringEnumMemberName("resnet18")] ResNet18,
-}
 
 /// <summary>
 /// A backbone as the registry knows it: how to build it (width multiplier, weights) and how many of its stages keep

@@ -1,19 +1,8 @@
 using System.Text.Json.Serialization;
+using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Model;
 
 namespace FaceFunctions.TrainingJob.Training;
-
-/// <summary>What training minimises.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Objective>))]
-public enum Objective
-{
-    /// <summary>The experiment's: the positive shares the person or the expression with the anchor, the negative differs in it.</summary>
-    [JsonStringEnumMemberName("triplet")] Triplet,
-    /// <summary>Each image classified among the cells composed from learned facet value vectors.</summary>
-    [JsonStringEnumMemberName("composition")] Composition,
-    /// <summary>Both.</summary>
-    [JsonStringEnumMemberName("composition+triplet")] CompositionTriplet,
-}
 
 public static class Objectives
 {
@@ -30,16 +19,6 @@ public static class Objectives
     /// (docs/accuracy.md).
     /// </summary>
     public static int DefaultEpochs(this Objective objective) => 90 / objective.ImagesPerAnchor();
-}
-
-/// <summary>Where the facet vectors that are published, and composed by the protocols, come from.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FacetVectorKind>))]
-public enum FacetVectorKind
-{
-    /// <summary>The unit-length element-wise median of each value's images (the original experiment's).</summary>
-    [JsonStringEnumMemberName("median")] Median,
-    /// <summary>The value vectors the composition objective learned; the median for the triplet loss alone.</summary>
-    [JsonStringEnumMemberName("learned")] Learned,
 }
 
 /// <summary>Where training runs.</summary>

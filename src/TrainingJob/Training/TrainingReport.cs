@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaceFunctions.TrainingJob.Evaluation;
@@ -36,7 +37,7 @@ public sealed record OtherFacetVectors(FacetVectorKind FacetVectors, ProtocolRes
 public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
     int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems, IReadOnlyList<IReadOnlyList<string>> Duplicates);
 
-public sealed record TrainingSummary(Model.Backbone Backbone, Objective Objective, string Embedding, int Dimensions, string Device,
+public sealed record TrainingSummary(Backbone Backbone, Objective Objective, string Embedding, int Dimensions, string Device,
     TrainingOptions Options, double Seconds, double ImagesPerSecond, long PeakWorkingSetBytes, IReadOnlyList<double> EpochLosses);
 
 /// <param name="MaxAbsDifference">Between TorchSharp's and ONNX Runtime's unit-length embeddings of the same batch; the run fails above Tolerance.</param>

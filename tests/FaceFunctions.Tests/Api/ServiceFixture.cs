@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FaceFunctions.Datasets;
@@ -34,7 +35,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         var log = new StringWriter();
         Report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = TrainingPipeline.Synthetic,
+            Data = DatasetSource.Synthetic,
             Output = _output.Path,
             Synthetic = Faces,
             // The default backbone (ImageNet ResNet18), small and short; the composition objective alone, a third of

@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob.Model;

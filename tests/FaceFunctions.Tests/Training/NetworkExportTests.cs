@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using System.Numerics.Tensors;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;

@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Options;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;

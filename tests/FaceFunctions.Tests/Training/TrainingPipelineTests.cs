@@ -1,4 +1,7 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
+using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;
 using FaceFunctions.TrainingJob.Training;
@@ -27,7 +30,7 @@ public sealed class TrainingPipelineTests : IDisposable
         var log = new StringWriter();
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = TrainingPipeline.Synthetic,
+            Data = DatasetSource.Synthetic,
             Output = _folder.File("model"),
             Synthetic = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 },
             Training = ModelTrainingTests.Tiny with { EarlyStoppingPatience = 1, LearningRate = 0.5, Epochs = 6 },
@@ -38,6 +41,31 @@ public sealed class TrainingPipelineTests : IDisposable
         Assert.NotNull(report.UnseenCombinations.Top1);
         Assert.Equal(2, log.ToString().Split("Held-out fold").Length - 1);
         Assert.NotNull(report.Untrained.SeedProtocol.Top1);
+    }
+
+    [Fact]
+    public async Task Evaluate_reads_from_the_manifest_how_the_model_was_trained()
+    {
+        var faces = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 };
+        var report = await TrainingPipeline.RunAsync(new TrainJobOptions
+        {
+            Data = DatasetSource.Synthetic,
+            Output = _folder.File("model"),
+            Synthetic = faces,
+            Training = ModelTrainingTests.Tiny with { AllImages = true, Objective = Objective.Composition },
+        }, new StringWriter(), CancellationToken.None);
+        var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
+        Assert.Equal(new ModelDescription(Backbone.MobileNetV2, Objective.Composition, FacetVectorKind.Learned, TrainingImages.All, 9),
+            bundle.Description);
+
+        var log = new StringWriter();
+        var dataset = await DatasetSource.ReadAsync(DatasetSource.Synthetic, DatasetFormat.Auto, faces, null, log, CancellationToken.None);
+        var evaluated = await SavedModelEvaluation.RunAsync(_folder.File("model"), dataset, 9, log, CancellationToken.None);
+        // Every image trained it and its learned facet vectors compose: the figures training reported, not others.
+        Assert.Equal(report.SeedProtocol.Top1, evaluated.SeedProtocol.Top1);
+        Assert.Equal(report.Transform.Top1, evaluated.Transform.Top1);
+        Assert.Equal(report.UnseenImages.Note, evaluated.UnseenImages.Note);
+        Assert.DoesNotContain("predates", log.ToString());
     }
 
     public void Dispose() => _folder.Dispose();

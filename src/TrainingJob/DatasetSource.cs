@@ -1,0 +1,35 @@
+using FaceFunctions.Datasets;
+using FaceFunctions.Storage;
+
+namespace FaceFunctions.TrainingJob;
+
+/// <summary>Where `train` and `evaluate` take their dataset from: a folder, "blob:CONTAINER/FOLDER", or the drawn faces.</summary>
+public static class DatasetSource
+{
+    public const string Synthetic = "synthetic";
+
+    /// <param name="storage">The account a blob: dataset is in; null where none is named.</param>
+    public static async Task<LabelledDataset> ReadAsync(string data, DatasetFormat format, SyntheticFacesOptions synthetic,
+        StorageOptions? storage, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
+            return DrawSynthetic(synthetic, log);
+        if (!BlobDatasets.IsBlobReference(data))
+            return DatasetReader.Read(data, format);
+        if (storage is null)
+            throw new ArgumentException($"'{data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
+        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
+        var (_, files) = await BlobDatasets.DownloadAsync(data, ArtifactStores.ServiceClient(storage), folder, cancellationToken);
+        log.WriteLine($"Copied {files} files of {data} into {folder}.");
+        return DatasetReader.Read(folder, format);
+    }
+
+    /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
+    private static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, TextWriter log)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-synthetic-{Guid.NewGuid():N}");
+        var paths = SyntheticFaces.Write(folder, options);
+        log.WriteLine($"Drew {paths.Count} synthetic faces into {folder}.");
+        return DatasetReader.Read(folder, DatasetFormat.Jaffe);
+    }
+}
