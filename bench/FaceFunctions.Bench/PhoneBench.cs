@@ -5,6 +5,7 @@ using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Index;
 using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;

@@ -1,4 +1,4 @@
-namespace FaceFunctions.Imaging;
+namespace FaceFunctions.Datasets;
 
 /// <summary>What the datasets need to know about image files on disk.</summary>
 public static class ImageFiles

@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace FaceFunctions.Imaging;
+namespace FaceFunctions.TrainingJob.Reporting;
 
 /// <summary>A grid of thumbnails written as PNG: datasets at a glance, retrieval results with the right ones framed.</summary>
 public static class ContactSheet
