@@ -26,4 +26,25 @@ public sealed class StorageOptions
 
     public string ModelsContainer { get; set; } = "models";
     public string ImagesContainer { get; set; } = "images";
+
+    /// <summary>Which of the three the options name.</summary>
+    /// <exception cref="InvalidOperationException">They name none, or more than one.</exception>
+    public StorageTarget Target()
+    {
+        var named = new List<StorageTarget>();
+        if (Folder is not null) named.Add(StorageTarget.Folder);
+        if (ConnectionString is not null) named.Add(StorageTarget.ConnectionString);
+        if (ServiceUri is not null) named.Add(StorageTarget.ServiceUri);
+        return named.Count == 1
+            ? named[0]
+            : throw new InvalidOperationException("Name exactly one storage target: Storage:Folder, Storage:ConnectionString or Storage:ServiceUri.");
+    }
+}
+
+/// <summary>Where the stores are: a folder, a Blob account by connection string, or one by URI with the managed identity.</summary>
+public enum StorageTarget
+{
+    Folder,
+    ConnectionString,
+    ServiceUri,
 }

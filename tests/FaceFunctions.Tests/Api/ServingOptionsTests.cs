@@ -1,4 +1,7 @@
+using Azure.Storage.Blobs;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -11,6 +14,19 @@ public sealed class ServingOptionsTests
     public void The_defaults_are_valid()
     {
         Assert.True(new ServingOptionsValidation().Validate(null, new ServingOptions()).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_blob_accounts_client_is_injected_once_and_the_stores_use_it()
+    {
+        const string connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+        await using var host = FaceFunctions.LocalHost.LocalApiHost.Build(["--Storage:ConnectionString", connection]);
+        var client = host.Services.GetRequiredService<BlobServiceClient>();
+        Assert.Same(client, host.Services.GetRequiredService<BlobServiceClient>());
+        var stores = host.Services.GetRequiredService<ArtifactStores>();
+        Assert.Equal($"container models at {client.Uri.ToString().TrimEnd('/')}/models", stores.Models.Location);
     }
 
     [Fact]
