@@ -105,12 +105,18 @@ public sealed class EndToEndTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task Compose_with_an_image_minus_its_expression_plus_another_answers()
+    public async Task Compose_with_an_image_minus_its_expression_plus_another_lands_on_the_target_expression()
     {
         var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
             new { imageId = "AK.NE1.9", subtract = new { expression = "NE" }, add = new { expression = "HA" }, k = 5 }));
-        Assert.Equal(5, answer.GetProperty("results").GetArrayLength());
+        var results = answer.GetProperty("results");
+        Assert.Equal(5, results.GetArrayLength());
+        Assert.Equal(("AK", "HA"), Cell(results[0]));
     }
+
+    /// <summary>A result's person and expression.</summary>
+    private static (string?, string?) Cell(JsonElement result) =>
+        (result.GetProperty("labels").GetProperty("person").GetString(), result.GetProperty("labels").GetProperty("expression").GetString());
 
     [Fact]
     public async Task Compose_takes_weights_and_a_heavier_weight_pulls_harder()
@@ -138,6 +144,8 @@ public sealed class EndToEndTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = (await service.GetJsonAsync(response)).GetProperty("results");
         Assert.Equal(3, results.GetArrayLength());
+        // Its predicted expression (neutral) taken away, surprise added: the same person, surprised.
+        Assert.Equal(("AK", "SU"), Cell(results[0]));
 
         using var bare = new MultipartFormDataContent { { new StringContent("{}"), "query" } };
         await AssertProblemAsync(await Client.PostAsync("/api/compose", bare), HttpStatusCode.BadRequest, "no file field 'image'");

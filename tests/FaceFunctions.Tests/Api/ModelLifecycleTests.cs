@@ -117,6 +117,26 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await WaitForLoadErrorAsync(client, expected: null);
     }
 
+    [Fact]
+    public async Task The_activate_command_points_serving_at_a_version_and_refuses_one_that_is_not_there()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var bundle = await TrainedBundleAsync();
+        await PublishAsync(azurite.ConnectionString, bundle, "v1");
+        await PublishAsync(azurite.ConnectionString, bundle, "v2");
+        var repository = new ModelRepository(ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models);
+
+        var (code, output, error) = await TrainingJobCommand.RunAsync("activate", "--version", "v1", "--storage-connection-string", azurite.ConnectionString);
+        Assert.True(code == 0, error);
+        Assert.Contains("Version v1 is current", output);
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
+
+        (code, _, error) = await TrainingJobCommand.RunAsync("activate", "--version", "v9", "--storage-connection-string", azurite.ConnectionString);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error:", error);
+        Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
+    }
+
     /// <summary>Health once its lastLoadError's reason is <paramref name="expected"/> (null: no error).</summary>
     private static async Task<System.Text.Json.JsonElement> WaitForLoadErrorAsync(HttpClient client, string? expected)
     {

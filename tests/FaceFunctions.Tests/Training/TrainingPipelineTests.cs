@@ -68,5 +68,15 @@ public sealed class TrainingPipelineTests : IDisposable
         Assert.DoesNotContain("predates", log.ToString());
     }
 
+    [Fact]
+    public async Task An_unknown_choice_on_the_command_line_is_refused_with_the_allowed_ones_before_anything_runs()
+    {
+        var (code, _, error) = await TrainingJobCommand.RunAsync("train", "--data", DatasetSource.Synthetic, "--output", _folder.File("model"),
+            "--objective", "contrastive");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--objective 'contrastive' is not one of triplet, composition, composition+triplet.", error);
+        Assert.False(Directory.Exists(_folder.File("model")));
+    }
+
     public void Dispose() => _folder.Dispose();
 }
