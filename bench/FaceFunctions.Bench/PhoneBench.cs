@@ -35,7 +35,7 @@ public static class PhoneBench
         double PhoneTransformTop1);
 
     /// <summary>Phone photos searched over HTTP, one at a time, for the latency of the whole path (decode included).</summary>
-    private const int HttpQueries = 60;
+    private const int HttpQueries = 200;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> modelFolders, string outputFile, TextWriter output)
     {
