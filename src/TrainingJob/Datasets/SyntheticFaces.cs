@@ -100,17 +100,33 @@ public static class SyntheticFaces
     /// <summary>The gray value at face coordinates (x right, y down, face centred near the origin, unit = half the image).</summary>
     private static float Shade(float x, float y, Identity who, Expression what, float aa)
     {
-        float Cover(float distance) => Math.Clamp(0.5f - distance / aa, 0f, 1f);
-        float value = 70f; // background
-        void Paint(float distance, float gray) => value += (gray - value) * Cover(distance);
+        var canvas = new Canvas(aa);
+        PaintHead(ref canvas, x, y, who);
+        for (var s = -1; s <= 1; s += 2)
+            PaintEye(ref canvas, x, y, s, who, what);
+        var noseTip = PaintNose(ref canvas, x, y, who, what);
+        PaintMouth(ref canvas, x, y, noseTip + who.MouthDrop, who, what);
+        return canvas.Value;
+    }
 
+    /// <summary>One pixel's gray, painted over shape by shape, each shape's edge anti-aliased over <c>aa</c>.</summary>
+    private struct Canvas(float aa)
+    {
+        public float Value = 70f; // background
+
+        public void Paint(float distance, float gray) => Value += (gray - Value) * Math.Clamp(0.5f - distance / aa, 0f, 1f);
+    }
+
+    /// <summary>Hair behind, neck, ears, face, then the hair on top.</summary>
+    private static void PaintHead(ref Canvas canvas, float x, float y, Identity who)
+    {
         var faceTop = who.FaceCenterY - who.FaceHeight;
         if (who.HairStyle == 1) // long hair falls behind the face and shoulders
-            Paint(Ellipse(x, y, 0f, who.FaceCenterY + 0.12f, who.FaceWidth * 1.35f, who.FaceHeight * 1.25f), who.Hair);
-        Paint(Box(x, y, 0f, who.FaceCenterY + who.FaceHeight + 0.12f, who.FaceWidth * 0.45f, 0.2f), who.Skin * 0.85f); // neck
+            canvas.Paint(Ellipse(x, y, 0f, who.FaceCenterY + 0.12f, who.FaceWidth * 1.35f, who.FaceHeight * 1.25f), who.Hair);
+        canvas.Paint(Box(x, y, 0f, who.FaceCenterY + who.FaceHeight + 0.12f, who.FaceWidth * 0.45f, 0.2f), who.Skin * 0.85f); // neck
         for (var s = -1; s <= 1; s += 2) // ears
-            Paint(Ellipse(x, y, s * who.FaceWidth * 0.98f, who.EyeY + 0.05f, who.EarSize * 0.6f, who.EarSize), who.Skin * 0.9f);
-        Paint(Ellipse(x, y, 0f, who.FaceCenterY, who.FaceWidth, who.FaceHeight), who.Skin);
+            canvas.Paint(Ellipse(x, y, s * who.FaceWidth * 0.98f, who.EyeY + 0.05f, who.EarSize * 0.6f, who.EarSize), who.Skin * 0.9f);
+        canvas.Paint(Ellipse(x, y, 0f, who.FaceCenterY, who.FaceWidth, who.FaceHeight), who.Skin);
 
         // Hair on top: the part of a slightly larger ellipse above the hairline.
         var hairline = who.HairStyle switch
@@ -120,38 +136,45 @@ public static class SyntheticFaces
             _ => faceTop + who.HairDepth,
         };
         var cap = Math.Max(Ellipse(x, y, 0f, who.FaceCenterY - 0.02f, who.FaceWidth * 1.1f, who.FaceHeight * 1.08f), y - hairline);
-        Paint(cap, who.Hair);
+        canvas.Paint(cap, who.Hair);
+    }
 
-        for (var s = -1; s <= 1; s += 2)
-        {
-            var ex = s * who.EyeSpacing;
-            var open = who.EyeSize * what.EyeOpenness;
-            var eyeWhite = Ellipse(x, y, ex, who.EyeY, who.EyeSize * 1.6f, open);
-            Paint(eyeWhite, 235f);
-            var iris = Math.Max(Circle(x, y, ex, who.EyeY, who.EyeSize * 0.8f), eyeWhite);
-            Paint(iris, who.Iris);
-            Paint(Math.Max(Circle(x, y, ex, who.EyeY, who.EyeSize * 0.35f), eyeWhite), 15f);
-            // Upper lid line.
-            Paint(MathF.Abs(eyeWhite) - 0.006f, who.Skin * 0.45f);
+    /// <summary>The eye on side <paramref name="s"/> (-1 left, 1 right) and its brow.</summary>
+    private static void PaintEye(ref Canvas canvas, float x, float y, int s, Identity who, Expression what)
+    {
+        var ex = s * who.EyeSpacing;
+        var open = who.EyeSize * what.EyeOpenness;
+        var eyeWhite = Ellipse(x, y, ex, who.EyeY, who.EyeSize * 1.6f, open);
+        canvas.Paint(eyeWhite, 235f);
+        var iris = Math.Max(Circle(x, y, ex, who.EyeY, who.EyeSize * 0.8f), eyeWhite);
+        canvas.Paint(iris, who.Iris);
+        canvas.Paint(Math.Max(Circle(x, y, ex, who.EyeY, who.EyeSize * 0.35f), eyeWhite), 15f);
+        // Upper lid line.
+        canvas.Paint(MathF.Abs(eyeWhite) - 0.006f, who.Skin * 0.45f);
 
-            // Brow: from inner to outer end; tilt lowers (angry) or raises (sad, afraid) the inner end.
-            var browY = who.EyeY - who.EyeSize * 1.9f - what.BrowRaise;
-            var inner = (X: s * (who.EyeSpacing - who.EyeSize * 1.3f), Y: browY + what.BrowTilt * 0.04f);
-            var outer = (X: s * (who.EyeSpacing + who.EyeSize * 1.9f), Y: browY - what.BrowTilt * 0.01f + 0.01f);
-            Paint(Capsule(x, y, inner.X, inner.Y, outer.X, outer.Y) - who.BrowThickness, who.Hair * 0.9f);
-        }
+        // Brow: from inner to outer end; tilt lowers (angry) or raises (sad, afraid) the inner end.
+        var browY = who.EyeY - who.EyeSize * 1.9f - what.BrowRaise;
+        var inner = (X: s * (who.EyeSpacing - who.EyeSize * 1.3f), Y: browY + what.BrowTilt * 0.04f);
+        var outer = (X: s * (who.EyeSpacing + who.EyeSize * 1.9f), Y: browY - what.BrowTilt * 0.01f + 0.01f);
+        canvas.Paint(Capsule(x, y, inner.X, inner.Y, outer.X, outer.Y) - who.BrowThickness, who.Hair * 0.9f);
+    }
 
-        // Nose: a shaded ridge and two nostrils.
+    /// <summary>A shaded ridge, two nostrils, and the wrinkles of disgust; returns the tip's height.</summary>
+    private static float PaintNose(ref Canvas canvas, float x, float y, Identity who, Expression what)
+    {
         var noseTip = who.EyeY + who.NoseLength;
-        Paint(Capsule(x, y, who.NoseWidth * 0.4f, who.EyeY + 0.03f, who.NoseWidth * 0.6f, noseTip) - 0.006f, who.Skin * 0.75f);
+        canvas.Paint(Capsule(x, y, who.NoseWidth * 0.4f, who.EyeY + 0.03f, who.NoseWidth * 0.6f, noseTip) - 0.006f, who.Skin * 0.75f);
         for (var s = -1; s <= 1; s += 2)
-            Paint(Ellipse(x, y, s * who.NoseWidth * 0.5f, noseTip + 0.005f, who.NoseWidth * 0.35f, 0.012f), who.Skin * 0.45f);
+            canvas.Paint(Ellipse(x, y, s * who.NoseWidth * 0.5f, noseTip + 0.005f, who.NoseWidth * 0.35f, 0.012f), who.Skin * 0.45f);
         if (what.NoseWrinkle > 0)
             for (var s = -1; s <= 1; s += 2)
-                Paint(Capsule(x, y, s * who.NoseWidth * 0.9f, noseTip - 0.05f, s * who.NoseWidth * 1.3f, noseTip - 0.01f) - 0.004f, who.Skin * 0.6f);
+                canvas.Paint(Capsule(x, y, s * who.NoseWidth * 0.9f, noseTip - 0.05f, s * who.NoseWidth * 1.3f, noseTip - 0.01f) - 0.004f, who.Skin * 0.6f);
+        return noseTip;
+    }
 
-        // Mouth: an opening (dark, teeth when smiling), then the lip line y = mouthY - curve·(x/w)² + skew·x/w.
-        var mouthY = noseTip + who.MouthDrop;
+    /// <summary>An opening (dark, teeth when smiling), or the lip line y = mouthY - curve·(x/w)² + skew·x/w.</summary>
+    private static void PaintMouth(ref Canvas canvas, float x, float y, float mouthY, Identity who, Expression what)
+    {
         var width = who.MouthWidth * what.MouthWidth;
         if (what.MouthOpen > 0)
         {
@@ -159,19 +182,18 @@ public static class SyntheticFaces
             var ry = 0.012f + what.MouthOpen * 0.055f;
             var cy = mouthY + ry * 0.6f - what.Curve * 0.5f;
             var opening = Ellipse(x, y, 0f, cy, rx, ry);
-            Paint(opening, 35f);
+            canvas.Paint(opening, 35f);
             if (what.Teeth)
-                Paint(Math.Max(opening, y - (cy - ry * 0.2f)), 225f);
-            Paint(MathF.Abs(opening) - 0.007f, who.Skin * 0.55f);
+                canvas.Paint(Math.Max(opening, y - (cy - ry * 0.2f)), 225f);
+            canvas.Paint(MathF.Abs(opening) - 0.007f, who.Skin * 0.55f);
         }
         else
         {
             var t = Math.Clamp(x / width, -1f, 1f);
             var lipY = mouthY - what.Curve * t * t + what.Skew * t;
             var along = MathF.Abs(x) > width ? Hypot(MathF.Abs(x) - width, y - lipY) : MathF.Abs(y - lipY);
-            Paint(along - who.LipThickness, who.Skin * 0.5f);
+            canvas.Paint(along - who.LipThickness, who.Skin * 0.5f);
         }
-        return value;
     }
 
     private static float Hypot(float a, float b) => MathF.Sqrt(a * a + b * b);
