@@ -4,21 +4,37 @@ using FaceFunctions.TrainingJob.Model;
 
 namespace FaceFunctions.TrainingJob.Training;
 
-public static class Objectives
+/// <summary>An objective as the registry knows it: its terms (the triplet loss, the composition loss) and what follows.</summary>
+/// <param name="UsesTriplet">A triplet term: each anchor brings a positive and a negative through the network.</param>
+/// <param name="LearnsFacetVectors">A composition term, whose value vectors are learned facet vectors.</param>
+public sealed record ObjectiveEntry(Objective Kind, bool UsesTriplet, bool LearnsFacetVectors)
 {
-    public static bool UsesTriplet(this Objective objective) => objective is Objective.Triplet or Objective.CompositionTriplet;
-
-    public static bool LearnsFacetVectors(this Objective objective) => objective is not Objective.Triplet;
-
     /// <summary>Images each anchor puts through the network: with a triplet term the anchor, its positive and its negative.</summary>
-    public static int ImagesPerAnchor(this Objective objective) => objective.UsesTriplet() ? 3 : 1;
+    public int ImagesPerAnchor => UsesTriplet ? 3 : 1;
 
     /// <summary>
     /// Epochs that put the same number of images through the network whatever the objective (90 for composition
     /// alone, 30 with a triplet term). Compared at equal epochs, composition alone had seen a third of the images
     /// (docs/accuracy.md).
     /// </summary>
-    public static int DefaultEpochs(this Objective objective) => 90 / objective.ImagesPerAnchor();
+    public int DefaultEpochs => 90 / ImagesPerAnchor;
+}
+
+/// <summary>The registry of objectives.</summary>
+public static class Objectives
+{
+    public static readonly IReadOnlyDictionary<Objective, ObjectiveEntry> Registry = new Dictionary<Objective, ObjectiveEntry>
+    {
+        [Objective.Triplet] = new(Objective.Triplet, UsesTriplet: true, LearnsFacetVectors: false),
+        [Objective.Composition] = new(Objective.Composition, UsesTriplet: false, LearnsFacetVectors: true),
+        [Objective.CompositionTriplet] = new(Objective.CompositionTriplet, UsesTriplet: true, LearnsFacetVectors: true),
+    };
+
+    public static bool UsesTriplet(this Objective objective) => Registry[objective].UsesTriplet;
+
+    public static bool LearnsFacetVectors(this Objective objective) => Registry[objective].LearnsFacetVectors;
+
+    public static int DefaultEpochs(this Objective objective) => Registry[objective].DefaultEpochs;
 }
 
 /// <summary>Where training runs.</summary>
