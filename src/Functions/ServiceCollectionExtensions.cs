@@ -1,7 +1,5 @@
 using FaceFunctions.Functions.Serving;
-using Azure.Storage.Blobs;
 using FaceFunctions.Storage;
-using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -17,33 +15,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(storage);
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
-        services.AddBlobStorage(storage.Get<StorageOptions>() ?? new StorageOptions());
+        services.AddArtifactStores(storage.Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<Api.ImageEmbedding>();
         services.AddHostedService<ModelLoaderService>();
         return services;
-    }
-
-    /// <summary>
-    /// The stores the Storage settings name. A Blob account's client is registered through Microsoft.Extensions.Azure
-    /// (one BlobServiceClient, one credential, the retries and timeouts of <see cref="StorageOptions"/>) and injected.
-    /// </summary>
-    private static void AddBlobStorage(this IServiceCollection services, StorageOptions options)
-    {
-        var target = options.Target();
-        if (target == StorageTarget.Folder)
-        {
-            services.AddSingleton(ArtifactStores.ForFolder(options.Folder!));
-            return;
-        }
-        services.AddAzureClients(clients =>
-        {
-            var client = target == StorageTarget.ConnectionString
-                ? clients.AddBlobServiceClient(options.ConnectionString)
-                : clients.AddBlobServiceClient(options.ServiceUri!);
-            client.ConfigureOptions(blob => ArtifactStores.Configure(blob, options));
-            clients.UseCredential(ArtifactStores.Credential(options));
-        });
-        services.AddSingleton(sp => ArtifactStores.ForService(sp.GetRequiredService<BlobServiceClient>(), options));
     }
 }

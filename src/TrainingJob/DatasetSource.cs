@@ -1,5 +1,7 @@
 using FaceFunctions.Datasets;
+using Azure.Storage.Blobs;
 using FaceFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -19,7 +21,8 @@ public static class DatasetSource
         if (storage is null)
             throw new ArgumentException($"'{data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
         var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
-        var (_, files) = await BlobDatasets.DownloadAsync(data, ArtifactStores.ServiceClient(storage), folder, cancellationToken);
+        await using var services = StorageServices.Provider(storage);
+        var (_, files) = await BlobDatasets.DownloadAsync(data, services.GetRequiredService<BlobServiceClient>(), folder, cancellationToken);
         log.WriteLine($"Copied {files} files of {data} into {folder}.");
         return DatasetReader.Read(folder, format);
     }

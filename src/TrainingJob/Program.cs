@@ -6,6 +6,7 @@ using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
+using Microsoft.Extensions.DependencyInjection;
 
 // Storage options fall back to the environment (Storage__ConnectionString, Storage__ServiceUri, ...) so that the
 // container job is configured the way the function app is.
@@ -155,7 +156,8 @@ activate.SetAction(async (result, cancellationToken) =>
     try
     {
         var storage = StorageFrom(result) ?? throw new ArgumentException("Name the storage: --storage-connection-string or --storage-service-uri.");
-        await new ModelRepository(ArtifactStores.Create(storage).Models).ActivateAsync(result.GetValue(version)!, cancellationToken);
+        await using var services = StorageServices.Provider(storage);
+        await new ModelRepository(services.GetRequiredService<ArtifactStores>().Models).ActivateAsync(result.GetValue(version)!, cancellationToken);
         Console.WriteLine($"Version {result.GetValue(version)} is current; the functions swap to it at their next check.");
         return 0;
     }

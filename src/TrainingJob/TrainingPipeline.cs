@@ -12,7 +12,7 @@ using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
 using FaceFunctions.Vectors;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -66,7 +66,8 @@ public static class TrainingPipeline
             Directory.Delete(checkpoint, recursive: true);
         if (options.Publish is not null)
         {
-            var stores = ArtifactStores.Create(options.Publish);
+            await using var services = StorageServices.Provider(options.Publish);
+            var stores = services.GetRequiredService<ArtifactStores>();
             await GalleryImages.UploadAsync(stores.Images, gallery.Images, cancellationToken);
             await new ModelRepository(stores.Models).PublishAsync(bundle, cancellationToken);
             log.WriteLine($"Model {version} published to {stores.Models.Location}; images in {stores.Images.Location}.");

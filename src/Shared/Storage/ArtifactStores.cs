@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.Storage;
 
@@ -9,20 +10,14 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
     /// <summary>Gallery images live in this subfolder of a folder store.</summary>
     public const string ImagesFolder = "images";
 
+    /// <summary>The stores alone, for tests and benchmarks; hosts register them with <see cref="StorageServices.AddArtifactStores"/>.</summary>
     public static ArtifactStores Create(StorageOptions options) =>
-        options.Target() == StorageTarget.Folder ? ForFolder(options.Folder!) : ForService(ServiceClient(options), options);
+        StorageServices.Provider(options).GetRequiredService<ArtifactStores>();
 
-    /// <summary>The containers the options name in a Blob service (a client the host injects, or <see cref="ServiceClient"/>).</summary>
+    /// <summary>The containers the options name in a Blob service whose client is injected.</summary>
     public static ArtifactStores ForService(BlobServiceClient service, StorageOptions options) => new(
         new BlobArtifactStore(service.GetBlobContainerClient(options.ModelsContainer)),
         new BlobArtifactStore(service.GetBlobContainerClient(options.ImagesContainer)));
-
-    /// <summary>The Blob service a connection string or a service URI (with the managed identity) names.</summary>
-    public static BlobServiceClient ServiceClient(StorageOptions options) =>
-        options.ConnectionString is not null
-            ? new BlobServiceClient(options.ConnectionString, ClientOptions(options))
-            : new BlobServiceClient(options.ServiceUri ?? throw new InvalidOperationException("Name Storage:ConnectionString or Storage:ServiceUri."),
-                Credential(options), ClientOptions(options));
 
     /// <summary>The managed identity (DefaultAzureCredential; a user-assigned one by its client id).</summary>
     public static DefaultAzureCredential Credential(StorageOptions options) => new(new DefaultAzureCredentialOptions
@@ -30,15 +25,10 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
         ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
     });
 
-    /// <summary>Retries and timeouts that fail a request within seconds when storage is down (<see cref="StorageOptions.NetworkTimeoutSeconds"/>).</summary>
-    public static BlobClientOptions ClientOptions(StorageOptions options)
-    {
-        var client = new BlobClientOptions();
-        Configure(client, options);
-        return client;
-    }
-
-    /// <summary>Sets <paramref name="client"/>'s retries and timeouts from the options.</summary>
+    /// <summary>
+    /// Sets <paramref name="client"/>'s retries and timeouts from the options: a request fails within seconds when
+    /// storage is down (<see cref="StorageOptions.NetworkTimeoutSeconds"/>).
+    /// </summary>
     public static void Configure(BlobClientOptions client, StorageOptions options)
     {
         client.Retry.Mode = Azure.Core.RetryMode.Exponential;

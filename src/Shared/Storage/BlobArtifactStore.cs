@@ -6,7 +6,7 @@ namespace FaceFunctions.Storage;
 /// <summary>
 /// Blobs in one Blob Storage container (created on first write). A block-blob upload commits atomically. A request
 /// that fails for any reason but a missing blob (the network, timeouts, throttling, authorisation) ends in a
-/// <see cref="StorageUnavailableException"/>, once the client's retries (<see cref="ArtifactStores.ClientOptions"/>) are spent.
+/// <see cref="StorageUnavailableException"/>, once the client's retries (<see cref="ArtifactStores.Configure"/>) are spent.
 /// </summary>
 public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifactStore
 {

@@ -1,6 +1,7 @@
 using FaceFunctions.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace FaceFunctions.Tests.Storage;
@@ -14,7 +15,8 @@ public sealed class BlobDatasetsTests
         using var source = new TempFolder();
         using var target = new TempFolder();
         SyntheticFaces.Write(source.Path, new SyntheticFacesOptions { Persons = 2, VariantsPerCell = 1, Size = 32 });
-        var service = ArtifactStores.ServiceClient(new StorageOptions { ConnectionString = azurite.ConnectionString });
+        await using var services = StorageServices.Provider(new StorageOptions { ConnectionString = azurite.ConnectionString });
+        var service = services.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>();
         var container = service.GetBlobContainerClient("datasets");
         await container.CreateAsync();
         foreach (var file in Directory.GetFiles(source.Path))
