@@ -11,11 +11,9 @@ public static class ServiceCollectionExtensions
     /// <summary>Everything the functions need; both hosts (the Functions worker and the local host) call this.</summary>
     public static IServiceCollection AddFaceFunctions(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = configuration.GetSection(StorageOptions.SectionName);
-        services.AddOptions<StorageOptions>().Bind(storage);
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
-        services.AddArtifactStores(storage.Get<StorageOptions>() ?? new StorageOptions());
+        services.AddArtifactStores(configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<Api.ImageEmbedding>();
         services.AddHostedService<ModelLoaderService>();
