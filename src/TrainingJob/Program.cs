@@ -19,6 +19,9 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 16 };
 var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
 var facetLearningRate = new Option<double?>("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
+var temperature = new Option<double>("--temperature") { Description = "The composition objective's temperature.", DefaultValueFactory = _ => new CompositionTerms().Temperature };
+var transformWeight = new Option<double>("--transform-weight")
+    { Description = "Weight of the composition objective's transform term (each image moved to another value of each facet, classified as the cell it lands in); 0 leaves it out." };
 var backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Backbone.ResNet18);
 var weights = new Option<string?>("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
 var objective = ChoiceOptions.Create("--objective", "What training minimises.", Objective.Composition);
@@ -29,7 +32,8 @@ var facetVectors = ChoiceOptions.Create("--facet-vectors", "Publish (and evaluat
 var noFlip = new Option<bool>("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
 var frozenStages = new Option<int?>("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
 var face = new Option<FaceStep>("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => FaceStep.Detect };
-var allImages = new Option<bool>("--all-images") { Description = "Train on every image, not the first of each cell." };
+var trainOn = ChoiceOptions.Create("--train-on", "Which images train: all-but-one-of-each-cell keeps one of each cell unseen where it has more.",
+    TrainingImages.FirstOfEachCell);
 var device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", ComputeDevice.Auto);
 var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 var heldOutFolds = new Option<int>("--held-out-folds") { Description = "Folds of the unseen-combinations protocol (k more trainings); 0 skips it." };
@@ -48,7 +52,7 @@ var imagesContainer = new Option<string>("--images-container")
 
 var train = new Command("train", "Train on a dataset, export ONNX, embed the gallery, evaluate, write and publish the model.")
 {
-    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, face, seed, batchSize, learningRate, facetLearningRate, width, allImages, noFlip, frozenStages, device, persons, heldOutFolds, patience,
+    data, format, output, backbone, weights, objective, facetVectors, head, epochs, imageSize, face, seed, batchSize, learningRate, facetLearningRate, temperature, transformWeight, width, trainOn, noFlip, frozenStages, device, persons, heldOutFolds, patience,
     connectionString, serviceUri, modelsContainer, imagesContainer,
 };
 // The Blob Storage the options name, or null when they name none.
@@ -90,8 +94,9 @@ train.SetAction(async (result, cancellationToken) =>
             BatchSize = result.GetValue(batchSize),
             LearningRate = result.GetValue(learningRate),
             FacetLearningRate = result.GetValue(facetLearningRate),
+            Composition = new CompositionTerms(result.GetValue(temperature), result.GetValue(transformWeight)),
             WidthMultiplier = result.GetValue(width),
-            AllImages = result.GetValue(allImages),
+            TrainOn = result.GetValue(trainOn),
             Flip = !result.GetValue(noFlip),
             FrozenStages = result.GetValue(frozenStages) ?? Backbones.DefaultFrozenStages(result.GetValue(backbone), result.GetValue(weights)),
             Device = result.GetValue(device),

@@ -42,7 +42,7 @@ public static class TrainingPipeline
         var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
         if (training.Face.Cropping() is { } cropping)
             dataset = FaceScreening.Screen(dataset, cropping);
-        var trainImages = training.AllImages ? dataset.Images : dataset.FirstOfEachCell();
+        var trainImages = dataset.ImagesThatTrain(training.TrainOn);
         LogStart(log, dataset, trainImages, training);
         // The main run checkpoints beside the output; a rerun of the same command resumes from it.
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
@@ -58,7 +58,7 @@ public static class TrainingPipeline
         var bundle = Bundle(version, dataset, gallery, trained, evaluation, report) with
         {
             Description = new ModelDescription(training.Backbone, training.Objective, evaluation.FacetVectors,
-                training.AllImages ? TrainingImages.All : TrainingImages.FirstOfEachCell, training.Seed),
+                training.TrainOn, training.Seed),
         };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");

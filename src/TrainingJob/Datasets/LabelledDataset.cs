@@ -1,3 +1,5 @@
+using FaceFunctions.Artifacts;
+
 namespace FaceFunctions.Datasets;
 
 /// <summary>Labelled images with named facets, and the files that could not be used.</summary>
@@ -48,4 +50,14 @@ public sealed class LabelledDataset
 
     /// <summary>The first image (by id) of every cell: the experiment's one-image-per-cell training set.</summary>
     public IReadOnlyList<LabelledImage> FirstOfEachCell() => ByCell().Select(g => g.First()).ToList();
+
+    /// <summary>The images that train a model of this kind; the rest are its unseen images.</summary>
+    public IReadOnlyList<LabelledImage> ImagesThatTrain(TrainingImages kind) => kind switch
+    {
+        TrainingImages.FirstOfEachCell => FirstOfEachCell(),
+        TrainingImages.All => Images,
+        // A cell's last image (by id) stays out when it has another, so unseen images stay measurable.
+        TrainingImages.AllButOneOfEachCell => ByCell().SelectMany(g => g.Count() > 1 ? g.SkipLast(1) : g).ToList(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 }

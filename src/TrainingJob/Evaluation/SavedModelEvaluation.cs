@@ -22,7 +22,7 @@ public static class SavedModelEvaluation
         if (description is null)
             log.WriteLine($"Model {bundle.Version} predates the description in manifest.json: taken as trained on the first image " +
                           "of each cell, evaluated with medians of the images.");
-        var trained = (description?.TrainedOn == TrainingImages.All ? dataset.Images : dataset.FirstOfEachCell()).Select(i => i.Id).ToHashSet();
+        var trained = dataset.ImagesThatTrain(description?.TrainedOn ?? TrainingImages.FirstOfEachCell).Select(i => i.Id).ToHashSet();
         var set = ModelEvaluator.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained)
             with { Learned = description?.FacetVectors == FacetVectorKind.Learned ? bundle.Facets : null };
         // The gallery's content-addressed image names mark pixel-identical images, where the dataset is the gallery's.

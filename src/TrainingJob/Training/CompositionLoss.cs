@@ -9,27 +9,50 @@ namespace FaceFunctions.TrainingJob.Training;
 /// The composition-aware objective. Every facet value has a learnable vector, used at unit length as a facet vector
 /// is; the query of a cell is the non-negative, unit-length sum of its values' vectors, exactly as serving composes. Each image is classified
 /// against the queries of every cell, seen in training or not (all combinations of facet values), by cross-entropy
-/// over cosine similarities at temperature <see cref="Temperature"/>. The network thus learns embeddings that sit
+/// over cosine similarities at a temperature. The network thus learns embeddings that sit
 /// where the sum of their facets points, which is what feature arithmetic needs for combinations it never saw.
+/// With a transform weight, each image is also moved along every facet to a random other value (its embedding minus
+/// its value's vector plus the other's, as <c>/api/compose</c> transforms an uploaded photo) and classified as the
+/// cell it lands in, seen or not: a term for the arithmetic itself, in the manner of compositional zero-shot methods
+/// that train on every combination.
 /// </summary>
+/// <summary>The composition objective's settings.</summary>
+/// <param name="Temperature">Divides the cosine similarities before the cross-entropy: lower is sharper.</param>
+/// <param name="TransformWeight">The weight of the transform term beside the classification of the images themselves; 0 leaves it out.</param>
+public sealed record CompositionTerms(double Temperature = 0.1, double TransformWeight = 0)
+{
+    public void Validate()
+    {
+        if (!(Temperature > 0 && double.IsFinite(Temperature)))
+            throw new ArgumentException($"The composition temperature must be a positive number, not {Temperature}.");
+        if (!(TransformWeight >= 0 && double.IsFinite(TransformWeight)))
+            throw new ArgumentException($"The transform term's weight must be 0 or more, not {TransformWeight}.");
+    }
+}
+
 public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
 {
-    public const double Temperature = 0.1;
     /// <summary>Above this many combinations, only the cells seen in training are classified against.</summary>
     public const int MaxCells = 10_000;
 
     private readonly ParameterList values;
     private readonly Tensor _cells;
+    private readonly CompositionTerms _terms;
+    private readonly IReadOnlyList<int> _valueCounts;
 
     /// <param name="valueCounts">How many values each facet has.</param>
     /// <param name="seenCells">The cells of the training images, as value indices per facet.</param>
-    public CompositionLoss(IReadOnlyList<int> valueCounts, IEnumerable<int[]> seenCells, int dimensions, Device device)
+    public CompositionLoss(IReadOnlyList<int> valueCounts, IEnumerable<int[]> seenCells, int dimensions, CompositionTerms terms, Device device)
         : base("composition")
     {
+        terms.Validate();
         values = new ParameterList();
         foreach (var count in valueCounts)
             values.Add(new Parameter(randn(count, dimensions, device: device) * 0.1));
         var all = valueCounts.Aggregate(1L, (product, count) => product * count);
+        if (terms.TransformWeight > 0 && all > MaxCells)
+            throw new ArgumentException($"The transform term classifies against every combination: at most {MaxCells}, this dataset has {all}.");
+        (_terms, _valueCounts) = (terms, valueCounts);
         _strides = Strides(valueCounts);
         Cells = all <= MaxCells ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);
@@ -51,15 +74,42 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor embeddings, Tensor targets)
     {
         using var scope = NewDisposeScope();
+        var units = values.Select(v => functional.normalize(v, p: 2, dim: 1)).ToList();
         Tensor? sum = null;
-        for (var f = 0; f < values.Count; f++)
+        for (var f = 0; f < units.Count; f++)
         {
-            var term = functional.normalize(values[f], p: 2, dim: 1).index_select(0, _cells.select(1, f));
+            var term = units[f].index_select(0, _cells.select(1, f));
             sum = sum is null ? term : sum + term;
         }
         var queries = functional.normalize(functional.relu(sum!), p: 2, dim: 1);
-        var logits = embeddings.matmul(queries.t()) / Temperature;
-        return functional.cross_entropy(logits, targets).MoveToOuterDisposeScope();
+        var loss = Classify(embeddings, queries, targets);
+        if (_terms.TransformWeight > 0)
+            loss = loss + _terms.TransformWeight * TransformLoss(embeddings, targets, units, queries);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Classify(Tensor embeddings, Tensor queries, Tensor targets) =>
+        functional.cross_entropy(embeddings.matmul(queries.t()) / _terms.Temperature, targets);
+
+    /// <summary>
+    /// Each embedding moved along each facet to a random other value, classified as the cell it lands in; the mean
+    /// over facets. Cells are in <see cref="Cartesian"/> order here, so a move of one value on facet f moves the
+    /// target by the product of the later facets' counts.
+    /// </summary>
+    private Tensor TransformLoss(Tensor embeddings, Tensor targets, IReadOnlyList<Tensor> units, Tensor queries)
+    {
+        var cells = _cells.index_select(0, targets);
+        var loss = zeros(1, device: embeddings.device);
+        long stride = 1;
+        for (var f = units.Count - 1; f >= 0; f--)
+        {
+            var from = cells.select(1, f);
+            var to = (from + randint(1, _valueCounts[f], from.shape, device: from.device)).remainder(_valueCounts[f]);
+            var moved = functional.normalize(functional.relu(embeddings - units[f].index_select(0, from) + units[f].index_select(0, to)), p: 2, dim: 1);
+            loss = loss + Classify(moved, queries, targets + (to - from) * stride);
+            stride *= _valueCounts[f];
+        }
+        return loss / units.Count;
     }
 
     /// <summary>

@@ -86,8 +86,8 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
     /// <summary>MobileNetV2 width multiplier: 1.0 is the paper's network; tests use less.</summary>
     public double WidthMultiplier { get; init; } = 1.0;
-    /// <summary>Train on every image rather than the first of each cell (the experiment used one per cell).</summary>
-    public bool AllImages { get; init; }
+    /// <summary>Which images train; the experiment used the first of each cell.</summary>
+    public TrainingImages TrainOn { get; init; } = TrainingImages.FirstOfEachCell;
     /// <summary>Augment anchors, positives and negatives (random resized crop, shear, flip, brightness and contrast).</summary>
     public bool Augment { get; init; } = true;
     /// <summary>
@@ -110,6 +110,8 @@ public sealed record TrainingOptions
     /// </summary>
     public int? EarlyStoppingPatience { get; init; }
     public FacetVectorKind FacetVectors { get; init; } = FacetVectorKind.Learned;
+    /// <summary>The composition objective's temperature and transform term.</summary>
+    public CompositionTerms Composition { get; init; } = new();
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 }
 

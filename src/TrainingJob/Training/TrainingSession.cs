@@ -32,7 +32,7 @@ internal sealed class TrainingSession : IDisposable
         _useTriplet = options.Objective.UsesTriplet();
         _sampler = new TripletSampler(labels, new Random(options.Seed));
         _order = new Random(options.Seed + 1);
-        Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.Dimensions, device);
+        Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.Dimensions, options.Composition, device);
         _targets = Composition is null ? null : tensor(Composition.TargetsOf(labels), device: device);
         _data = images.to(device);
         // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.

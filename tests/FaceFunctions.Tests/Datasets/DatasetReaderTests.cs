@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Tests.Imaging;
 using FaceFunctions.Tests.Infrastructure;
@@ -23,6 +24,18 @@ public sealed class DatasetReaderTests
         var first = dataset.Images.Single(i => i.Id == "AK.HA1.4");
         Assert.Equal("HA", first.Labels["expression"]);
         Assert.Empty(dataset.Problems);
+    }
+
+    [Fact]
+    public void All_but_one_of_each_cell_trains_on_every_image_but_the_last_of_cells_that_have_two_or_more()
+    {
+        LabelledImage Image(string id, string person, string expression) =>
+            new(id, id, new Dictionary<string, string> { ["person"] = person, ["expression"] = expression });
+        var dataset = new LabelledDataset("test", ["person", "expression"],
+            [Image("a3", "A", "x"), Image("a1", "A", "x"), Image("a2", "A", "x"), Image("b1", "B", "x"), Image("b2", "B", "y"), Image("c1", "A", "y"), Image("c2", "A", "y")], []);
+        Assert.Equal(["a1", "a2", "c1", "b1", "b2"], dataset.ImagesThatTrain(TrainingImages.AllButOneOfEachCell).Select(i => i.Id));
+        Assert.Equal(["a1", "c1", "b1", "b2"], dataset.ImagesThatTrain(TrainingImages.FirstOfEachCell).Select(i => i.Id));
+        Assert.Equal(7, dataset.ImagesThatTrain(TrainingImages.All).Count);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class NetworkExportTests
     {
         torch.random.manual_seed(2);
         int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 2]];
-        using var loss = new CompositionLoss([2, 3], labels, 8, torch.CPU);
+        using var loss = new CompositionLoss([2, 3], labels, 8, new CompositionTerms(), torch.CPU);
         Assert.Equal(6, loss.Cells.Count);
         Assert.Equal([0L, 1, 3, 5], loss.TargetsOf(labels));
         using var embeddings = torch.nn.functional.normalize(torch.rand(4, 8), 2, 1);
@@ -109,11 +109,47 @@ public sealed class NetworkExportTests
     }
 
     [Fact]
+    public void The_transform_term_trains_an_image_minus_its_value_plus_another_to_land_in_that_cell_seen_or_not()
+    {
+        torch.random.manual_seed(4);
+        // Three facets, so a wrong stride for any of them would send moved images to the wrong cells.
+        int[][] labels = [[0, 0, 0], [0, 1, 1], [1, 2, 0], [1, 0, 1], [0, 2, 1]];
+        int[] counts = [2, 3, 2];
+        using var loss = new CompositionLoss(counts, labels, 16, new CompositionTerms(TransformWeight: 1), torch.CPU);
+        var embeddings = new TorchSharp.Modules.Parameter(torch.rand(labels.Length, 16));
+        using var targets = torch.tensor(loss.TargetsOf(labels));
+        var optimizer = torch.optim.Adam(loss.parameters().Append(embeddings), 0.05);
+        for (var step = 0; step < 300; step++)
+        {
+            optimizer.zero_grad();
+            using var value = loss.forward(torch.nn.functional.normalize(torch.nn.functional.relu(embeddings), 2, 1), targets);
+            value.backward();
+            optimizer.step();
+        }
+        var vectors = loss.ValueVectors();
+        ReadOnlyMemory<float> Unit(int facet, int value) => vectors[facet].AsMemory(value * 16, 16);
+        using var trained = torch.nn.functional.normalize(torch.nn.functional.relu(embeddings), 2, 1);
+        var queries = loss.Cells.Select(c => VectorMath.Compose(c.Select((v, f) => (Unit(f, v), 1f)), 16)).ToList();
+        for (var image = 0; image < labels.Length; image++)
+        for (var facet = 0; facet < counts.Length; facet++)
+        for (var value = 0; value < counts[facet]; value++)
+        {
+            if (value == labels[image][facet]) continue;
+            ReadOnlyMemory<float> embedding = trained[image].data<float>().ToArray();
+            var moved = VectorMath.Compose([(embedding, 1f), (Unit(facet, labels[image][facet]), -1f), (Unit(facet, value), 1f)], 16);
+            var landed = loss.Cells[queries.Select(q => TensorPrimitives.Dot(q, moved)).Select((s, i) => (s, i)).Max().i];
+            var expected = labels[image].ToArray();
+            expected[facet] = value;
+            Assert.Equal(expected, landed);
+        }
+    }
+
+    [Fact]
     public void Learned_value_vectors_compose_into_the_query_each_image_was_trained_to_match()
     {
         torch.random.manual_seed(3);
         int[][] labels = [[0, 0], [1, 2]];
-        using var loss = new CompositionLoss([2, 3], labels, 8, torch.CPU);
+        using var loss = new CompositionLoss([2, 3], labels, 8, new CompositionTerms(), torch.CPU);
         var vectors = loss.ValueVectors();
         Assert.Equal([16, 24], vectors.Select(v => v.Length));
         foreach (var (facet, count) in new[] { (0, 2), (1, 3) })

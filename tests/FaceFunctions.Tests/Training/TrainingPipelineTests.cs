@@ -52,7 +52,7 @@ public sealed class TrainingPipelineTests : IDisposable
             Data = DatasetSource.Synthetic,
             Output = _folder.File("model"),
             Synthetic = faces,
-            Training = ModelTrainingTests.Tiny with { AllImages = true, Objective = Objective.Composition },
+            Training = ModelTrainingTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
         }, new StringWriter(), CancellationToken.None);
         var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
         Assert.Equal(new ModelDescription(Backbone.MobileNetV2, Objective.Composition, FacetVectorKind.Learned, TrainingImages.All, 9),
