@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (Azurite from npm, NuGet packages), checks the Bicep, runs every test.
+# The test command: installs what the tests need (Azurite and the OpenAPI linters from npm, the client generators and NuGet packages), checks the Bicep, runs every test.
 # The tests start Azurite themselves (127.0.0.1, a free port) and train a tiny model on the drawn faces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm ci --no-audit --no-fund --loglevel=error
+# Kiota and NSwag (dotnet-tools.json): the generated-client tests run them.
+dotnet tool restore
 bash scripts/face-detector.sh
 dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
 dotnet build infra/bicep/Bicep.csproj -nologo -clp:ErrorsOnly

@@ -11,11 +11,17 @@ namespace FaceFunctions.Functions.Api;
 /// <summary>
 /// POST /api/compose: a <see cref="ComposeQuery"/> as application/json, or as the multipart/form-data field "query"
 /// beside an image in the field "image" ("this person, smiling": the image plus facet changes). The query vector is
-/// the weighted sum, made non-negative and unit length, then searched.
+/// the weighted sum, made non-negative and unit length, then searched. POST /api/compose/form is the same operation
+/// under its own route, so that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
 public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options)
 {
     public const string QueryField = "query";
+
+    [Function("ComposeForm")]
+    public Task<IActionResult> RunForm(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose/form")] HttpRequest request,
+        CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Compose")]
     public async Task<IActionResult> Run(

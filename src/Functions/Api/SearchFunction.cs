@@ -11,11 +11,17 @@ namespace FaceFunctions.Functions.Api;
 
 /// <summary>
 /// POST /api/search?k=5: an image as the raw body (image/*, application/octet-stream) or as the multipart field
-/// "image"; embedded with the model and searched.
+/// "image"; embedded with the model and searched. POST /api/search/form is the same operation under its own route, so
+/// that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
 public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
 {
     public const string FormField = "image";
+
+    [Function("SearchForm")]
+    public Task<IActionResult> RunForm(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search/form")] HttpRequest request,
+        CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Search")]
     public async Task<IActionResult> Run(

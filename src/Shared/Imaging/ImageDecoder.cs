@@ -25,6 +25,9 @@ public sealed class ImageDecoder(long maxPixels = ImageDecoder.DefaultMaxPixels)
     /// <summary>The formats decoded, as said to users; anything else is refused as unsupported.</summary>
     public const string AcceptedFormats = "TIFF, PNG, JPEG, GIF or BMP";
 
+    /// <summary>The media types of <see cref="AcceptedFormats"/>, for documents that list them.</summary>
+    public static readonly IReadOnlyList<string> AcceptedMediaTypes = ["image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"];
+
     /// <summary>Only the accepted formats' codecs: ImageSharp's default also reads WebP, TGA and PBM.</summary>
     private static readonly Configuration Formats = CreateConfiguration();
 

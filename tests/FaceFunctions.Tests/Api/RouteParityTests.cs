@@ -32,15 +32,15 @@ public sealed class RouteParityTests
         var localHost = FunctionEndpoints.Discover(typeof(HealthFunction).Assembly)
             .Select(r => $"{r.Name} {string.Join(",", r.Methods.Order())} {r.Route}")
             .Order().ToList();
-        Assert.Equal(["Compose POST api/compose", "Health GET api/health", "Image GET api/images/{id}", "Labels GET api/labels",
-            "OpenApi GET api/openapi.json", "Search POST api/search"], functionsHost);
+        Assert.Equal(["Compose POST api/compose", "ComposeForm POST api/compose/form", "Health GET api/health", "Image GET api/images/{id}",
+            "Labels GET api/labels", "OpenApi GET api/openapi.json", "Search POST api/search", "SearchForm POST api/search/form"], functionsHost);
         Assert.Equal(functionsHost, localHost);
     }
 
     [Fact]
     public void The_openapi_document_describes_every_route_with_its_methods()
     {
-        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document(new ServingOptions())));
+        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions()).ToJsonString());
         var paths = document.RootElement.GetProperty("paths");
         var described = paths.EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.TrimStart('/')}"))
@@ -59,7 +59,7 @@ public sealed class RouteParityTests
     [Fact]
     public void The_openapi_document_gives_the_k_limit_and_default_of_the_settings()
     {
-        using var document = JsonDocument.Parse(JsonSerializer.Serialize(OpenApiFunction.Document(new ServingOptions { MaxK = 7, DefaultK = 3 })));
+        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions { MaxK = 7, DefaultK = 3 }).ToJsonString());
         var search = document.RootElement.GetProperty("paths").GetProperty("/api/search").GetProperty("post").GetProperty("parameters")[0];
         var compose = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ComposeQuery").GetProperty("properties").GetProperty("k");
         foreach (var k in new[] { search.GetProperty("schema"), compose })

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace FaceFunctions.Tests.Infrastructure;
@@ -15,14 +14,7 @@ public static class TrainingJobCommand
     /// <summary>Its exit code and what it wrote to standard output and standard error.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Assembly());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        var result = await ProcessRunner.RunAsync("dotnet", [Assembly(), .. args], TimeSpan.FromMinutes(2));
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

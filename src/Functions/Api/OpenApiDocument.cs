@@ -1,0 +1,209 @@
+using System.Text.Json.Nodes;
+using FaceFunctions.Functions.Serving;
+using FaceFunctions.Imaging;
+
+namespace FaceFunctions.Functions.Api;
+
+/// <summary>
+/// The OpenAPI 3.0 description of the API, shaped for client generators (Kiota, NSwag): one media type family per
+/// operation (raw image bodies on /api/search, multipart on the /form routes, JSON on /api/compose), every response a
+/// client can meet, and bounds from this deployment's settings. tests/FaceFunctions.Tests/Clients generates clients
+/// from it and calls every operation.
+/// </summary>
+public static class OpenApiDocument
+{
+    public static JsonObject Build(ServingOptions options) => new()
+    {
+        ["openapi"] = "3.0.3",
+        ["info"] = new JsonObject
+        {
+            ["title"] = "FaceFunctions",
+            ["version"] = "1.0.0",
+            ["description"] = "Composable image search: the vectors of facet values (a person, an expression) add up to find the image " +
+                              "with those values. Keyed operations take a function key in the x-functions-key header or the code query parameter.",
+            ["contact"] = new JsonObject { ["name"] = "FaceFunctions" },
+        },
+        ["servers"] = new JsonArray(
+            new JsonObject
+            {
+                ["url"] = "https://{functionApp}.azurewebsites.net",
+                ["description"] = "The function app in Azure.",
+                ["variables"] = new JsonObject { ["functionApp"] = new JsonObject { ["default"] = "facefunctions", ["description"] = "The function app's name." } },
+            },
+            new JsonObject { ["url"] = "http://localhost:7071", ["description"] = "Local: func start, or the local host (scripts/demo.sh)." }),
+        ["tags"] = new JsonArray(
+            Tag(SearchTag, "Find gallery images by facet values, by an image, or by both."),
+            Tag(GalleryTag, "What the served model knows: its facets and its gallery images."),
+            Tag(ServiceTag, "The service itself: health and this document.")),
+        ["paths"] = Paths(options),
+        ["components"] = new JsonObject
+        {
+            ["securitySchemes"] = new JsonObject
+            {
+                ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "A function key, the host key or the master key." },
+                ["functionKeyQuery"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = "code", ["description"] = "The same key as a query parameter (the header wins when both are sent)." },
+            },
+            ["schemas"] = OpenApiSchemas.All(options),
+        },
+    };
+
+    private const string SearchTag = "search", GalleryTag = "gallery", ServiceTag = "service";
+
+    private static JsonObject Tag(string name, string description) => new() { ["name"] = name, ["description"] = description };
+
+    private static JsonObject Paths(ServingOptions options) => new()
+    {
+        ["/api/health"] = Get(Operation("health", ServiceTag, "Whether a model serves, which, and since when.", keyed: false,
+            Ok("A model serves.", Json(Ref("Health"))), "503")),
+        ["/api/labels"] = Get(Operation("labels", GalleryTag, "The facets of the served model and the values each can take.", keyed: true,
+            Ok("The facets.", Json(Ref("Labels"))), "503")),
+        ["/api/compose"] = Post(Operation("compose", SearchTag,
+                "Search with a weighted sum of facet values, optionally added to a gallery image's vector.", keyed: true,
+                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "503")
+            .With("requestBody", new JsonObject { ["required"] = true, ["content"] = Json(Ref("ComposeQuery")) })),
+        ["/api/compose/form"] = Post(Operation("composeWithImage", SearchTag,
+                "Search with an uploaded image plus facet changes (\"this person, smiling\"): the image's vector, then the query's terms.", keyed: true,
+                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+            .With("parameters", new JsonArray(WholeImage()))
+            .With("requestBody", Form(new JsonObject
+            {
+                [SearchFunction.FormField] = Binary("The image."),
+                [ComposeFunction.QueryField] = Ref("ComposeQuery"),
+            }, new JsonObject { [ComposeFunction.QueryField] = new JsonObject { ["contentType"] = "application/json" } }))),
+        ["/api/search"] = Post(Operation("search", SearchTag, "Search with an image sent as the request body.", keyed: true,
+                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+            .With("parameters", new JsonArray(K(options), WholeImage()))
+            .With("requestBody", new JsonObject
+            {
+                ["required"] = true,
+                ["description"] = ImageDescription + " A multipart form is accepted here too; generated clients use /api/search/form for it.",
+                ["content"] = ImageContent(),
+            })),
+        ["/api/search/form"] = Post(Operation("searchForm", SearchTag, "Search with an image sent as the multipart/form-data file field \"image\".", keyed: true,
+                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+            .With("parameters", new JsonArray(K(options), WholeImage()))
+            .With("requestBody", Form(new JsonObject { [SearchFunction.FormField] = Binary(ImageDescription) }, null))),
+        ["/api/images/{id}"] = Get(Operation("image", GalleryTag, "A gallery image as PNG, by the id a result carries.", keyed: true,
+                new JsonObject
+                {
+                    // 304 is left out of the responses: Kiota makes an operation with a response that has no body return
+                    // nothing, and generated clients send no If-None-Match of their own.
+                    ["description"] = "The image. Send its ETag back in If-None-Match to get 304 Not Modified while it is current.",
+                    ["headers"] = new JsonObject { ["ETag"] = Header("The image's version, for If-None-Match.", "string") },
+                    ["content"] = new JsonObject { ["image/png"] = new JsonObject { ["schema"] = Binary("PNG bytes.") } },
+                }, "404", "503")
+            .With("parameters", new JsonArray(new JsonObject
+            {
+                ["name"] = "id", ["in"] = "path", ["required"] = true, ["description"] = "A gallery image's id.",
+                ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
+            }))),
+        ["/api/openapi.json"] = Get(Operation("openApi", ServiceTag, "This document.", keyed: false,
+            Ok("OpenAPI 3.0 JSON.", Json(new JsonObject { ["type"] = "object" })))),
+    };
+
+    private static readonly string ImageDescription =
+        $"An image: {ImageDecoder.AcceptedFormats} (of a GIF or TIFF the first frame; EXIF orientation applied). Other formats get 415.";
+
+    /// <summary>The accepted image types and application/octet-stream, all raw bytes: generators then let the caller name the type.</summary>
+    private static JsonObject ImageContent()
+    {
+        var content = new JsonObject();
+        foreach (var type in ImageDecoder.AcceptedMediaTypes.Append("application/octet-stream"))
+            content[type] = new JsonObject { ["schema"] = Binary("The image's bytes.") };
+        return content;
+    }
+
+    private static JsonObject Get(JsonObject operation) => new() { ["get"] = operation };
+
+    private static JsonObject Post(JsonObject operation) => new() { ["post"] = operation };
+
+    private static JsonObject With(this JsonObject node, string key, JsonNode value)
+    {
+        node[key] = value;
+        return node;
+    }
+
+    /// <summary>An operation with its success, the listed errors, and what every operation can meet: 401 where keyed, 429, 500.</summary>
+    private static JsonObject Operation(string id, string tag, string summary, bool keyed, JsonObject ok, params string[] errors)
+    {
+        var responses = new JsonObject { ["200"] = ok };
+        foreach (var status in errors)
+            responses[status] = Response(status);
+        if (keyed)
+            responses["401"] = new JsonObject { ["description"] = "No function key, or a wrong one (the Functions host answers with an empty body)." };
+        responses["429"] = new JsonObject { ["description"] = "The Functions host is throttling requests; retry later (empty body)." };
+        responses["500"] = new JsonObject { ["description"] = "An unexpected failure of the host (the API answers its own errors with the statuses above)." };
+        return new JsonObject
+        {
+            ["operationId"] = id,
+            ["tags"] = new JsonArray(tag),
+            ["summary"] = summary,
+            ["description"] = summary + (keyed ? " Needs a function key." : " Anonymous."),
+            ["security"] = keyed
+                ? new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() })
+                : new JsonArray(),
+            ["responses"] = responses,
+        };
+    }
+
+    private static JsonObject Response(string status) => status switch
+    {
+        "400" => Problem("The request is not valid; the detail says what is allowed."),
+        "404" => Problem("No such gallery image."),
+        "413" => Problem("The body or the image is too large."),
+        "415" => Problem("The media type or image format is not supported."),
+        "422" => Problem("The model's face step found no face in the image (ask for the whole image with wholeImage=true)."),
+        "503" => Problem("No model is loaded yet, or storage cannot be reached; retry after the seconds in Retry-After.")
+            .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static JsonObject Problem(string description) => new()
+    {
+        ["description"] = description,
+        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = Ref("ProblemDetails") } },
+    };
+
+    private static JsonObject Header(string description, string type) => new()
+    {
+        ["description"] = description,
+        ["schema"] = type == "integer" ? new JsonObject { ["type"] = type, ["format"] = "int32" } : new JsonObject { ["type"] = type },
+    };
+
+    private static JsonObject Ok(string description, JsonObject content) => new() { ["description"] = description, ["content"] = content };
+
+    private static JsonObject Json(JsonObject schema) => new() { ["application/json"] = new JsonObject { ["schema"] = schema } };
+
+    internal static JsonObject Ref(string schema) => new() { ["$ref"] = $"#/components/schemas/{schema}" };
+
+    internal static JsonObject Binary(string description) => new() { ["type"] = "string", ["format"] = "binary", ["description"] = description };
+
+    private static JsonObject Form(JsonObject properties, JsonObject? encoding)
+    {
+        var media = new JsonObject
+        {
+            ["schema"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray(SearchFunction.FormField),
+                ["properties"] = properties,
+            },
+        };
+        if (encoding is not null)
+            media["encoding"] = encoding;
+        return new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["multipart/form-data"] = media } };
+    }
+
+    private static JsonObject K(ServingOptions options) => new()
+    {
+        ["name"] = "k", ["in"] = "query", ["required"] = false, ["description"] = "How many results.",
+        ["schema"] = OpenApiSchemas.K(options),
+    };
+
+    private static JsonObject WholeImage() => new()
+    {
+        ["name"] = ImageEmbedding.WholeImageParameter, ["in"] = "query", ["required"] = false,
+        ["description"] = "With a model that crops faces: search the whole image when no face is found, instead of answering 422.",
+        ["schema"] = new JsonObject { ["type"] = "boolean", ["default"] = false },
+    };
+}

@@ -1,0 +1,84 @@
+// Every operation through the Kiota client generated into Generated/ (namespace FaceClient.Kiota).
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FaceClient.Kiota;
+using FaceClient.Kiota.Models;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+
+var (baseUrl, jpegPath, imageId) = (args[0], args[1], args[2]);
+var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider()) { BaseUrl = baseUrl };
+var client = new FaceApiClient(adapter);
+var report = new JsonObject();
+
+var health = await client.Api.Health.GetAsync();
+report["health"] = health!.ModelVersion;
+var labels = await client.Api.Labels.GetAsync();
+report["facets"] = new JsonArray(labels!.Facets!.Select(f => (JsonNode)f.Name!).ToArray());
+
+// Facet names are the model's data: terms are additional data, a value as a string or values with weights.
+static UntypedObject Weights(params (string Value, double Weight)[] values) =>
+    new(values.ToDictionary(v => v.Value, v => (UntypedNode)new UntypedDouble(v.Weight)));
+static string Cell(SearchResult result) => $"{result.Labels!.AdditionalData["person"]}/{result.Labels.AdditionalData["expression"]}";
+
+foreach (var (name, happy, surprised) in new[] { ("composeHappy", 1.0, 0.05), ("composeSurprised", 0.05, 1.0) })
+{
+    var answer = await client.Api.Compose.PostAsync(new ComposeQuery
+    {
+        Add = new FacetTerms { AdditionalData = { ["person"] = "BM", ["expression"] = Weights(("HA", happy), ("SU", surprised)) } },
+        K = 1,
+    });
+    report[name] = Cell(answer!.Results![0]);
+}
+
+await using var png = await client.Api.Images[imageId].GetAsync();
+var pngBytes = new MemoryStream();
+await png!.CopyToAsync(pngBytes);
+report["imagePng"] = pngBytes.ToArray().AsSpan().StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+
+var form = new MultipartBody();
+form.AddOrReplacePart("image", "image/png", new MemoryStream(pngBytes.ToArray()), "face.png");
+form.AddOrReplacePart("query", "application/json", new ComposeQuery
+{
+    Subtract = new FacetTerms { AdditionalData = { ["expression"] = Weights(("NE", 1)) } },
+    Add = new FacetTerms { AdditionalData = { ["expression"] = "HA" } },
+    K = 3,
+});
+var withImage = await client.Api.Compose.Form.PostAsync(form);
+report["composeWithImage"] = Cell(withImage!.Results![0]);
+
+await using (var jpeg = File.OpenRead(jpegPath))
+{
+    var found = await client.Api.Search.PostAsync(jpeg, "image/jpeg", c => c.QueryParameters.K = 3);
+    report["searchJpeg"] = found!.Results![0].Id;
+    report["searchJpegCount"] = found.Results.Count;
+}
+var searchForm = new MultipartBody();
+searchForm.AddOrReplacePart("image", "image/png", new MemoryStream(pngBytes.ToArray()), "face.png");
+var formFound = await client.Api.Search.Form.PostAsync(searchForm);
+report["searchForm"] = formFound!.Results![0].Id;
+
+var document = await client.Api.OpenapiJson.GetAsync();
+report["openApi"] = document is not null;
+
+try
+{
+    await client.Api.Search.PostAsync(new MemoryStream("not an image"u8.ToArray()), "image/png");
+    report["unsupported"] = "no error";
+}
+catch (ProblemDetails problem)
+{
+    report["unsupported"] = new JsonObject { ["status"] = problem.Status, ["httpStatus"] = problem.ResponseStatusCode, ["detail"] = problem.Detail };
+}
+try
+{
+    await client.Api.Compose.PostAsync(new ComposeQuery { Add = new FacetTerms { AdditionalData = { ["mood"] = "HA" } } });
+    report["badFacet"] = "no error";
+}
+catch (ProblemDetails problem)
+{
+    report["badFacet"] = new JsonObject { ["status"] = problem.Status, ["httpStatus"] = problem.ResponseStatusCode, ["detail"] = problem.Detail };
+}
+Console.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
