@@ -27,8 +27,15 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await new ModelRepository(stores.Models).PublishAsync(bundle with { Version = version, CreatedUtc = DateTimeOffset.UtcNow });
     }
 
-    /// <summary>Azurite with the fixture's model published as v1, and a local host that serves it.</summary>
-    private sealed class Serving(Azurite azurite, WebApplication host, HttpClient client, ModelBundle bundle) : IAsyncDisposable
+    /// <summary>Which host serves the function classes.</summary>
+    public enum ApiHost
+    {
+        Local,
+        Functions,
+    }
+
+    /// <summary>Azurite with the fixture's model published as v1, and a host that serves it.</summary>
+    private sealed class Serving(Azurite azurite, IAsyncDisposable host, HttpClient client, ModelBundle bundle) : IAsyncDisposable
     {
         public Azurite Azurite { get; } = azurite;
         public HttpClient Client { get; } = client;
@@ -42,14 +49,33 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         }
     }
 
-    private async Task<Serving> ServeV1Async(int? port = null)
+    private async Task<Serving> ServeV1Async(int? port = null, ApiHost kind = ApiHost.Local)
     {
         var azurite = await Azurite.StartAsync(port);
         var bundle = await TrainedBundleAsync();
         await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = await StartHostAsync(azurite.ConnectionString);
+        var (host, client) = kind == ApiHost.Local
+            ? await StartLocalHostAsync(azurite.ConnectionString)
+            : await StartFunctionsHostAsync(azurite.ConnectionString);
         await WaitForVersionAsync(client, "v1");
         return new Serving(azurite, host, client, bundle);
+    }
+
+    private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartLocalHostAsync(string connectionString)
+    {
+        var (host, client) = await StartHostAsync(connectionString);
+        return (host, client);
+    }
+
+    /// <summary>The Functions host, with a client that sends its master key.</summary>
+    private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartFunctionsHostAsync(string connectionString)
+    {
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage:ConnectionString"] = connectionString, ["Serving:PollSeconds"] = "0.2", ["Serving:LoadRetrySeconds"] = "0.2",
+        });
+        var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
+        return (host, client);
     }
 
     private static async Task<string?> VersionAsync(HttpClient client)
@@ -68,10 +94,12 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         }
     }
 
-    [Fact]
-    public async Task A_new_model_swaps_in_under_parallel_requests_without_a_failed_request_and_a_corrupt_one_is_refused()
+    [Theory]
+    [InlineData(ApiHost.Local)]
+    [InlineData(ApiHost.Functions)]
+    public async Task A_new_model_swaps_in_under_parallel_requests_without_a_failed_request_and_a_corrupt_one_is_refused(ApiHost kind)
     {
-        await using var serving = await ServeV1Async();
+        await using var serving = await ServeV1Async(kind: kind);
         var (azurite, client, bundle) = (serving.Azurite, serving.Client, serving.Bundle);
 
         var versionsSeen = new HashSet<string>();

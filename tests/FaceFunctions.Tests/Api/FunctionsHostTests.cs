@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using FaceFunctions.Tests.Infrastructure;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+
+namespace FaceFunctions.Tests.Api;
+
+/// <summary>The Functions host over the service fixture's Azurite and model, started once for these tests.</summary>
+public sealed class FunctionsHostFixture : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private FunctionsHost? _host;
+
+    public async Task<FunctionsHost> HostAsync(ServiceFixture service)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _host ??= await FunctionsHost.StartAsync(new Dictionary<string, string>
+            {
+                ["Storage:ConnectionString"] = service.ConnectionString,
+                ["Serving:MaxRequestBytes"] = ServiceFixture.MaxRequestBytes.ToString(),
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The function app under the real Azure Functions host: the same answers as the local host for one table of
+/// requests (every route, every class of bad input, conditional image requests), the host's own answers where they
+/// differ (docs/hosting.md), and function keys as the host checks them, against the local host given the same keys.
+/// </summary>
+[Collection(ServiceCollection.Name)]
+public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
+{
+    private const string ImageId = "AK.NE1.9";
+
+    /// <summary>One request of the conformance table; the body is made anew for each host.</summary>
+    public sealed record Probe(string Name, HttpMethod Method, string Path, Func<HttpContent?> Body, string? IfNoneMatch = null);
+
+    private async Task<IReadOnlyList<Probe>> TableAsync()
+    {
+        var png = await service.Client.GetByteArrayAsync($"/api/images/{ImageId}");
+        using var image = await service.Client.GetAsync($"/api/images/{ImageId}");
+        var etag = image.Headers.ETag!.Tag;
+        HttpContent Bytes(byte[] bytes, string type) => new ByteArrayContent(bytes) { Headers = { ContentType = MediaTypeHeaderValue.Parse(type) } };
+        HttpContent Json(string json) => new StringContent(json, Encoding.UTF8, "application/json");
+        HttpContent Form(string? query) => query is null
+            ? new MultipartFormDataContent { { Bytes(png, "image/png"), "image", "face.png" } }
+            : new MultipartFormDataContent { { Bytes(png, "image/png"), "image", "face.png" }, { Json(query), "query" } };
+        return
+        [
+            new("health", HttpMethod.Get, "/api/health", () => null),
+            new("labels", HttpMethod.Get, "/api/labels", () => null),
+            new("openapi", HttpMethod.Get, "/api/openapi.json", () => null),
+            new("compose", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"person": "AK", "expression": {"HA": 2, "SU": 1}}, "k": 3}""")),
+            new("compose image id", HttpMethod.Post, "/api/compose", () => Json($$$"""{"imageId": "{{{ImageId}}}", "subtract": {"expression": "NE"}, "add": {"expression": "HA"}}""")),
+            new("compose form", HttpMethod.Post, "/api/compose/form", () => Form("""{"subtractPredicted": ["expression"], "add": {"expression": "SU"}}""")),
+            new("compose bad json", HttpMethod.Post, "/api/compose", () => Json("{\"add\": ")),
+            new("compose unknown facet", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"mood": "HA"}}""")),
+            new("compose text", HttpMethod.Post, "/api/compose", () => new StringContent("add person AK")),
+            new("compose cancelling terms", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"person": "AK"}, "subtract": {"person": "AK"}}""")),
+            new("search png", HttpMethod.Post, "/api/search?k=4", () => Bytes(png, "image/png")),
+            new("search form", HttpMethod.Post, "/api/search/form", () => Form(null)),
+            new("search bad k", HttpMethod.Post, "/api/search?k=0", () => Bytes(png, "image/png")),
+            new("search not an image", HttpMethod.Post, "/api/search", () => Bytes("not an image"u8.ToArray(), "image/png")),
+            new("search text type", HttpMethod.Post, "/api/search", () => new StringContent("hello")),
+            new("search truncated png", HttpMethod.Post, "/api/search", () => Bytes(png[..(png.Length / 2)], "image/png")),
+            new("search too large", HttpMethod.Post, "/api/search", () => Bytes(new byte[ServiceFixture.MaxRequestBytes + 1], "image/png")),
+            new("search no face", HttpMethod.Post, "/api/search", () => Bytes(GrayPng(), "image/png")),
+            new("search form without image", HttpMethod.Post, "/api/search/form", () => new MultipartFormDataContent { { Json("{}"), "query" } }),
+            new("image", HttpMethod.Get, $"/api/images/{ImageId}", () => null),
+            new("image not modified", HttpMethod.Get, $"/api/images/{ImageId}", () => null, etag),
+            new("image unknown", HttpMethod.Get, "/api/images/nobody", () => null),
+        ];
+    }
+
+    private static byte[] GrayPng()
+    {
+        using var image = new Image<Rgb24>(96, 96, new Rgb24(128, 128, 128));
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Status, media type and body; health's load time differs between two processes and is left out.</summary>
+    private static async Task<string> AnswerAsync(HttpClient client, Probe probe, string? key)
+    {
+        using var request = new HttpRequestMessage(probe.Method, probe.Path) { Content = probe.Body() };
+        if (key is not null) request.Headers.Add("x-functions-key", key);
+        if (probe.IfNoneMatch is not null) request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(probe.IfNoneMatch));
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var text = response.Content.Headers.ContentType?.MediaType switch
+        {
+            "image/png" => $"png {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body))} etag {response.Headers.ETag}",
+            _ when probe.Name == "health" => WithoutLoadTime(body),
+            _ => Encoding.UTF8.GetString(body),
+        };
+        return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {text}";
+    }
+
+    private static string WithoutLoadTime(byte[] body)
+    {
+        var health = JsonNode.Parse(body)!.AsObject();
+        health.Remove("loadedAtUtc");
+        return health.ToJsonString();
+    }
+
+    [Fact]
+    public async Task Every_request_of_the_table_gets_the_same_answer_from_the_functions_host_as_from_the_local_host()
+    {
+        var host = await fixture.HostAsync(service);
+        var differences = new List<string>();
+        foreach (var probe in await TableAsync())
+        {
+            var local = await AnswerAsync(service.Client, probe, key: null);
+            var functions = await AnswerAsync(host.Client, probe, host.Keys.Master);
+            if (local != functions)
+                differences.Add($"{probe.Name}:\n  local     {local[..Math.Min(300, local.Length)]}\n  functions {functions[..Math.Min(300, functions.Length)]}");
+        }
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+    }
+
+    [Fact]
+    public async Task Where_the_hosts_differ_the_functions_host_answers_itself_as_documented()
+    {
+        var host = await fixture.HostAsync(service);
+        async Task<(HttpStatusCode, long?)> Answer(HttpClient client, HttpMethod method, string path, string? key)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (key is not null) request.Headers.Add("x-functions-key", key);
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, (await response.Content.ReadAsByteArrayAsync()).Length);
+        }
+        // A known route with another method: the Functions host's own empty 404, the local host's 405.
+        Assert.Equal((HttpStatusCode.NotFound, 0L), await Answer(host.Client, HttpMethod.Delete, "/api/labels", host.Keys.Master));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await Answer(service.Client, HttpMethod.Delete, "/api/labels", null)).Item1);
+        // An unknown route: empty from the Functions host, problem details from the local host.
+        Assert.Equal((HttpStatusCode.NotFound, 0L), await Answer(host.Client, HttpMethod.Get, "/api/nothing", host.Keys.Master));
+        Assert.NotEqual(0L, (await Answer(service.Client, HttpMethod.Get, "/api/nothing", null)).Item2);
+        // The Functions host serves its own page at the root.
+        Assert.Equal(HttpStatusCode.OK, (await Answer(host.Client, HttpMethod.Get, "/", null)).Item1);
+    }
+
+    /// <summary>Who gets in, by key and where it is sent: (route, header key, ?code= key, expected status).</summary>
+    private static IEnumerable<(string Route, string? Header, string? Code, HttpStatusCode Status)> KeyCases(FunctionsHostKeys keys) =>
+    [
+        ("/api/labels", null, null, HttpStatusCode.Unauthorized),
+        ("/api/labels", "wrong", null, HttpStatusCode.Unauthorized),
+        ("/api/labels", null, "wrong", HttpStatusCode.Unauthorized),
+        ("/api/labels", keys.Labels, null, HttpStatusCode.OK),
+        ("/api/labels", keys.Host, null, HttpStatusCode.OK),
+        ("/api/labels", keys.Master, null, HttpStatusCode.OK),
+        ("/api/labels", null, keys.Labels, HttpStatusCode.OK),
+        ("/api/labels", null, keys.Master, HttpStatusCode.OK),
+        // The header is read first: a wrong header is not saved by a right code, a right one not spoiled by a wrong code.
+        ("/api/labels", "wrong", keys.Labels, HttpStatusCode.Unauthorized),
+        ("/api/labels", keys.Labels, "wrong", HttpStatusCode.OK),
+        // A function's key opens that function only.
+        ($"/api/images/{ImageId}", keys.Labels, null, HttpStatusCode.Unauthorized),
+        ($"/api/images/{ImageId}", keys.Host, null, HttpStatusCode.OK),
+        ($"/api/images/{ImageId}", null, keys.Host, HttpStatusCode.OK),
+        ($"/api/images/{ImageId}", null, null, HttpStatusCode.Unauthorized),
+        ("/api/health", null, null, HttpStatusCode.OK),
+        ("/api/openapi.json", null, null, HttpStatusCode.OK),
+    ];
+
+    private static async Task<List<string>> KeyMismatchesAsync(HttpClient client, FunctionsHostKeys keys)
+    {
+        var mismatches = new List<string>();
+        foreach (var (route, header, code, status) in KeyCases(keys))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, code is null ? route : $"{route}?code={Uri.EscapeDataString(code)}");
+            if (header is not null) request.Headers.Add("x-functions-key", header);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != status)
+                mismatches.Add($"{route} header={Describe(header, keys)} code={Describe(code, keys)}: {(int)response.StatusCode}, expected {(int)status}");
+        }
+        return mismatches;
+    }
+
+    private static string Describe(string? key, FunctionsHostKeys keys) =>
+        key is null ? "none" : key == keys.Master ? "master" : key == keys.Host ? "host" : key == keys.Labels ? "labels" : key;
+
+    [Fact]
+    public async Task The_functions_host_checks_keys_and_the_local_host_given_the_same_keys_checks_them_alike()
+    {
+        var host = await fixture.HostAsync(service);
+        Assert.Empty(await KeyMismatchesAsync(host.Client, host.Keys));
+
+        var (local, client) = await LocalApi.StartAsync(service.ConnectionString,
+            "--Keys:Master", host.Keys.Master, "--Keys:Host", host.Keys.Host, "--Keys:Functions:Labels", host.Keys.Labels);
+        await using (local)
+        using (client)
+        {
+            await ServiceFixture.WaitForModelAsync(client);
+            Assert.Empty(await KeyMismatchesAsync(client, host.Keys));
+        }
+    }
+}

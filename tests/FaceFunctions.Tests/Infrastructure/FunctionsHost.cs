@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FaceFunctions.Tests.Infrastructure;
+
+/// <summary>The keys a Functions host is started with: its master key, its default host key, and Labels' own key.</summary>
+public sealed record FunctionsHostKeys(string Master, string Host, string Labels)
+{
+    public static FunctionsHostKeys Random() => new(NewKey(), NewKey(), NewKey());
+
+    private static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>
+/// The published function app (src/Functions) under the real Azure Functions host on 127.0.0.1 and a free port, its
+/// keys in a temporary folder, stopped on dispose: `func start --enableAuth` where the Core Tools are on PATH, else the
+/// host of ../shared/functions-host (FACEFUNCTIONS_FUNCTIONS_HOST names another: its folder or its .tar.gz).
+/// </summary>
+public sealed class FunctionsHost : IAsyncDisposable
+{
+    public const string HostVariable = "FACEFUNCTIONS_FUNCTIONS_HOST";
+    private const string HostAssembly = "Microsoft.Azure.WebJobs.Script.WebHost.dll";
+
+    private readonly Process _process;
+    private readonly TempFolder _secrets;
+    private readonly StringBuilder _log;
+
+    private FunctionsHost(Process process, TempFolder secrets, StringBuilder log, HttpClient client, FunctionsHostKeys keys, TimeSpan started)
+    {
+        (_process, _secrets, _log, Client, Keys, StartedAfter) = (process, secrets, log, client, keys, started);
+    }
+
+    /// <summary>A client without a key: add one per request.</summary>
+    public HttpClient Client { get; }
+    public FunctionsHostKeys Keys { get; }
+    /// <summary>From the process start to the first answer of /api/health.</summary>
+    public TimeSpan StartedAfter { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    /// <summary>Published once per test run, with the host unpacked beside it; deleted when the run ends.</summary>
+    private static readonly Lazy<Task<(string App, string HostFolder)>> Shared = new(async () =>
+    {
+        var folder = new TempFolder();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        var app = folder.File("app");
+        await PublishAsync(app);
+        return (app, folder.File("host"));
+    });
+
+    /// <summary>Publishes src/Functions (Release) to <paramref name="folder"/>: what a deployment ships.</summary>
+    private static async Task PublishAsync(string folder)
+    {
+        var published = await ProcessRunner.RunAsync("dotnet",
+            ["publish", Path.Combine(RepositoryPaths.Root, "src", "Functions"), "-c", "Release", "-o", folder, "-nologo", "-nodeReuse:false"], TimeSpan.FromMinutes(5));
+        if (published.ExitCode != 0)
+            throw new InvalidOperationException($"dotnet publish src/Functions failed: {published}");
+    }
+
+    /// <summary>The function app, published once per test run, under a new host process; serving once health answers 200.</summary>
+    /// <param name="settings">App settings, "Section:Key" names.</param>
+    public static async Task<FunctionsHost> StartAsync(IReadOnlyDictionary<string, string> settings, FunctionsHostKeys? keys = null)
+    {
+        var (app, hostFolder) = await Shared.Value;
+        keys ??= FunctionsHostKeys.Random();
+        var secrets = new TempFolder();
+        WriteSecrets(secrets.Path, keys);
+        var port = Azurite.FreePort();
+        var start = await CommandAsync(app, port, hostFolder);
+        start.Environment.Remove("CONTAINER_NAME"); // set on these machines; the host would act as in Azure's Linux hosting
+        start.Environment["AzureWebJobsScriptRoot"] = app;
+        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        start.Environment["AzureWebJobsSecretStorageType"] = "files";
+        start.Environment["FUNCTIONS_SECRETS_PATH"] = secrets.Path;
+        start.Environment["DOTNET_ROLL_FORWARD"] = "Major";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (name, value) in settings)
+            start.Environment[name.Replace(":", "__")] = value;
+        var log = new StringBuilder();
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var host = new FunctionsHost(process, secrets, log, client, keys, TimeSpan.Zero);
+        try
+        {
+            var started = await WaitForHealthAsync(host, clock);
+            return new FunctionsHost(process, secrets, log, client, keys, started);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<TimeSpan> WaitForHealthAsync(FunctionsHost host, Stopwatch clock)
+    {
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            if (host._process.HasExited)
+                throw new InvalidOperationException($"The Functions host exited ({host._process.ExitCode}):\n{host.Log}");
+            try
+            {
+                using var response = await host.Client.GetAsync("/api/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return clock.Elapsed;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The Functions host did not serve a model within 120 s:\n{host.Log}");
+    }
+
+    /// <summary>`func start` where the Core Tools are installed, else the shared host, else a failure that says how to get one.</summary>
+    private static async Task<ProcessStartInfo> CommandAsync(string app, int port, string hostFolder)
+    {
+        var func = OnPath("func");
+        var start = func is not null
+            ? new ProcessStartInfo(func) { ArgumentList = { "start", "--port", port.ToString(), "--enableAuth" } }
+            : new ProcessStartInfo("dotnet") { ArgumentList = { await SharedHostAsync(hostFolder) } };
+        start.WorkingDirectory = app;
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        return start;
+    }
+
+    private static async Task<string> SharedHostAsync(string hostFolder)
+    {
+        var source = Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } named ? named
+            : Path.Combine(RepositoryPaths.Root, "..", "shared", "functions-host", "functions-host-4.1037.0.tar.gz");
+        if (Directory.Exists(source) && File.Exists(Path.Combine(source, HostAssembly)))
+            return Path.Combine(source, HostAssembly);
+        var unpacked = Path.Combine(hostFolder, "functions-host", HostAssembly);
+        if (File.Exists(unpacked))
+            return unpacked;
+        if (!File.Exists(source))
+            throw new InvalidOperationException(
+                $"No Azure Functions host: neither `func` (the Core Tools) on PATH nor {source}. Install the Core Tools, or set {HostVariable} " +
+                "to a folder holding the host or its .tar.gz (../shared/functions-host/README.md says how it was built).");
+        Directory.CreateDirectory(hostFolder);
+        var tar = await ProcessRunner.RunAsync("tar", ["xzf", source, "-C", hostFolder], TimeSpan.FromMinutes(2));
+        if (tar.ExitCode != 0)
+            throw new InvalidOperationException($"Could not unpack {source}: {tar}");
+        Directory.CreateDirectory(Path.Combine(hostFolder, "functions-host", "workers")); // the host wants it, even empty
+        return unpacked;
+    }
+
+    private static string? OnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+        .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+
+    /// <summary>The host's file secrets: host.json (master and default host key) and labels.json (Labels' own key).</summary>
+    private static void WriteSecrets(string folder, FunctionsHostKeys keys)
+    {
+        static JsonObject Key(string name, string value) => new() { ["name"] = name, ["value"] = value, ["encrypted"] = false };
+        File.WriteAllText(Path.Combine(folder, "host.json"), new JsonObject
+        {
+            ["masterKey"] = Key("master", keys.Master),
+            ["functionKeys"] = new JsonArray(Key("default", keys.Host)),
+            ["systemKeys"] = new JsonArray(),
+        }.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "labels.json"), new JsonObject { ["keys"] = new JsonArray(Key("default", keys.Labels)) }.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _secrets.Dispose();
+    }
+}
