@@ -14,8 +14,9 @@ namespace FaceFunctions.Bench;
 /// <summary>
 /// The serving path measured end to end: a model folder's gallery grown to 10,000 entries (jittered copies of its
 /// vectors) is published to Azurite; the local host is started as its own process (cold start: process start to the
-/// first answered search); then search over loopback HTTP at concurrency 1 and 4 beside ONNX Runtime alone on the same
-/// model and images, compose at concurrency 1, and the process's peak memory.
+/// first answered search), and the function app under the Functions host (to "Host started" and to the first search);
+/// then search over loopback HTTP through each at concurrency 1 and 4 beside ONNX Runtime alone on the same model and
+/// images, compose at concurrency 1, and the local host's peak memory.
 /// </summary>
 public static class ServingBench
 {
@@ -40,46 +41,88 @@ public static class ServingBench
         output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
 
         using var host = HostProcess.Start("--Storage:ConnectionString", azurite.ConnectionString, "--Serving:LoadRetrySeconds", "0.05");
-        var client = host.Client;
         var coldStart = await host.WaitUntilAsync(async c =>
         {
             using var response = await c.PostAsync("/api/search", Png(pngs[0]));
             return response.IsSuccessStatusCode;
         });
-        output.WriteLine($"cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {coldStart.TotalSeconds:F2} s");
+        output.WriteLine($"local host cold start (process start to first answered search, model and {GallerySize} vectors from Azurite): {coldStart.TotalSeconds:F2} s");
+        var (functionsClient, functions) = await StartFunctionsHostAsync(azurite.ConnectionString, pngs[0], output);
+        await using var _ = functions;
+        using var __ = functionsClient;
+        var targets = new (string Name, HttpClient Client)[] { ("local host", host.Client), ("Functions host", functionsClient) };
 
-        // The bare session gets the host's inference threads (Serving__InferenceThreads, inherited by the host).
+        // The bare session gets the hosts' inference threads (Serving__InferenceThreads, inherited by both).
         var threads = int.TryParse(Environment.GetEnvironmentVariable("Serving__InferenceThreads"), out var t) ? t : 0;
         using var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing, new OnnxEmbedderOptions { IntraOpThreads = threads },
             NullLogger.Instance);
         var decoder = new ImageDecoder();
-        // Bare inference and HTTP take turns, three rounds each, so that a noisy spell on a 2-core machine touches
-        // both; the ratios of each round are printed and their medians are the figures.
         foreach (var concurrency in new[] { 1, 4 })
+            await SearchRoundsAsync(concurrency, pngs, targets, decoder, embedder, output);
+        foreach (var (name, client) in targets)
+            await ComposeAsync(name, client, bundle, output);
+        output.WriteLine($"local host process peak memory: {host.Memory("VmHWM") / 1024} kB");
+        return 0;
+    }
+
+    /// <summary>
+    /// The function app under the Functions host (in the Development environment, where the host logs "Host started"
+    /// to the console), with a client that sends its master key; its cold start to that line and to the first search.
+    /// </summary>
+    private static async Task<(HttpClient Client, IAsyncDisposable Host)> StartFunctionsHostAsync(string connectionString, byte[] png, TextWriter output)
+    {
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
         {
-            var latency = new List<double>();
-            var throughput = new List<double>();
-            for (var round = 1; round <= Rounds; round++)
+            ["Storage:ConnectionString"] = connectionString, ["Serving:LoadRetrySeconds"] = "0.05", ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+        });
+        var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
+        var clock = Stopwatch.StartNew();
+        using (var response = await client.PostAsync("/api/search", Png(png)))
+            response.EnsureSuccessStatusCode();
+        var firstSearch = host.ServingAfter + clock.Elapsed;
+        output.WriteLine($"Functions host cold start: process start to \"Host started\" {host.HostStartedAfter?.TotalSeconds:F2} s, to the first 200 of health " +
+                         $"{host.ServingAfter.TotalSeconds:F2} s, to the first answered search {firstSearch.TotalSeconds:F2} s " +
+                         $"({(firstSearch - host.HostStartedAfter)?.TotalSeconds:F2} s after \"Host started\")");
+        return (client, host);
+    }
+
+    /// <summary>
+    /// Bare inference and each host take turns, three rounds each, so that a noisy spell on a 2-core machine touches
+    /// all; the ratios of each round are printed and their medians are the figures.
+    /// </summary>
+    private static async Task SearchRoundsAsync(int concurrency, List<byte[]> pngs, (string Name, HttpClient Client)[] targets,
+        ImageDecoder decoder, OnnxEmbedder embedder, TextWriter output)
+    {
+        var latency = targets.ToDictionary(t => t.Name, _ => new List<double>());
+        var throughput = targets.ToDictionary(t => t.Name, _ => new List<double>());
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var bare = await Measure(concurrency, i =>
             {
-                var bare = await Measure(concurrency, i =>
-                {
-                    using var image = decoder.Decode(pngs[i % pngs.Count]);
-                    embedder.Embed(image);
-                    return Task.CompletedTask;
-                });
+                using var image = decoder.Decode(pngs[i % pngs.Count]);
+                embedder.Embed(image);
+                return Task.CompletedTask;
+            });
+            output.WriteLine($"search, concurrency {concurrency}, round {round}: ONNX Runtime alone (decode + embed) p50 {bare.P50:F2} ms, p99 {bare.P99:F2} ms, {bare.PerSecond:F1} /s");
+            foreach (var (name, client) in targets)
+            {
                 var http = await Measure(concurrency, async i =>
                 {
                     using var response = await client.PostAsync("/api/search?k=10", Png(pngs[i % pngs.Count]));
                     response.EnsureSuccessStatusCode();
                 });
-                latency.Add(http.P50 / bare.P50);
-                throughput.Add(http.PerSecond / bare.PerSecond);
-                output.WriteLine($"search, concurrency {concurrency}, round {round}: HTTP p50 {http.P50:F2} ms, p99 {http.P99:F2} ms, {http.PerSecond:F1} req/s; " +
-                                 $"ONNX Runtime alone (decode + embed) p50 {bare.P50:F2} ms, p99 {bare.P99:F2} ms, {bare.PerSecond:F1} /s; " +
-                                 $"p50 ratio {latency[^1]:F2}, throughput ratio {throughput[^1]:F2}");
+                latency[name].Add(http.P50 / bare.P50);
+                throughput[name].Add(http.PerSecond / bare.PerSecond);
+                output.WriteLine($"  {name}: HTTP p50 {http.P50:F2} ms, p99 {http.P99:F2} ms, {http.PerSecond:F1} req/s; " +
+                                 $"p50 ratio {latency[name][^1]:F2}, throughput ratio {throughput[name][^1]:F2}");
             }
-            output.WriteLine($"search, concurrency {concurrency}: median p50 ratio {Median(latency):F2}, median throughput ratio {Median(throughput):F2}");
         }
+        foreach (var (name, _) in targets)
+            output.WriteLine($"search, concurrency {concurrency}, {name}: median p50 ratio {Median(latency[name]):F2}, median throughput ratio {Median(throughput[name]):F2}");
+    }
+
+    private static async Task ComposeAsync(string name, HttpClient client, ModelBundle bundle, TextWriter output)
+    {
         var facets = bundle.Facets.Facets;
         var compose = await Measure(1, async i =>
         {
@@ -89,9 +132,7 @@ public static class ServingBench
             });
             response.EnsureSuccessStatusCode();
         });
-        output.WriteLine($"compose over {GallerySize} vectors, concurrency 1: p50 {compose.P50:F2} ms, p99 {compose.P99:F2} ms, {compose.PerSecond:F0} req/s");
-        output.WriteLine($"serving process peak memory: {host.Memory("VmHWM") / 1024} kB");
-        return 0;
+        output.WriteLine($"compose over {GallerySize} vectors, concurrency 1, {name}: p50 {compose.P50:F2} ms, p99 {compose.P99:F2} ms, {compose.PerSecond:F0} req/s");
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

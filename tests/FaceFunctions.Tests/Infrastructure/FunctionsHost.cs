@@ -25,19 +25,40 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     private readonly Process _process;
     private readonly TempFolder _secrets;
-    private readonly StringBuilder _log;
+    private readonly StringBuilder _log = new();
+    private readonly Stopwatch _clock = new();
+    private TimeSpan? _hostStarted;
 
-    private FunctionsHost(Process process, TempFolder secrets, StringBuilder log, HttpClient client, FunctionsHostKeys keys, TimeSpan started)
+    private FunctionsHost(ProcessStartInfo start, TempFolder secrets, int port, FunctionsHostKeys keys)
     {
-        (_process, _secrets, _log, Client, Keys, StartedAfter) = (process, secrets, log, client, keys, started);
+        (_secrets, Keys) = (secrets, keys);
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        _clock.Start();
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     /// <summary>A client without a key: add one per request.</summary>
     public HttpClient Client { get; }
     public FunctionsHostKeys Keys { get; }
-    /// <summary>From the process start to the first answer of /api/health.</summary>
-    public TimeSpan StartedAfter { get; }
+    /// <summary>From the process start to the host's "Host started" line (it logs it to the console in the Development environment).</summary>
+    public TimeSpan? HostStartedAfter { get { lock (_log) return _hostStarted; } }
+    /// <summary>From the process start to the first 200 of /api/health: a model serves.</summary>
+    public TimeSpan ServingAfter { get; private set; }
     public string Log { get { lock (_log) return _log.ToString(); } }
+
+    private void Append(string? line)
+    {
+        lock (_log)
+        {
+            _log.AppendLine(line);
+            if (_hostStarted is null && line?.Contains("Host started", StringComparison.Ordinal) == true)
+                _hostStarted = _clock.Elapsed;
+        }
+    }
 
     /// <summary>Published once per test run, with the host unpacked beside it; deleted when the run ends.</summary>
     private static readonly Lazy<Task<(string App, string HostFolder)>> Shared = new(async () =>
@@ -77,19 +98,11 @@ public sealed class FunctionsHost : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         foreach (var (name, value) in settings)
             start.Environment[name.Replace(":", "__")] = value;
-        var log = new StringBuilder();
-        var clock = Stopwatch.StartNew();
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var host = new FunctionsHost(process, secrets, log, client, keys, TimeSpan.Zero);
+        var host = new FunctionsHost(start, secrets, port, keys);
         try
         {
-            var started = await WaitForHealthAsync(host, clock);
-            return new FunctionsHost(process, secrets, log, client, keys, started);
+            host.ServingAfter = await host.WaitForHealthAsync();
+            return host;
         }
         catch
         {
@@ -98,25 +111,25 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
     }
 
-    private static async Task<TimeSpan> WaitForHealthAsync(FunctionsHost host, Stopwatch clock)
+    private async Task<TimeSpan> WaitForHealthAsync()
     {
-        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        while (_clock.Elapsed < TimeSpan.FromSeconds(120))
         {
-            if (host._process.HasExited)
-                throw new InvalidOperationException($"The Functions host exited ({host._process.ExitCode}):\n{host.Log}");
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The Functions host exited ({_process.ExitCode}):\n{Log}");
             try
             {
-                using var response = await host.Client.GetAsync("/api/health");
+                using var response = await Client.GetAsync("/api/health");
                 if (response.StatusCode == HttpStatusCode.OK)
-                    return clock.Elapsed;
+                    return _clock.Elapsed;
             }
             catch (HttpRequestException)
             {
                 // not listening yet
             }
-            await Task.Delay(200);
+            await Task.Delay(50);
         }
-        throw new TimeoutException($"The Functions host did not serve a model within 120 s:\n{host.Log}");
+        throw new TimeoutException($"The Functions host did not serve a model within 120 s:\n{Log}");
     }
 
     /// <summary>`func start` where the Core Tools are installed, else the shared host, else a failure that says how to get one.</summary>
