@@ -136,5 +136,8 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         if (result.ByValue is null) return;
         foreach (var (facet, values) in result.ByValue)
             log.WriteLine($"  by {facet}: " + string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
+        foreach (var (facet, misses) in result.Misses ?? new Dictionary<string, FacetMisses>())
+            log.WriteLine($"  misses: {facet} right in {misses.ValueRight} of {misses.Misses}; " +
+                          string.Join(", ", misses.Confusions.Select(c => $"{c.Key} {c.Value}")));
     }
 }

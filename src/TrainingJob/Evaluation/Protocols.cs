@@ -8,9 +8,11 @@ namespace FaceFunctions.TrainingJob.Evaluation;
 /// <summary>Top-1 (and friends) with the figure random vectors reach through the same protocol beside it.</summary>
 /// <param name="Top1DuplicatesEitherWay">Top-1 when a pixel-identical copy of a right image counts as right; null without duplicates.</param>
 /// <param name="ByValue">Top-1 of the queries for each value of each facet (facet, then value): which values go wrong.</param>
+/// <param name="Misses">Where the queries that missed landed instead, per facet.</param>
 public sealed record ProtocolResult(int Queries, double? Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties, double? Chance,
     string? Note = null, double? Top1DuplicatesEitherWay = null,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue = null)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue = null,
+    IReadOnlyDictionary<string, FacetMisses>? Misses = null)
 {
     public static ProtocolResult NotApplicable(string why) => new(0, null, null, null, 0, null, why);
 
@@ -21,12 +23,57 @@ public sealed record ProtocolResult(int Queries, double? Top1, double? Precision
         double? Mean(Func<ProtocolResult, double?> value) =>
             parts.All(p => value(p) is not null) ? parts.Sum(p => value(p)!.Value * p.Queries) / queries : null;
         var byValue = new ValueTally();
+        var misses = new MissTally();
         foreach (var part in parts)
+        {
             byValue.Add(part.ByValue);
+            misses.Add(part.Misses);
+        }
         return new ProtocolResult(queries, Mean(p => p.Top1), Mean(p => p.PrecisionAt5), Mean(p => p.MeanAveragePrecision),
             parts.Sum(p => p.Ties), Mean(p => p.Chance), $"{parts.Count} folds", Mean(p => p.Top1DuplicatesEitherWay),
-            byValue.Result());
+            byValue.Result(), misses.Result());
     }
+}
+
+/// <summary>Of the queries that missed, how many still found this facet's value, and the asked-to-found pairs where they did not.</summary>
+/// <param name="Confusions">"asked -> found" with their counts, most frequent first (at most ten).</param>
+public sealed record FacetMisses(int Misses, int ValueRight, IReadOnlyDictionary<string, int> Confusions);
+
+/// <summary>Counts, per facet, the misses that kept the facet's value and the confusions of those that did not.</summary>
+internal sealed class MissTally
+{
+    private const int MostFrequent = 10;
+    private readonly Dictionary<string, (int Misses, int Right, Dictionary<string, int> Confusions)> _counts = [];
+
+    public void Add(IReadOnlyList<string> facets, Cell asked, Cell found)
+    {
+        for (var f = 0; f < facets.Count; f++)
+        {
+            var right = asked.Values[f] == found.Values[f];
+            Add(facets[f], 1, right ? 1 : 0, right ? [] : new Dictionary<string, int> { [$"{asked.Values[f]} -> {found.Values[f]}"] = 1 });
+        }
+    }
+
+    public void Add(IReadOnlyDictionary<string, FacetMisses>? results)
+    {
+        foreach (var (facet, misses) in results ?? new Dictionary<string, FacetMisses>())
+            Add(facet, misses.Misses, misses.ValueRight, misses.Confusions);
+    }
+
+    private void Add(string facet, int misses, int right, IReadOnlyDictionary<string, int> confusions)
+    {
+        var (m, r, c) = _counts.TryGetValue(facet, out var counts) ? counts : (0, 0, new Dictionary<string, int>());
+        foreach (var (pair, count) in confusions)
+            c[pair] = c.GetValueOrDefault(pair) + count;
+        _counts[facet] = (m + misses, r + right, c);
+    }
+
+    public IReadOnlyDictionary<string, FacetMisses>? Result() =>
+        _counts.Count == 0
+            ? null
+            : _counts.ToDictionary(f => f.Key, f => new FacetMisses(f.Value.Misses, f.Value.Right,
+                f.Value.Confusions.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MostFrequent)
+                    .ToDictionary(p => p.Key, p => p.Value)));
 }
 
 /// <param name="Queries">Queries whose cell (or, for transform, whose target) has the value.</param>
@@ -134,14 +181,15 @@ public static class Protocols
         });
 
     private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties,
-        double? Top1DuplicatesEitherWay, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue);
+        double? Top1DuplicatesEitherWay, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue,
+        IReadOnlyDictionary<string, FacetMisses>? Misses = null);
 
     private static ProtocolResult WithChance(EmbeddedSet set, int seed, Func<EmbeddedSet, Score> protocol)
     {
         var real = protocol(set);
         var chance = protocol(set.WithRandomVectors(seed));
         return new ProtocolResult(real.Queries, real.Top1, real.PrecisionAt5, real.MeanAveragePrecision, real.Ties, chance.Top1,
-            Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay, ByValue: real.ByValue);
+            Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay, ByValue: real.ByValue, Misses: real.Misses);
     }
 
     /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
@@ -153,6 +201,7 @@ public static class Protocols
         int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
         double precision5 = 0, averagePrecision = 0;
         var byValue = new ValueTally();
+        var misses = new MissTally();
         foreach (var cell in cells)
         {
             var values = cell.Values;
@@ -170,6 +219,7 @@ public static class Protocols
             if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
             var hit = cellOfRow[ranking[0].Row] == cell;
             if (hit) hits++;
+            else misses.Add(gallery.Facets, cell, cellOfRow[ranking[0].Row]);
             for (var f = 0; f < values.Count; f++)
                 byValue.Add(source.Facets[f], values[f], hit);
             if (gallery.EitherDuplicate(ranking[0].Row, (set, r) => set.CellOf(r) == cell)) hitsEitherWay++;
@@ -181,6 +231,6 @@ public static class Protocols
             averagePrecision += sum / relevant;
         }
         return new Score(queries, (double)hits / queries, precision5 / queries, averagePrecision / queries, ties,
-            gallery.HasDuplicates ? (double)hitsEitherWay / queries : null, byValue.Result());
+            gallery.HasDuplicates ? (double)hitsEitherWay / queries : null, byValue.Result(), misses.Result());
     }
 }

@@ -113,6 +113,14 @@ public sealed class ProtocolsTests
         Assert.Equal(new ValueTop1(5, 0.0), byValue["expression"]["E3"]);
         Assert.All(["E0", "E1", "E2"], e => Assert.Equal(new ValueTop1(5, 1.0), byValue["expression"][e]));
         Assert.All(byValue["person"].Values, p => Assert.Equal(new ValueTop1(4, 0.75), p));
+        // The misses say where the E3 queries went: the right person every time, E0 instead of E3.
+        var misses = Protocols.SeedProtocol(set with { Learned = misleading }, seed: 1).Misses!;
+        Assert.Equal((5, 5), (misses["person"].Misses, misses["person"].ValueRight));
+        Assert.Empty(misses["person"].Confusions);
+        Assert.Equal((5, 0), (misses["expression"].Misses, misses["expression"].ValueRight));
+        Assert.Equal(new Dictionary<string, int> { ["E3 -> E0"] = 5 }, misses["expression"].Confusions);
+        Assert.Equal(10, ProtocolResult.Pool([Protocols.SeedProtocol(set with { Learned = misleading }, seed: 1),
+            Protocols.SeedProtocol(set with { Learned = misleading }, seed: 1)]).Misses!["expression"].Confusions["E3 -> E0"]);
         var transform = Protocols.Transform(set with { Learned = misleading }, seed: 1).ByValue!;
         Assert.Equal(0.0, transform["expression"]["E3"].Top1);
         Assert.Equal(1.0, transform["person"]["P2"].Top1);
