@@ -61,7 +61,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         }
         if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
-        return new OkObjectResult(SearchResponse.From(model, model.Index.Search(vector, query.K), face));
+        return new OkObjectResult(SearchResponse.From(model, model.Search(vector, query.K, query.Filter), face));
     }
 
     /// <summary>The query's JSON and the uploaded image (multipart), or the problem with the body.</summary>

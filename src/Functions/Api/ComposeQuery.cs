@@ -5,20 +5,22 @@ namespace FaceFunctions.Functions.Api;
 
 /// <summary>
 /// A compose request, checked against the serving model:
-/// {"add": {facet: value | {value: weight, ...}}, "subtract": {...}, "imageId": "...", "subtractPredicted": [facet], "k": 5}.
+/// {"add": {facet: value | {value: weight, ...}}, "subtract": {...}, "imageId": "...", "subtractPredicted": [facet],
+/// "filter": {facet: [value, ...]}, "k": 5}.
 /// Weights are positive numbers (subtract with "subtract"); "subtractPredicted" removes, for each named facet, the
 /// vector of the value nearest to the image's own vector (the image of "imageId", or the uploaded one).
 /// </summary>
 public sealed class ComposeQuery
 {
-    private static readonly string[] Properties = ["add", "subtract", "imageId", "subtractPredicted", "k"];
+    private static readonly string[] Properties = ["add", "subtract", "imageId", "subtractPredicted", "filter", "k"];
 
-    private ComposeQuery(List<(ReadOnlyMemory<float> Vector, float Weight)> terms, int k, string? imageId, List<string> predicted)
+    private ComposeQuery(List<(ReadOnlyMemory<float> Vector, float Weight)> terms, int k, string? imageId, List<string> predicted, FacetFilter? filter)
     {
         Weighted = terms;
         K = k;
         ImageId = imageId;
         SubtractPredicted = predicted;
+        Filter = filter;
     }
 
     /// <summary>The facet values and the gallery image named, with their signed weights.</summary>
@@ -26,6 +28,8 @@ public sealed class ComposeQuery
     public int K { get; }
     public string? ImageId { get; }
     public IReadOnlyList<string> SubtractPredicted { get; }
+    /// <summary>Which gallery images may be results; null: all.</summary>
+    public FacetFilter? Filter { get; }
 
     /// <summary>Parses <paramref name="root"/>; on a problem returns null and says what is wrong and what is allowed.</summary>
     /// <param name="uploaded">An image came with the request (multipart), so the query may consist of it alone.</param>
@@ -33,7 +37,7 @@ public sealed class ComposeQuery
     {
         error = null;
         if (root.ValueKind != JsonValueKind.Object)
-            return Fail("The query must be a JSON object with add, subtract, imageId, subtractPredicted and k.", out error);
+            return Fail("The query must be a JSON object with add, subtract, imageId, subtractPredicted, filter and k.", out error);
         foreach (var property in root.EnumerateObject())
             if (!Properties.Contains(property.Name))
                 return Fail($"Unknown property '{property.Name}'; allowed: {string.Join(", ", Properties)}.", out error);
@@ -96,11 +100,16 @@ public sealed class ComposeQuery
         if (!uploaded && !terms.Any(t => t.Item2 > 0))
             return Fail("Nothing to search for: add at least one facet value, or give an 'imageId' or an image.", out error);
 
+        FacetFilter? filter = null;
+        if (root.TryGetProperty("filter", out var filterElement) && filterElement.ValueKind != JsonValueKind.Null
+            && (filter = FacetFilter.Parse(filterElement, model.Bundle, out error)) is null)
+            return null;
+
         var k = options.DefaultK;
         if (root.TryGetProperty("k", out var kElement)
             && !(kElement.ValueKind == JsonValueKind.Number && kElement.TryGetInt32(out k) && k >= 1 && k <= options.MaxK))
             return Fail($"k must be a whole number from 1 to {options.MaxK}; got {kElement.GetRawText()}.", out error);
-        return new ComposeQuery(terms, k, imageId, predicted);
+        return new ComposeQuery(terms, k, imageId, predicted, filter);
     }
 
     /// <summary>The weighted terms of the query vector; <paramref name="image"/> is the uploaded image's embedding, if any.</summary>

@@ -72,7 +72,7 @@ public static class OpenApiDocument
             }, new JsonObject { [ComposeFunction.QueryField] = new JsonObject { ["contentType"] = "application/json" } }))),
         ["/api/search"] = Post(Operation("search", SearchTag, "Search with an image sent as the request body.", keyed: true,
                 Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
-            .With("parameters", new JsonArray(K(options), WholeImage()))
+            .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
             .With("requestBody", new JsonObject
             {
                 ["required"] = true,
@@ -81,7 +81,7 @@ public static class OpenApiDocument
             })),
         ["/api/search/form"] = Post(Operation("searchForm", SearchTag, "Search with an image sent as the multipart/form-data file field \"image\".", keyed: true,
                 Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
-            .With("parameters", new JsonArray(K(options), WholeImage()))
+            .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
             .With("requestBody", Form(new JsonObject { [SearchFunction.FormField] = Binary(ImageDescription) }, null))),
         ["/api/images/{id}"] = Get(Operation("image", GalleryTag, "A gallery image as PNG, by the id a result carries.", keyed: true,
                 new JsonObject
@@ -198,6 +198,13 @@ public static class OpenApiDocument
     {
         ["name"] = "k", ["in"] = "query", ["required"] = false, ["description"] = "How many results.",
         ["schema"] = OpenApiSchemas.K(options),
+    };
+
+    private static JsonObject Filter() => new()
+    {
+        ["name"] = SearchFunction.FilterParameter, ["in"] = "query", ["required"] = false, ["style"] = "form", ["explode"] = true,
+        ["description"] = "Only gallery images with these values: facet:value or facet:value1,value2, one parameter per facet (filter=person:KA&filter=expression:HA,SU).",
+        ["schema"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[^:]+:.+$" } },
     };
 
     private static JsonObject WholeImage() => new()

@@ -40,6 +40,7 @@ public static class OpenApiSchemas
                     ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" },
                     ["description"] = "Facets whose value, as predicted for the image, is taken away from it (with imageId or an upload).",
                 },
+                ["filter"] = Filter(),
                 ["k"] = K(options),
             },
         },
@@ -93,6 +94,14 @@ public static class OpenApiSchemas
             ["status"] = Integer("The HTTP status.", minimum: 100, maximum: 599),
             ["detail"] = String("What was wrong with this request and what is allowed."),
         }, "RFC 7807 problem details; a 503 adds reason and sinceUtc."),
+    };
+
+    /// <summary>A compose body's filter: facet name to the values a result may have.</summary>
+    private static JsonObject Filter() => new()
+    {
+        ["type"] = "object",
+        ["description"] = "Only gallery images whose value of each named facet is one of those listed, e.g. {\"person\": [\"KA\"], \"expression\": [\"HA\", \"SU\"]}.",
+        ["additionalProperties"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["type"] = "string" } },
     };
 
     /// <summary>How many results: the setting's default and limit.</summary>

@@ -10,13 +10,15 @@ using Microsoft.Extensions.Options;
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>
-/// POST /api/search?k=5: an image as the raw body (image/*, application/octet-stream) or as the multipart field
+/// POST /api/search?k=5&amp;filter=person:KA: an image as the raw body (image/*, application/octet-stream) or as the multipart field
 /// "image"; embedded with the model and searched. POST /api/search/form is the same operation under its own route, so
 /// that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
 public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
 {
     public const string FormField = "image";
+    /// <summary>Query parameters that restrict results by facet values (<see cref="FacetFilter"/>).</summary>
+    public const string FilterParameter = "filter";
 
     [Function("SearchForm")]
     public Task<IActionResult> RunForm(
@@ -35,6 +37,9 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var limits = options.Value;
         if (!ResultCount.TryParse(request.Query["k"], limits, out var k, out var error))
             return Problems.BadRequest(error!);
+        var filter = FacetFilter.Parse(request.Query[FilterParameter], model.Bundle, out error);
+        if (error is not null)
+            return Problems.BadRequest(error);
 
         var (image, failure) = await ReadImageAsync(request, limits, cancellationToken);
         if (image is null)
@@ -43,7 +48,7 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         if (embedded.Vector is null)
             return embedded.Failure!;
         var clock = Stopwatch.StartNew();
-        var hits = model.Index.Search(embedded.Vector, k);
+        var hits = model.Search(embedded.Vector, k, filter);
         logger.LogInformation("Searched {Count} vectors of model {ModelVersion} for the top {K} in {SearchMs:F2} ms.",
             model.Index.Count, model.Bundle.Version, k, clock.Elapsed.TotalMilliseconds);
         return new OkObjectResult(SearchResponse.From(model, hits, embedded.Face));

@@ -10,6 +10,8 @@ namespace FaceFunctions.Functions.Serving;
 /// </summary>
 public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IVectorIndex index, DateTimeOffset loadedAtUtc)
 {
+    /// <summary>Filtered searches scan the allowed rows exactly, whatever the index: the same vectors, no copy.</summary>
+    private readonly ExactVectorIndex _filtered = new(bundle.GalleryVectors, bundle.Dimensions, threads: 1);
     private readonly Dictionary<string, int> _rowOfId =
         bundle.Gallery.Select((entry, row) => (entry.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
     private int _leases = 1;
@@ -23,6 +25,10 @@ public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IVec
     public event Action<ServingModel>? Retired;
 
     public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
+
+    /// <summary>The nearest gallery images, among those the filter allows when there is one.</summary>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, FacetFilter? filter) =>
+        filter is null ? Index.Search(query, k) : _filtered.Search(query, k, filter.Rows(Bundle));
 
     /// <summary>One more lease, unless the model has already retired.</summary>
     internal bool TryAcquire()

@@ -28,19 +28,24 @@ public sealed class ExactVectorIndex : IVectorIndex
     public int Count { get; }
     public int Dimensions { get; }
 
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k) => Search(query, k, allowed: null);
+
+    /// <summary>The best k among the rows whose entry in <paramref name="allowed"/> is true (every row when null).</summary>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, bool[]? allowed)
     {
         k = IndexArguments.Clamp(query, k, this);
+        if (allowed is not null && allowed.Length != Count)
+            throw new ArgumentException($"The filter has {allowed.Length} rows, the index {Count}.", nameof(allowed));
         if (k == 0) return [];
-        if (_slices == 1) return Best(query, 0, Count, k);
+        if (_slices == 1) return Best(query, 0, Count, k, allowed);
         var shared = query.ToArray();
         var best = new SearchHit[_slices][];
-        Parallel.For(0, _slices, s => best[s] = Best(shared, (int)((long)Count * s / _slices), (int)((long)Count * (s + 1) / _slices), k));
+        Parallel.For(0, _slices, s => best[s] = Best(shared, (int)((long)Count * s / _slices), (int)((long)Count * (s + 1) / _slices), k, allowed));
         return best.SelectMany(b => b).OrderByDescending(h => h.Score).ThenBy(h => h.Row).Take(k).ToArray();
     }
 
-    /// <summary>The best k of rows [from, to), sorted by descending score; ties keep the lower row first.</summary>
-    private SearchHit[] Best(ReadOnlySpan<float> query, int from, int to, int k)
+    /// <summary>The best k of the allowed rows in [from, to), sorted by descending score; ties keep the lower row first.</summary>
+    private SearchHit[] Best(ReadOnlySpan<float> query, int from, int to, int k, bool[]? allowed)
     {
         var best = new SearchHit[Math.Min(k, to - from)];
         k = best.Length;
@@ -48,6 +53,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         var rows = _rows.AsSpan();
         for (var row = from; row < to; row++)
         {
+            if (allowed is not null && !allowed[row]) continue;
             var score = TensorPrimitives.Dot(query, rows.Slice(row * Dimensions, Dimensions));
             if (filled == k && score <= best[k - 1].Score) continue;
             var at = filled < k ? filled++ : k - 1;
@@ -58,6 +64,6 @@ public sealed class ExactVectorIndex : IVectorIndex
             }
             best[at] = new SearchHit(row, score);
         }
-        return best;
+        return filled == best.Length ? best : best[..filled];
     }
 }

@@ -119,6 +119,25 @@ public sealed class EndToEndTests(ServiceFixture service)
         (result.GetProperty("labels").GetProperty("person").GetString(), result.GetProperty("labels").GetProperty("expression").GetString());
 
     [Fact]
+    public async Task Filters_keep_only_results_with_the_listed_values_on_compose_and_search()
+    {
+        var composed = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+            new { add = new { expression = "HA" }, filter = new Dictionary<string, string[]> { ["person"] = ["BM", "CH"] }, k = 10 }));
+        var cells = composed.GetProperty("results").EnumerateArray().Select(Cell).ToList();
+        Assert.Equal(10, cells.Count);
+        Assert.All(cells, c => Assert.Contains(c.Item1, new[] { "BM", "CH" }));
+        Assert.Equal("HA", cells[0].Item2);
+
+        var png = await Client.GetByteArrayAsync("/api/images/AK.NE1.9");
+        var found = await service.GetJsonAsync(await PostImageAsync("image/png", png, "?k=20&filter=expression:SU,AN&filter=person:AK,BM"));
+        var hits = found.GetProperty("results").EnumerateArray().Select(Cell).ToList();
+        // Two persons x two expressions x two variants: eight images pass, fewer than k.
+        Assert.Equal(8, hits.Count);
+        Assert.All(hits, c => Assert.True(c.Item1 is "AK" or "BM" && c.Item2 is "SU" or "AN", c.ToString()));
+        Assert.Equal("AK", hits[0].Item1);
+    }
+
+    [Fact]
     public async Task Compose_takes_weights_and_a_heavier_weight_pulls_harder()
     {
         async Task<string> TopExpression(double happy, double surprised)
@@ -180,6 +199,12 @@ public sealed class EndToEndTests(ServiceFixture service)
         { "application/json", """{"add": {"person": "AK"}, "subtract": {"person": "AK"}}""", HttpStatusCode.BadRequest, "cancel" },
         { "application/json", """{"add": {"expression": {"HA": 0.5, "SU": 0.5}}, "subtract": {"expression": {"HA": 0.5, "SU": 0.5}}}""", HttpStatusCode.BadRequest, "cancel" },
         { "application/json", """{"imageId": "AK.NE1.9", "subtractPredicted": ["mood"]}""", HttpStatusCode.BadRequest, "array of facet names" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": ["AK"]}""", HttpStatusCode.BadRequest, "'filter' must be an object" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {"mood": ["HA"]}}""", HttpStatusCode.BadRequest, "Unknown facet 'mood' in the filter" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {"expression": ["XX"]}}""", HttpStatusCode.BadRequest, "Unknown value \"XX\"" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {"expression": []}}""", HttpStatusCode.BadRequest, "one or more values" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {"expression": [1]}}""", HttpStatusCode.BadRequest, "one or more values" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {}}""", HttpStatusCode.BadRequest, "names no facet" },
         { "application/json", """{"add": {"expression": {"AN": 1, "DI": 1, "FE": 1, "HA": 1, "NE": 1, "SA": 1, "SU": 1}, "person": {"AK": 1, "BM": 1, "CH": 1, "DL": 1, "EN": 1, "FR": 1, "GS": 1, "HT": 1}}, "subtract": {"person": "AK", "expression": "HA"}}""", HttpStatusCode.BadRequest, "at most 16 terms" },
     };
 
@@ -203,6 +228,9 @@ public sealed class EndToEndTests(ServiceFixture service)
         await AssertProblemAsync(await PostImageAsync("image/png", new byte[ServiceFixture.MaxRequestBytes + 1]), HttpStatusCode.RequestEntityTooLarge, "at most");
         await AssertProblemAsync(await PostImageAsync("application/json", png), HttpStatusCode.UnsupportedMediaType, "multipart");
         await AssertProblemAsync(await PostImageAsync("image/png", png, "?k=0"), HttpStatusCode.BadRequest, "k must be");
+        await AssertProblemAsync(await PostImageAsync("image/png", png, "?filter=person"), HttpStatusCode.BadRequest, "facet:value");
+        await AssertProblemAsync(await PostImageAsync("image/png", png, "?filter=mood:HA"), HttpStatusCode.BadRequest, "Unknown facet 'mood'");
+        await AssertProblemAsync(await PostImageAsync("image/png", png, "?filter=person:AK&filter=person:BM"), HttpStatusCode.BadRequest, "twice");
         await AssertProblemAsync(await Client.GetAsync("/api/images/nobody"), HttpStatusCode.NotFound, "nobody");
         // The service keeps serving after all of that.
         Assert.Equal(HttpStatusCode.OK, (await PostImageAsync("image/png", png)).StatusCode);

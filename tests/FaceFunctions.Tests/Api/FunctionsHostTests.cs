@@ -114,6 +114,14 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
         return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {text}";
     }
 
+    /// <summary>The part of <paramref name="text"/> around its first difference from <paramref name="other"/>.</summary>
+    private static string Around(string text, string other)
+    {
+        var at = text.Zip(other).TakeWhile(p => p.First == p.Second).Count();
+        var from = Math.Max(0, at - 80);
+        return $"[{at}] ...{text[from..Math.Min(text.Length, at + 160)]}";
+    }
+
     private static string WithoutLoadTime(byte[] body)
     {
         var health = JsonNode.Parse(body)!.AsObject();
@@ -131,7 +139,7 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
             var local = await AnswerAsync(service.Client, probe, key: null);
             var functions = await AnswerAsync(host.Client, probe, host.Keys.Master);
             if (local != functions)
-                differences.Add($"{probe.Name}:\n  local     {local[..Math.Min(300, local.Length)]}\n  functions {functions[..Math.Min(300, functions.Length)]}");
+                differences.Add($"{probe.Name}:\n  local     {Around(local, functions)}\n  functions {Around(functions, local)}");
         }
         Assert.True(differences.Count == 0, string.Join("\n", differences));
     }

@@ -18,9 +18,13 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     private async Task<ModelBundle> TrainedBundleAsync() =>
         await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();
 
+    /// <summary>Stores that publish as the training job does: its patience, not serving's fail-fast timeouts (a 45 MB model on a busy machine).</summary>
+    private static ArtifactStores Publisher(string connectionString) =>
+        ArtifactStores.Create(new StorageOptions { ConnectionString = connectionString, NetworkTimeoutSeconds = 100, MaxRetries = 3 });
+
     private async Task PublishAsync(string connectionString, ModelBundle bundle, string version)
     {
-        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = connectionString });
+        var stores = Publisher(connectionString);
         var images = ArtifactStores.ForFolder(service.ModelFolder).Images;
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
@@ -129,7 +133,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         Assert.Equal(["v1", "v2"], versionsSeen.Order());
 
         // A version whose model does not match its checksum is refused; v2 keeps serving and health says why.
-        var models = ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models;
+        var models = Publisher(azurite.ConnectionString).Models;
         var repository = new ModelRepository(models);
         await repository.PublishAsync(bundle with { Version = "v3" });
         await models.WriteAsync(ModelRepository.PrefixOf("v3") + ArtifactNames.Model, BinaryData.FromString("not a model"));
@@ -152,7 +156,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         var bundle = await TrainedBundleAsync();
         await PublishAsync(azurite.ConnectionString, bundle, "v1");
         await PublishAsync(azurite.ConnectionString, bundle, "v2");
-        var repository = new ModelRepository(ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models);
+        var repository = new ModelRepository(Publisher(azurite.ConnectionString).Models);
 
         var (code, output, error) = await TrainingJobCommand.RunAsync("activate", "--version", "v1", "--storage-connection-string", azurite.ConnectionString);
         Assert.True(code == 0, error);

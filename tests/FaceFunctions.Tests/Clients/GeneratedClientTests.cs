@@ -69,6 +69,13 @@ public sealed class GeneratedClientTests(ServiceFixture service)
         Assert.Equal((ImageId, 3), ((string?)report["searchJpeg"], (int)report["searchJpegCount"]!));
         Assert.Equal(ImageId, (string?)report["searchForm"]);
         Assert.True((bool)report["openApi"]!);
+        // Filters: five results, every one with the filtered value (each person has 14 images, two per expression).
+        Assert.Equal(5, report["composeFiltered"]!.AsArray().Count);
+        Assert.All(report["composeFiltered"]!.AsArray(), cell => Assert.StartsWith("BM/", (string?)cell));
+        Assert.Equal("BM/HA", (string?)report["composeFiltered"]![0]);
+        Assert.Equal(5, report["searchFiltered"]!.AsArray().Count);
+        Assert.All(report["searchFiltered"]!.AsArray(), cell => Assert.EndsWith("/SU", (string?)cell));
+        Assert.Equal("AK/SU", (string?)report["searchFiltered"]![0]);
         // Errors arrive as typed problem details.
         Assert.Equal((415, 415), ((int)report["unsupported"]!["status"]!, (int)report["unsupported"]!["httpStatus"]!));
         Assert.Contains("supported format", (string?)report["unsupported"]!["detail"]);

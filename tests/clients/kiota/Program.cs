@@ -60,6 +60,21 @@ searchForm.AddOrReplacePart("image", "image/png", new MemoryStream(pngBytes.ToAr
 var formFound = await client.Api.Search.Form.PostAsync(searchForm);
 report["searchForm"] = formFound!.Results![0].Id;
 
+// Filters: results only with the listed values.
+var filtered = await client.Api.Compose.PostAsync(new ComposeQuery
+{
+    Add = new FacetTerms { AdditionalData = { ["expression"] = "HA" } },
+    Filter = new ComposeQuery_filter { AdditionalData = { ["person"] = new UntypedArray([new UntypedString("BM")]) } },
+    K = 5,
+});
+report["composeFiltered"] = new JsonArray(filtered!.Results!.Select(r => (JsonNode)Cell(r)).ToArray());
+var searchFiltered = await client.Api.Search.PostAsync(new MemoryStream(pngBytes.ToArray()), "image/png", c =>
+{
+    c.QueryParameters.K = 5;
+    c.QueryParameters.Filter = ["expression:SU"];
+});
+report["searchFiltered"] = new JsonArray(searchFiltered!.Results!.Select(r => (JsonNode)Cell(r)).ToArray());
+
 var document = await client.Api.OpenapiJson.GetAsync();
 report["openApi"] = document is not null;
 

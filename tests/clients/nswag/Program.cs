@@ -41,19 +41,30 @@ report["composeWithImage"] = Cell(withImage.Results.First());
 
 await using (var jpeg = File.OpenRead(jpegPath))
 {
-    var found = await client.SearchAsync(3, null, new FileParameter(jpeg, "face.jpg", "image/jpeg"));
+    var found = await client.SearchAsync(3, null, null, new FileParameter(jpeg, "face.jpg", "image/jpeg"));
     report["searchJpeg"] = found.Results.First().Id;
     report["searchJpegCount"] = found.Results.Count;
 }
-var formFound = await client.SearchFormAsync(null, null, new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
+var formFound = await client.SearchFormAsync(null, null, null, new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
 report["searchForm"] = formFound.Results.First().Id;
+
+// Filters: results only with the listed values.
+var filtered = await client.ComposeAsync(new ComposeQuery
+{
+    Add = new FacetTerms { ["expression"] = new FacetWeights { ["HA"] = 1 } },
+    Filter = new Dictionary<string, ICollection<string>> { ["person"] = ["BM"] },
+    K = 5,
+});
+report["composeFiltered"] = new JsonArray(filtered.Results.Select(r => (JsonNode)Cell(r)).ToArray());
+var searchFiltered = await client.SearchAsync(5, null, ["expression:SU"], new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
+report["searchFiltered"] = new JsonArray(searchFiltered.Results.Select(r => (JsonNode)Cell(r)).ToArray());
 
 var document = await client.OpenApiAsync();
 report["openApi"] = document is not null;
 
 try
 {
-    await client.SearchAsync(null, null, new FileParameter(new MemoryStream("not an image"u8.ToArray()), "x.png", "image/png"));
+    await client.SearchAsync(null, null, null, new FileParameter(new MemoryStream("not an image"u8.ToArray()), "x.png", "image/png"));
     report["unsupported"] = "no error";
 }
 catch (ApiException<ProblemDetails> problem)

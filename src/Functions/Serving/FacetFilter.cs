@@ -1,0 +1,82 @@
+using System.Text.Json;
+using FaceFunctions.Artifacts;
+
+namespace FaceFunctions.Functions.Serving;
+
+/// <summary>
+/// A restriction of results by facet values: each named facet must have one of its listed values ("person" in [KA],
+/// "expression" in [HA, SU]). Facets not named are free. Parsed from a compose body's "filter" object or from search's
+/// "filter" query parameters ("person:KA" or "expression:HA,SU", one per facet), checked against the model's facets.
+/// </summary>
+public sealed class FacetFilter
+{
+    private readonly IReadOnlyDictionary<string, HashSet<string>> _allowed;
+
+    private FacetFilter(IReadOnlyDictionary<string, HashSet<string>> allowed) => _allowed = allowed;
+
+    /// <summary>Which gallery rows carry an allowed value on every filtered facet.</summary>
+    public bool[] Rows(ModelBundle bundle) =>
+        bundle.Gallery.Select(entry => _allowed.All(f => entry.Labels.TryGetValue(f.Key, out var value) && f.Value.Contains(value))).ToArray();
+
+    /// <summary>A compose body's "filter": an object of facet names to an array of values (or one value as a string).</summary>
+    public static FacetFilter? Parse(JsonElement filter, ModelBundle bundle, out string? error)
+    {
+        error = null;
+        if (filter.ValueKind != JsonValueKind.Object)
+            return Fail($"'filter' must be an object of facet names to arrays of values, e.g. {{\"{bundle.FacetNames[0]}\": [\"...\"]}}.", out error);
+        var terms = new List<(string Facet, IReadOnlyList<string>? Values)>();
+        foreach (var facet in filter.EnumerateObject())
+            terms.Add((facet.Name, facet.Value.ValueKind switch
+            {
+                JsonValueKind.String => [facet.Value.GetString()!],
+                JsonValueKind.Array when facet.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String) =>
+                    facet.Value.EnumerateArray().Select(v => v.GetString()!).ToList(),
+                _ => null,
+            }));
+        return Build(terms, bundle, out error);
+    }
+
+    /// <summary>Search's "filter" query parameters, each "facet:value" or "facet:value1,value2"; null without any.</summary>
+    public static FacetFilter? Parse(IEnumerable<string?> parameters, ModelBundle bundle, out string? error)
+    {
+        error = null;
+        var terms = new List<(string Facet, IReadOnlyList<string>? Values)>();
+        foreach (var parameter in parameters)
+        {
+            var colon = parameter?.IndexOf(':') ?? -1;
+            if (colon <= 0)
+                return Fail($"A filter is facet:value or facet:value1,value2, e.g. {bundle.FacetNames[0]}:...; got '{parameter}'.", out error);
+            terms.Add((parameter![..colon], parameter[(colon + 1)..].Split(',')));
+        }
+        return terms.Count == 0 ? null : Build(terms, bundle, out error);
+    }
+
+    private static FacetFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
+    {
+        error = null;
+        var allowed = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (facet, values) in terms)
+        {
+            var entry = bundle.Facets.Facet(facet);
+            if (entry is null)
+                return Fail($"Unknown facet '{facet}' in the filter; facets: {string.Join(", ", bundle.FacetNames)}.", out error);
+            if (values is null || values.Count == 0)
+                return Fail($"The filter of facet '{facet}' must list one or more values.", out error);
+            if (!allowed.TryAdd(facet, []))
+                return Fail($"The filter names facet '{facet}' twice; list its values once.", out error);
+            foreach (var value in values)
+            {
+                if (entry.Values.All(v => v.Value != value))
+                    return Fail($"Unknown value \"{value}\" for facet '{facet}' in the filter; values: {string.Join(", ", entry.Values.Select(v => v.Value))}.", out error);
+                allowed[facet].Add(value);
+            }
+        }
+        return allowed.Count == 0 ? Fail("The filter names no facet.", out error) : new FacetFilter(allowed);
+    }
+
+    private static FacetFilter? Fail(string message, out string? error)
+    {
+        error = message;
+        return null;
+    }
+}
