@@ -71,7 +71,7 @@ report["composeFiltered"] = new JsonArray(filtered!.Results!.Select(r => (JsonNo
 var searchFiltered = await client.Api.Search.PostAsync(new MemoryStream(pngBytes.ToArray()), "image/png", c =>
 {
     c.QueryParameters.K = 5;
-    c.QueryParameters.Filter = ["expression:SU"];
+    c.QueryParameters.Filter = ["person:AK"];
 });
 report["searchFiltered"] = new JsonArray(searchFiltered!.Results!.Select(r => (JsonNode)Cell(r)).ToArray());
 

@@ -56,7 +56,7 @@ var filtered = await client.ComposeAsync(new ComposeQuery
     K = 5,
 });
 report["composeFiltered"] = new JsonArray(filtered.Results.Select(r => (JsonNode)Cell(r)).ToArray());
-var searchFiltered = await client.SearchAsync(5, null, ["expression:SU"], new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
+var searchFiltered = await client.SearchAsync(5, null, ["person:AK"], new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
 report["searchFiltered"] = new JsonArray(searchFiltered.Results.Select(r => (JsonNode)Cell(r)).ToArray());
 
 var document = await client.OpenApiAsync();
