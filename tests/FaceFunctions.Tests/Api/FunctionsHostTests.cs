@@ -9,8 +9,11 @@ using Xunit;
 
 namespace FaceFunctions.Tests.Api;
 
-/// <summary>The Functions host over the service fixture's Azurite and model, started once for these tests.</summary>
-public sealed class FunctionsHostFixture : IAsyncDisposable
+/// <summary>
+/// The Functions host over the service fixture's Azurite and model, started once for these tests. IAsyncLifetime, not
+/// IAsyncDisposable: xUnit 2 disposes fixtures through it, and the host process would outlive the run otherwise.
+/// </summary>
+public sealed class FunctionsHostFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FunctionsHost? _host;
@@ -32,7 +35,9 @@ public sealed class FunctionsHostFixture : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_host is not null)
             await _host.DisposeAsync();
