@@ -8,27 +8,30 @@ namespace FaceFunctions.TrainingJob.Commands;
 /// <summary>The options of train that say how the network is trained (<see cref="TrainingOptions"/>).</summary>
 internal sealed class TrainingArguments
 {
+    /// <summary>The options' defaults are TrainingOptions' own: one place says what train does with no options.</summary>
+    private static readonly TrainingOptions Defaults = new();
+
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Default: 90 for composition, 30 for the objectives with triplets (the same images through the network)." };
-    private readonly Option<int> _imageSize = new("--image-size") { DefaultValueFactory = _ => 128 };
-    private readonly Option<int> _batchSize = new("--batch-size") { DefaultValueFactory = _ => 16 };
-    private readonly Option<double> _learningRate = new("--learning-rate") { DefaultValueFactory = _ => 1e-4 };
+    private readonly Option<int> _imageSize = new("--image-size") { DefaultValueFactory = _ => Defaults.ImageSize };
+    private readonly Option<int> _batchSize = new("--batch-size") { DefaultValueFactory = _ => Defaults.BatchSize };
+    private readonly Option<double> _learningRate = new("--learning-rate") { DefaultValueFactory = _ => Defaults.LearningRate };
     private readonly Option<double?> _facetLearningRate = new("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
-    private readonly Option<double> _temperature = new("--temperature") { Description = "The composition objective's temperature.", DefaultValueFactory = _ => new CompositionTerms().Temperature };
+    private readonly Option<double> _temperature = new("--temperature") { Description = "The composition objective's temperature.", DefaultValueFactory = _ => Defaults.Composition.Temperature };
     private readonly Option<double> _transformWeight = new("--transform-weight")
         { Description = "Weight of the composition objective's transform term (each image moved to another value of each facet, classified as the cell it lands in); 0 leaves it out." };
-    private readonly Option<Backbone> _backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Backbone.ResNet18);
+    private readonly Option<Backbone> _backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Defaults.Backbone);
     private readonly Option<string?> _weights = new("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
-    private readonly Option<Objective> _objective = ChoiceOptions.Create("--objective", "What training minimises.", Objective.Composition);
+    private readonly Option<Objective> _objective = ChoiceOptions.Create("--objective", "What training minimises.", Defaults.Objective);
     private readonly Option<int?> _head = new("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
-    private readonly Option<double> _width = new("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<double> _width = new("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => Defaults.WidthMultiplier };
     private readonly Option<FacetVectorKind> _facetVectors = ChoiceOptions.Create("--facet-vectors",
-        "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", FacetVectorKind.Learned);
+        "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", Defaults.FacetVectors);
     private readonly Option<bool> _noFlip = new("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
     private readonly Option<int?> _frozenStages = new("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
-    private readonly Option<FaceStep> _face = new("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => FaceStep.Detect };
+    private readonly Option<FaceStep> _face = new("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => Defaults.Face };
     private readonly Option<TrainingImages> _trainOn = ChoiceOptions.Create("--train-on",
-        "Which images train: all-but-one-of-each-cell keeps one of each cell unseen where it has more.", TrainingImages.FirstOfEachCell);
-    private readonly Option<ComputeDevice> _device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", ComputeDevice.Auto);
+        "Which images train: all-but-one-of-each-cell keeps one of each cell unseen where it has more.", Defaults.TrainOn);
+    private readonly Option<ComputeDevice> _device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", Defaults.Device);
     private readonly Option<int?> _patience = new("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 
     public void AddTo(Command command)
