@@ -1,4 +1,5 @@
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,24 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
         services.AddArtifactStores(configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.AddSingleton<ModelProvider>();
+        AddModelSource(services, configuration);
         services.AddSingleton<Api.ImageEmbedding>();
         services.AddHostedService<ModelLoaderService>();
         return services;
+    }
+
+    /// <summary>The in-process backend, or the pgvector one with its data source (one per app, pooling connections).</summary>
+    private static void AddModelSource(IServiceCollection services, IConfiguration configuration)
+    {
+        var backend = configuration.GetSection(ServingOptions.SectionName).Get<ServingOptions>()?.Gallery ?? GalleryBackend.InProcess;
+        if (backend == GalleryBackend.InProcess)
+        {
+            services.AddSingleton<IModelSource, StorageModelSource>();
+            return;
+        }
+        services.AddOptions<PostgresOptions>().Bind(configuration.GetSection(PostgresOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidation>();
+        services.AddSingleton(sp => PostgresDataSources.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value));
+        services.AddSingleton<IModelSource, PgVectorModelSource>();
     }
 }

@@ -5,6 +5,7 @@ using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Options;
 using FaceFunctions.Index;
+using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.TrainingJob.Export;
@@ -28,6 +29,8 @@ public sealed record TrainJobOptions
     public int HeldOutFolds { get; init; }
     /// <summary>Blob Storage to publish to after the folder is written; null publishes nowhere else.</summary>
     public StorageOptions? Publish { get; init; }
+    /// <summary>PostgreSQL to publish the gallery to as well (the pgvector backend), before the store's pointer moves.</summary>
+    public PostgresOptions? Postgres { get; init; }
 }
 
 /// <summary>
@@ -69,7 +72,8 @@ public static class TrainingPipeline
             await using var services = StorageServices.Provider(options.Publish);
             var stores = services.GetRequiredService<ArtifactStores>();
             await GalleryImages.UploadAsync(stores.Images, gallery.Images, cancellationToken);
-            await new ModelRepository(stores.Models).PublishAsync(bundle, cancellationToken);
+            await new ModelRepository(stores.Models).PublishAsync(bundle, cancellationToken, options.Postgres is not { } postgres ? null
+                : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken));
             log.WriteLine($"Model {version} published to {stores.Models.Location}; images in {stores.Images.Location}.");
         }
         return report;

@@ -4,6 +4,7 @@ using FaceFunctions.Vectors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaceFunctions.Functions.Api;
@@ -14,7 +15,7 @@ namespace FaceFunctions.Functions.Api;
 /// the weighted sum, made non-negative and unit length, then searched. POST /api/compose/form is the same operation
 /// under its own route, so that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
-public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options)
+public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<ComposeFunction> logger)
 {
     public const string QueryField = "query";
 
@@ -61,7 +62,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         }
         if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
-        return new OkObjectResult(SearchResponse.From(model, model.Search(vector, query.K, query.Filter), face));
+        return await GallerySearch.AnswerAsync(model, vector, query.K, query.Filter, face, logger, cancellationToken);
     }
 
     /// <summary>The query's JSON and the uploaded image (multipart), or the problem with the body.</summary>

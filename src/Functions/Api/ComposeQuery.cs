@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Api;
 
@@ -14,7 +15,7 @@ public sealed class ComposeQuery
 {
     private static readonly string[] Properties = ["add", "subtract", "imageId", "subtractPredicted", "filter", "k"];
 
-    private ComposeQuery(List<(ReadOnlyMemory<float> Vector, float Weight)> terms, int k, string? imageId, List<string> predicted, FacetFilter? filter)
+    private ComposeQuery(List<(ReadOnlyMemory<float> Vector, float Weight)> terms, int k, string? imageId, List<string> predicted, GalleryFilter? filter)
     {
         Weighted = terms;
         K = k;
@@ -29,7 +30,7 @@ public sealed class ComposeQuery
     public string? ImageId { get; }
     public IReadOnlyList<string> SubtractPredicted { get; }
     /// <summary>Which gallery images may be results; null: all.</summary>
-    public FacetFilter? Filter { get; }
+    public GalleryFilter? Filter { get; }
 
     /// <summary>Parses <paramref name="root"/>; on a problem returns null and says what is wrong and what is allowed.</summary>
     /// <param name="uploaded">An image came with the request (multipart), so the query may consist of it alone.</param>
@@ -100,7 +101,7 @@ public sealed class ComposeQuery
         if (!uploaded && !terms.Any(t => t.Item2 > 0))
             return Fail("Nothing to search for: add at least one facet value, or give an 'imageId' or an image.", out error);
 
-        FacetFilter? filter = null;
+        GalleryFilter? filter = null;
         if (root.TryGetProperty("filter", out var filterElement) && filterElement.ValueKind != JsonValueKind.Null
             && (filter = FacetFilter.Parse(filterElement, model.Bundle, out error)) is null)
             return null;

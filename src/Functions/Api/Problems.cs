@@ -53,6 +53,9 @@ public static class Problems
 
     public static IActionResult StorageUnavailable(string detail) => Unavailable("Storage cannot be reached.", detail);
 
+    public static IActionResult IndexUnavailable() => Unavailable("The gallery's index cannot be reached.",
+        "The database that holds the gallery did not answer; retry shortly.");
+
     private static IActionResult Unavailable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         new RetryAfterResult(Of(StatusCodes.Status503ServiceUnavailable, title, detail, extensions), RetryAfterSeconds);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
 using Microsoft.AspNetCore.Http;
@@ -47,11 +46,7 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var embedded = await images.EmbedAsync(model, image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
         if (embedded.Vector is null)
             return embedded.Failure!;
-        var clock = Stopwatch.StartNew();
-        var hits = model.Search(embedded.Vector, k, filter);
-        logger.LogInformation("Searched {Count} vectors of model {ModelVersion} for the top {K} in {SearchMs:F2} ms.",
-            model.Index.Count, model.Bundle.Version, k, clock.Elapsed.TotalMilliseconds);
-        return new OkObjectResult(SearchResponse.From(model, hits, embedded.Face));
+        return await GallerySearch.AnswerAsync(model, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
     }
 
     /// <summary>The image of a request: its raw body, or its form's field "image".</summary>

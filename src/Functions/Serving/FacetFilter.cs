@@ -1,25 +1,17 @@
 using System.Text.Json;
 using FaceFunctions.Artifacts;
+using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
-/// A restriction of results by facet values: each named facet must have one of its listed values ("person" in [KA],
-/// "expression" in [HA, SU]). Facets not named are free. Parsed from a compose body's "filter" object or from search's
-/// "filter" query parameters ("person:KA" or "expression:HA,SU", one per facet), checked against the model's facets.
+/// Reads a <see cref="GalleryFilter"/> from a request: a compose body's "filter" object or search's "filter" query
+/// parameters ("person:KA" or "expression:HA,SU", one per facet), checked against the model's facets.
 /// </summary>
-public sealed class FacetFilter
+public static class FacetFilter
 {
-    private readonly IReadOnlyDictionary<string, HashSet<string>> _allowed;
-
-    private FacetFilter(IReadOnlyDictionary<string, HashSet<string>> allowed) => _allowed = allowed;
-
-    /// <summary>Which gallery rows carry an allowed value on every filtered facet.</summary>
-    public bool[] Rows(ModelBundle bundle) =>
-        bundle.Gallery.Select(entry => _allowed.All(f => entry.Labels.TryGetValue(f.Key, out var value) && f.Value.Contains(value))).ToArray();
-
     /// <summary>A compose body's "filter": an object of facet names to an array of values (or one value as a string).</summary>
-    public static FacetFilter? Parse(JsonElement filter, ModelBundle bundle, out string? error)
+    public static GalleryFilter? Parse(JsonElement filter, ModelBundle bundle, out string? error)
     {
         error = null;
         if (filter.ValueKind != JsonValueKind.Object)
@@ -37,7 +29,7 @@ public sealed class FacetFilter
     }
 
     /// <summary>Search's "filter" query parameters, each "facet:value" or "facet:value1,value2"; null without any.</summary>
-    public static FacetFilter? Parse(IEnumerable<string?> parameters, ModelBundle bundle, out string? error)
+    public static GalleryFilter? Parse(IEnumerable<string?> parameters, ModelBundle bundle, out string? error)
     {
         error = null;
         var terms = new List<(string Facet, IReadOnlyList<string>? Values)>();
@@ -51,7 +43,7 @@ public sealed class FacetFilter
         return terms.Count == 0 ? null : Build(terms, bundle, out error);
     }
 
-    private static FacetFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
+    private static GalleryFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
     {
         error = null;
         var allowed = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -71,10 +63,12 @@ public sealed class FacetFilter
                 allowed[facet].Add(value);
             }
         }
-        return allowed.Count == 0 ? Fail("The filter names no facet.", out error) : new FacetFilter(allowed);
+        return allowed.Count == 0
+            ? Fail("The filter names no facet.", out error)
+            : new GalleryFilter(allowed.ToDictionary(f => f.Key, IReadOnlyCollection<string> (f) => f.Value, StringComparer.Ordinal));
     }
 
-    private static FacetFilter? Fail(string message, out string? error)
+    private static GalleryFilter? Fail(string message, out string? error)
     {
         error = message;
         return null;

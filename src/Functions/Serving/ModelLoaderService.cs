@@ -15,7 +15,7 @@ namespace FaceFunctions.Functions.Serving;
 /// The provider's <see cref="ModelProvider.Failure"/> always describes the latest look at storage.
 /// </summary>
 public sealed class ModelLoaderService(
-    ArtifactStores stores,
+    IModelSource source,
     ModelProvider provider,
     IOptions<ServingOptions> options,
     ILoggerFactory loggers) : BackgroundService
@@ -25,10 +25,9 @@ public sealed class ModelLoaderService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var repository = new ModelRepository(stores.Models);
         while (!stoppingToken.IsCancellationRequested)
         {
-            await PollAsync(repository, stoppingToken);
+            await PollAsync(stoppingToken);
             var wait = provider.Current is null ? options.Value.LoadRetrySeconds : options.Value.PollSeconds;
             try
             {
@@ -41,12 +40,12 @@ public sealed class ModelLoaderService(
         }
     }
 
-    private async Task PollAsync(ModelRepository repository, CancellationToken cancellationToken)
+    private async Task PollAsync(CancellationToken cancellationToken)
     {
         string? tag = null;
         try
         {
-            tag = await repository.GetCurrentTagAsync(cancellationToken);
+            tag = await source.GetCurrentTagAsync(cancellationToken);
             if (tag is null)
             {
                 if (provider.Current is null)
@@ -56,7 +55,7 @@ public sealed class ModelLoaderService(
                 provider.Recover();
             else if (tag != _refusedTag || provider.Current is null)
             {
-                await LoadAsync(repository, cancellationToken);
+                await LoadAsync(cancellationToken);
                 _loadedTag = tag;
             }
         }
@@ -64,23 +63,24 @@ public sealed class ModelLoaderService(
         {
             provider.Fail(LoadFailureKind.StorageUnavailable);
             _logger.LogWarning("Model storage {Location} cannot be reached; {Serving}: {Error}",
-                stores.Models.Location, provider.Current is null ? "nothing serves yet" : $"{provider.Current.Bundle.Version} keeps serving", e.Message);
+                source.Location, provider.Current is null ? "nothing serves yet" : $"{provider.Current.Bundle.Version} keeps serving", e.Message);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             _refusedTag = tag;
             provider.Fail(LoadFailureKind.ModelRefused);
             _logger.LogError(e, "The model published in {Location} was refused; {Serving}: {Error}",
-                stores.Models.Location, provider.Current is null ? "nothing serves yet" : $"{provider.Current.Bundle.Version} keeps serving", e.Message);
+                source.Location, provider.Current is null ? "nothing serves yet" : $"{provider.Current.Bundle.Version} keeps serving", e.Message);
         }
     }
 
-    private async Task LoadAsync(ModelRepository repository, CancellationToken cancellationToken)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var bundle = await repository.LoadCurrentAsync(cancellationToken);
+        var (bundle, gallery) = await source.LoadCurrentAsync(cancellationToken);
         if (provider.Current?.Bundle.Version == bundle.Version)
         {
+            (gallery as IDisposable)?.Dispose();
             provider.Recover(); // the pointer was rewritten or restored to the version that serves
             return;
         }
@@ -93,14 +93,14 @@ public sealed class ModelLoaderService(
         catch
         {
             embedder.Dispose();
+            (gallery as IDisposable)?.Dispose();
             throw;
         }
-        var index = options.Value.Index.Create(bundle.GalleryVectors, bundle.Dimensions);
-        var model = new ServingModel(bundle, embedder, index, DateTimeOffset.UtcNow);
+        var model = new ServingModel(bundle, embedder, gallery, DateTimeOffset.UtcNow);
         model.Retired += retired => _logger.LogInformation("Model {Version} retired: its last request has ended.", retired.Bundle.Version);
         var replaced = provider.Swap(model);
         _logger.LogInformation("Serving model {Version} (replacing {Replaced}): {Count} gallery images, {Dimensions} dimensions, {Index} index, from {Location}, loaded in {Milliseconds} ms.",
-            bundle.Version, replaced ?? "none", bundle.Gallery.Count, bundle.Dimensions, index.GetType().Name, stores.Models.Location,
+            bundle.Version, replaced ?? "none", bundle.Gallery.Count, bundle.Dimensions, gallery.Description, source.Location,
             (DateTimeOffset.UtcNow - started).TotalMilliseconds);
     }
 }

@@ -5,20 +5,18 @@ using FaceFunctions.Index;
 namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
-/// A loaded model version: its files, the ONNX session, and the vector index over its gallery. It counts its leases:
+/// A loaded model version: its files, the ONNX session, and the search over its gallery. It counts its leases:
 /// one for being current, one per request that uses it; the last one released disposes it.
 /// </summary>
-public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IVectorIndex index, DateTimeOffset loadedAtUtc)
+public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IGallerySearch gallery, DateTimeOffset loadedAtUtc)
 {
-    /// <summary>Filtered searches scan the allowed rows exactly, whatever the index: the same vectors, no copy.</summary>
-    private readonly ExactVectorIndex _filtered = new(bundle.GalleryVectors, bundle.Dimensions, threads: 1);
     private readonly Dictionary<string, int> _rowOfId =
         bundle.Gallery.Select((entry, row) => (entry.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
     private int _leases = 1;
 
     public ModelBundle Bundle { get; } = bundle;
     public OnnxEmbedder Embedder { get; } = embedder;
-    public IVectorIndex Index { get; } = index;
+    public IGallerySearch Gallery { get; } = gallery;
     public DateTimeOffset LoadedAtUtc { get; } = loadedAtUtc;
 
     /// <summary>Raised once, when the last lease ends and the model's resources are freed.</summary>
@@ -27,8 +25,9 @@ public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IVec
     public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
 
     /// <summary>The nearest gallery images, among those the filter allows when there is one.</summary>
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, FacetFilter? filter) =>
-        filter is null ? Index.Search(query, k) : _filtered.Search(query, k, filter.Rows(Bundle));
+    /// <exception cref="GalleryUnavailableException">The gallery's database cannot answer now.</exception>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken) =>
+        Gallery.SearchAsync(query, k, filter, cancellationToken);
 
     /// <summary>One more lease, unless the model has already retired.</summary>
     internal bool TryAcquire()
@@ -47,7 +46,7 @@ public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IVec
     {
         if (Interlocked.Decrement(ref _leases) != 0) return;
         Embedder.Dispose();
-        (Index as IDisposable)?.Dispose();
+        (Gallery as IDisposable)?.Dispose();
         Retired?.Invoke(this);
     }
 }

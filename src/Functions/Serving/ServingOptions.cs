@@ -20,8 +20,19 @@ public sealed class ServingOptions
     public double LoadRetrySeconds { get; set; } = 5;
     /// <summary>Seconds between checks for a new current model (one small metadata request each).</summary>
     public double PollSeconds { get; set; } = 30;
-    /// <summary>The gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>
+    /// <summary>Where the gallery is searched: in this process (Serving:Index) or in PostgreSQL (the Postgres section).</summary>
+    public GalleryBackend Gallery { get; set; } = GalleryBackend.InProcess;
+    /// <summary>The in-process gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>
     public FaceFunctions.Index.VectorIndexOptions Index { get; set; } = new();
     /// <summary>Threads one ONNX Runtime inference may use; 0 lets ONNX Runtime choose.</summary>
     public int InferenceThreads { get; set; }
+}
+
+/// <summary>Where the gallery's vectors are searched (settings name it case-insensitively: inprocess, pgvector).</summary>
+public enum GalleryBackend
+{
+    /// <summary>Every instance holds the gallery in memory and indexes it (exact or HNSW).</summary>
+    InProcess,
+    /// <summary>PostgreSQL with pgvector holds it; instances hold the model and the gallery's labels.</summary>
+    Pgvector,
 }

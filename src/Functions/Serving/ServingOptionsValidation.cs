@@ -24,3 +24,20 @@ public sealed class ServingOptionsValidation : IValidateOptions<ServingOptions>
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
+
+/// <summary>Checks the Postgres settings when the host starts (the pgvector backend only).</summary>
+public sealed class PostgresOptionsValidation : IValidateOptions<FaceFunctions.Index.Postgres.PostgresOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FaceFunctions.Index.Postgres.PostgresOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+}

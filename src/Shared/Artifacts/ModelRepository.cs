@@ -45,10 +45,16 @@ public sealed class ModelRepository(IArtifactStore store)
         return manifest;
     }
 
-    /// <summary>Writes a new version under its own prefix, then points current.json at it.</summary>
-    public async Task PublishAsync(ModelBundle bundle, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes a new version under its own prefix, then points current.json at it. <paramref name="beforeActivating"/>
+    /// runs in between with the SHA-256 of the version's manifest (publishing elsewhere); if it fails, nothing moves.
+    /// </summary>
+    public async Task PublishAsync(ModelBundle bundle, CancellationToken cancellationToken = default,
+        Func<string, Task>? beforeActivating = null)
     {
         await WriteVersionAsync(bundle, PrefixOf(bundle.Version), cancellationToken);
+        if (beforeActivating is not null)
+            await beforeActivating(Sha256(await ReadRequiredAsync(PrefixOf(bundle.Version) + ArtifactNames.Manifest, cancellationToken)));
         await ActivateAsync(bundle.Version, cancellationToken);
     }
 
@@ -81,6 +87,13 @@ public sealed class ModelRepository(IArtifactStore store)
                 expectedVersion: null, cancellationToken);
         throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
     }
+
+    /// <summary>
+    /// Loads a version that another pointer names (the pgvector catalogue) with the SHA-256 of its manifest, checking
+    /// every file as <see cref="LoadCurrentAsync"/> does.
+    /// </summary>
+    public Task<ModelBundle> LoadVersionAsync(string version, string manifestSha256, CancellationToken cancellationToken = default) =>
+        LoadAsync(new CurrentPointer(version, PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest, manifestSha256), cancellationToken);
 
     private async Task<ModelBundle> LoadAsync(CurrentPointer pointer, CancellationToken cancellationToken)
     {

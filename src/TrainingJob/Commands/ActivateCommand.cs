@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceFunctions.Artifacts;
+using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,22 +9,30 @@ namespace FaceFunctions.TrainingJob.Commands;
 /// <summary>activate: point serving at a published version (a rollback), after checking that it loads whole.</summary>
 internal static class ActivateCommand
 {
-    public static Command Create(StorageArguments storage)
+    public static Command Create(StorageArguments storage, PostgresArguments postgres)
     {
         var version = new Option<string>("--version") { Description = "A version under versions/ in the models container.", Required = true };
         var command = new Command("activate", "Point the serving model at a published version (a rollback), after checking it loads whole.") { version };
         storage.AddTo(command);
+        postgres.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var options = storage.From(result) ?? throw new ArgumentException("Name the storage: --storage-connection-string or --storage-service-uri.");
                 await using var services = StorageServices.Provider(options);
-                await new ModelRepository(services.GetRequiredService<ArtifactStores>().Models).ActivateAsync(result.GetValue(version)!, cancellationToken);
+                var repository = new ModelRepository(services.GetRequiredService<ArtifactStores>().Models);
+                await repository.ActivateAsync(result.GetValue(version)!, cancellationToken);
+                if (postgres.From(result) is { } database)
+                {
+                    // After the store: the version is checked whole there first; pgvector instances follow the database.
+                    await using var dataSource = PostgresDataSources.Create(database);
+                    await new PgVectorPublisher(dataSource, database).ActivateAsync(result.GetValue(version)!, cancellationToken);
+                }
                 Console.WriteLine($"Version {result.GetValue(version)} is current; the functions swap to it at their next check.");
                 return 0;
             }
-            catch (Exception e) when (e is ModelIntegrityException or ArgumentException or Azure.RequestFailedException)
+            catch (Exception e) when (e is ModelIntegrityException or ArgumentException or InvalidOperationException or Azure.RequestFailedException or Npgsql.NpgsqlException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;

@@ -6,7 +6,7 @@ namespace FaceFunctions.TrainingJob.Commands;
 /// <summary>train: read a dataset, train, export ONNX, embed the gallery, evaluate, write and publish the model.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(StorageArguments storage)
+    public static Command Create(StorageArguments storage, PostgresArguments postgres)
     {
         var dataset = new DatasetArguments();
         var training = new TrainingArguments();
@@ -16,9 +16,8 @@ internal static class TrainCommand
         dataset.AddTo(command);
         training.AddTo(command);
         storage.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            var options = new TrainJobOptions
+        postgres.AddTo(command);
+        command.SetAction((result, cancellationToken) => RunAsync(() => new TrainJobOptions
             {
                 Data = result.GetValue(dataset.Data)!,
                 Format = result.GetValue(dataset.Format),
@@ -27,20 +26,23 @@ internal static class TrainCommand
                 Training = training.Options(result, result.GetValue(dataset.Seed)),
                 HeldOutFolds = result.GetValue(heldOutFolds),
                 Publish = storage.From(result),
-            };
-            return await RunAsync(options, cancellationToken);
-        });
+                Postgres = postgres.From(result),
+            }, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(TrainJobOptions options, CancellationToken cancellationToken)
+    /// <param name="options">Read inside the error handling: options that cannot work end the job with their message.</param>
+    private static async Task<int> RunAsync(Func<TrainJobOptions> options, CancellationToken cancellationToken)
     {
         try
         {
-            await TrainingPipeline.RunAsync(options, Console.Out, cancellationToken);
+            var job = options();
+            if (job.Postgres is not null && job.Publish is null)
+                throw new ArgumentException("Publishing to PostgreSQL needs the model store too: --storage-connection-string or --storage-service-uri.");
+            await TrainingPipeline.RunAsync(job, Console.Out, cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is DatasetException or InvalidOperationException or IOException or ArgumentException)
+        catch (Exception e) when (e is DatasetException or InvalidOperationException or IOException or ArgumentException or Npgsql.NpgsqlException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

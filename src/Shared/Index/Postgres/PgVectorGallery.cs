@@ -1,0 +1,78 @@
+using Npgsql;
+using FaceFunctions.Options;
+using NpgsqlTypes;
+
+namespace FaceFunctions.Index.Postgres;
+
+/// <summary>
+/// Searches one published version's gallery in PostgreSQL by inner product (cosine similarity on unit vectors).
+/// Queries go to the server as real[] and only rows and scores come back, so reading needs no vector type mapping.
+/// Exact search orders every allowed row by score, then row: the top k of <see cref="ExactVectorIndex"/>. HNSW search
+/// uses the index, with pgvector's iterative scan so that a filter still fills k.
+/// </summary>
+public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions options, PgVectorVersion version) : IGallerySearch
+{
+    public PgVectorVersion Version { get; } = version;
+    public int Count => Version.Count;
+    public int Dimensions => Version.Dimensions;
+    public string Description => $"pgvector ({Choices.NameOf(options.Search).ToLowerInvariant()})";
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await QueryAsync(query, k, filter, cancellationToken);
+        }
+        catch (NpgsqlException e) // the network, a timeout, sign-in, permissions, or the version's table dropped
+        {
+            throw new GalleryUnavailableException($"Version {Version.Version}'s gallery in PostgreSQL cannot be searched: {e.Message}", e);
+        }
+    }
+
+    private async Task<IReadOnlyList<SearchHit>> QueryAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
+    {
+        if (query.Length != Version.Dimensions)
+            throw new ArgumentException($"The query has {query.Length} dimensions, the gallery {Version.Dimensions}.", nameof(query));
+        k = Math.Max(0, Math.Min(k, Version.Count));
+        if (k == 0) return [];
+        await using var batch = dataSource.CreateBatch();
+        if (options.Search == PgVectorSearch.Hnsw)
+        {
+            // One batch is one implicit transaction, so the settings hold for this query only.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"SELECT set_config('hnsw.ef_search', '{Math.Max(options.HnswExpansionSearch, k)}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)"));
+        }
+        batch.BatchCommands.Add(SearchCommand(query, k, filter));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (options.Search == PgVectorSearch.Hnsw)
+            await reader.NextResultAsync(cancellationToken);
+        var hits = new List<SearchHit>(k);
+        while (await reader.ReadAsync(cancellationToken))
+            hits.Add(new SearchHit(reader.GetInt32(0), reader.GetFloat(1)));
+        // The iterative scan may hand rows back slightly out of order.
+        return hits.OrderByDescending(h => h.Score).ThenBy(h => h.Row).ToList();
+    }
+
+    private NpgsqlBatchCommand SearchCommand(ReadOnlyMemory<float> query, int k, GalleryFilter? filter)
+    {
+        var command = new NpgsqlBatchCommand();
+        command.Parameters.Add(new NpgsqlParameter<float[]>("query", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = query.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int>("k", NpgsqlDbType.Integer) { TypedValue = k });
+        var conditions = new List<string>();
+        foreach (var (facet, values) in filter?.Allowed ?? new Dictionary<string, IReadOnlyCollection<string>>())
+        {
+            var n = conditions.Count;
+            command.Parameters.Add(new NpgsqlParameter<string>($"facet{n}", NpgsqlDbType.Text) { TypedValue = facet });
+            command.Parameters.Add(new NpgsqlParameter<string[]>($"values{n}", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() });
+            conditions.Add($"labels ->> @facet{n} = ANY(@values{n})");
+        }
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        // Ordering by the distance alone lets the HNSW index answer; adding the row makes the scan exact and ties stable.
+        var order = options.Search == PgVectorSearch.Hnsw ? "embedding <#> @query::vector" : "embedding <#> @query::vector, row";
+        command.CommandText = $"""
+            SELECT row, -(embedding <#> @query::vector)::real AS score FROM {options.Schema}.{Version.Table}
+            {where} ORDER BY {order} LIMIT @k
+            """;
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using Azure.Core;
+using Azure.Identity;
+using Npgsql;
+using Pgvector.Npgsql;
+
+namespace FaceFunctions.Index.Postgres;
+
+/// <summary>
+/// The <see cref="NpgsqlDataSource"/> that <see cref="PostgresOptions"/> names: one per process, injected, pooling its
+/// connections. With <see cref="PostgresAuthentication.ManagedIdentity"/> its password is a Microsoft Entra token for
+/// Azure Database for PostgreSQL, fetched by the managed identity and fetched again well before it expires.
+/// </summary>
+public static class PostgresDataSources
+{
+    /// <summary>The scope of Azure Database for PostgreSQL's Entra tokens.</summary>
+    private const string TokenScope = "https://ossrdbms-aad.database.windows.net/.default";
+
+    /// <summary>For reading: vectors go to the server as real[] and come back as scores, so no vector type mapping is needed.</summary>
+    public static NpgsqlDataSource Create(PostgresOptions options) => Builder(options).Build();
+
+    /// <summary>
+    /// For writing vectors (binary COPY): the <c>vector</c> extension is created first when missing, because Npgsql
+    /// maps the type when the data source first connects.
+    /// </summary>
+    public static async Task<NpgsqlDataSource> CreateWithVectorsAsync(PostgresOptions options, CancellationToken cancellationToken)
+    {
+        await using (var plain = Create(options))
+        await using (var command = plain.CreateCommand("CREATE EXTENSION IF NOT EXISTS vector"))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        var builder = Builder(options);
+        builder.UseVector();
+        return builder.Build();
+    }
+
+    private static NpgsqlDataSourceBuilder Builder(PostgresOptions options)
+    {
+        options.Validate();
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (options.Authentication == PostgresAuthentication.ManagedIdentity)
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrEmpty(options.ManagedIdentityClientId) ? null : options.ManagedIdentityClientId,
+            });
+            // Entra tokens live about an hour: a fresh one every 30 minutes, and again after 10 s when fetching failed.
+            builder.UsePeriodicPasswordProvider(async (_, cancellationToken) =>
+                    (await credential.GetTokenAsync(new TokenRequestContext([TokenScope]), cancellationToken)).Token,
+                TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,72 @@
+namespace FaceFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL 15 server with pgvector (scripts/postgres.sh installs them; test.sh runs it) in a fresh temporary
+/// folder, on 127.0.0.1 and a free port, trusting local connections, without fsync. PostgreSQL refuses to run as root,
+/// so as root it runs as the postgres user. Stopped, and its folder deleted, on dispose.
+/// </summary>
+public sealed class Postgres : IAsyncDisposable
+{
+    private static readonly string Binaries = Environment.GetEnvironmentVariable("FACEFUNCTIONS_POSTGRES_BIN") ?? "/usr/lib/postgresql/15/bin";
+    private readonly TempFolder _folder = new();
+    private string Data => Path.Combine(_folder.Path, "data");
+
+    private Postgres(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=5;Command Timeout=30";
+
+    public static async Task<Postgres> StartAsync()
+    {
+        if (!File.Exists(Path.Combine(Binaries, "pg_ctl")) || !File.Exists(Path.Combine(Binaries, "..", "lib", "vector.so")))
+            throw new InvalidOperationException($"PostgreSQL 15 with pgvector is not installed under {Binaries}: run 'bash scripts/postgres.sh' (test.sh does).");
+        var server = new Postgres(Azurite.FreePort());
+        try
+        {
+            if (Environment.IsPrivilegedProcess)
+                await RequireAsync("chown", ["postgres:postgres", server._folder.Path]);
+            await server.RunAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+            await server.RunAsync("pg_ctl", ["-D", server.Data, "-l", Path.Combine(server._folder.Path, "server.log"), "-w", "-t", "60", "start", "-o",
+                $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {server._folder.Path} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A PostgreSQL program, as the postgres user when the tests run as root.</summary>
+    private Task RunAsync(string program, IReadOnlyList<string> args) =>
+        Environment.IsPrivilegedProcess
+            ? RequireAsync("runuser", ["-u", "postgres", "--", Path.Combine(Binaries, program), .. args])
+            : RequireAsync(Path.Combine(Binaries, program), args);
+
+    private static async Task RequireAsync(string program, IReadOnlyList<string> args)
+    {
+        var result = await ProcessRunner.RunAsync(program, args, TimeSpan.FromSeconds(90));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {result}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (File.Exists(Path.Combine(Data, "postmaster.pid")))
+        {
+            try
+            {
+                await RunAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"]);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already stopped (a test may stop it to see the database go away).
+            }
+        }
+        _folder.Dispose();
+    }
+
+    /// <summary>Stops the server, as a database outage would.</summary>
+    public Task StopAsync() => RunAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"]);
+}
