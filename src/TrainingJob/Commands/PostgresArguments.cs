@@ -29,6 +29,11 @@ internal sealed class PostgresArguments
         Description = "The role serving signs in as; each publication grants it read access to what it publishes.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Postgres__ReaderRole"),
     };
+    private readonly Option<string> _schema = new("--postgres-schema")
+    {
+        Description = "The schema of the galleries and their catalogue.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Postgres__Schema") is { Length: > 0 } schema ? schema : new PostgresOptions().Schema,
+    };
     private readonly Option<int> _keepVersions = new("--postgres-keep-versions")
     {
         Description = "Galleries kept in the database, the current one included (rollbacks can go back that far).",
@@ -37,7 +42,7 @@ internal sealed class PostgresArguments
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _connectionString, _authentication, _readerRole, _keepVersions })
+        foreach (var option in new Option[] { _connectionString, _authentication, _schema, _readerRole, _keepVersions })
             command.Options.Add(option);
     }
 
@@ -53,7 +58,7 @@ internal sealed class PostgresArguments
             ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
             ReaderRole = result.GetValue(_readerRole),
             KeepVersions = result.GetValue(_keepVersions),
-            Schema = Environment.GetEnvironmentVariable("Postgres__Schema") is { Length: > 0 } schema ? schema : new PostgresOptions().Schema,
+            Schema = result.GetValue(_schema)!,
         };
         options.Validate();
         return options;

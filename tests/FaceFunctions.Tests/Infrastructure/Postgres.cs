@@ -27,8 +27,7 @@ public sealed class Postgres : IAsyncDisposable
             if (Environment.IsPrivilegedProcess)
                 await RequireAsync("chown", ["postgres:postgres", server._folder.Path]);
             await server.RunAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-            await server.RunAsync("pg_ctl", ["-D", server.Data, "-l", Path.Combine(server._folder.Path, "server.log"), "-w", "-t", "60", "start", "-o",
-                $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {server._folder.Path} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
+            await server.StartAgainAsync();
             return server;
         }
         catch
@@ -69,4 +68,8 @@ public sealed class Postgres : IAsyncDisposable
 
     /// <summary>Stops the server, as a database outage would.</summary>
     public Task StopAsync() => RunAsync("pg_ctl", ["-D", Data, "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on its port and data.</summary>
+    public Task StartAgainAsync() => RunAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_folder.Path, "server.log"), "-w", "-t", "60", "start", "-o",
+        $"-p {Port} -c listen_addresses=127.0.0.1 -k {_folder.Path} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
 }

@@ -1,0 +1,138 @@
+using FaceFunctions.Artifacts;
+using FaceFunctions.Index;
+using FaceFunctions.Index.Postgres;
+using FaceFunctions.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace FaceFunctions.Tests.Index;
+
+/// <summary>Publishing to a real PostgreSQL: atomic, refused twice, old versions dropped, rollbacks, least privilege.</summary>
+public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private const int Dimensions = 8;
+
+    private static PgVectorRelease Release(string version, int count, int seed, Func<int, string>? id = null)
+    {
+        var data = GalleryData.Draw(count, 1, Dimensions, seed);
+        var entries = id is null ? data.Entries : data.Entries.Select((e, row) => e with { Id = id(row) }).ToList();
+        return new PgVectorRelease(version, $"sha-of-{version}", data.Vectors, Dimensions, entries);
+    }
+
+    private static async Task<(NpgsqlDataSource Writer, PgVectorPublisher Publisher)> PublisherAsync(PostgresOptions options)
+    {
+        var writer = await PostgresDataSources.CreateWithVectorsAsync(options, CancellationToken.None);
+        return (writer, new PgVectorPublisher(writer, options));
+    }
+
+    private static async Task<IReadOnlyList<string>> TablesAsync(NpgsqlDataSource dataSource, string schema)
+    {
+        await using var command = dataSource.CreateCommand("SELECT tablename FROM pg_tables WHERE schemaname = @schema ORDER BY tablename");
+        command.Parameters.AddWithValue("schema", schema);
+        await using var reader = await command.ExecuteReaderAsync();
+        var tables = new List<string>();
+        while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    [Fact]
+    public async Task A_failed_publication_leaves_the_old_version_current_and_nothing_behind()
+    {
+        var options = postgres.Options();
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        await publisher.PublishAsync(Release("v1", 50, seed: 1), CancellationToken.None);
+        var before = await TablesAsync(writer, options.Schema);
+
+        // Two images with one id: the unique index refuses the COPY halfway through.
+        var broken = Release("v2", 50, seed: 2, id: row => row == 40 ? "img00000" : $"img{row:D5}");
+        await Assert.ThrowsAsync<PostgresException>(() => publisher.PublishAsync(broken, CancellationToken.None));
+        // Cancelled while it works (the rows stream, then the index builds): the transaction rolls back.
+        var large = Release("v3", 200_000, seed: 3);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var cancelled = await Assert.ThrowsAnyAsync<Exception>(() => publisher.PublishAsync(large, cancel.Token));
+        Assert.True(cancelled is OperationCanceledException || cancelled.InnerException is OperationCanceledException
+            || cancelled is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }, cancelled.ToString());
+
+        var current = await PgVectorCatalogue.CurrentAsync(writer, options.Schema, CancellationToken.None);
+        Assert.Equal(("v1", "sha-of-v1", 50), (current!.Version, current.ManifestSha256, current.Count));
+        Assert.Equal(before, await TablesAsync(writer, options.Schema));
+        await using var connection = await writer.OpenConnectionAsync();
+        Assert.Equal(["v1"], (await PgVectorCatalogue.VersionsAsync(connection, options.Schema, CancellationToken.None)).Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task A_version_is_published_once_and_old_ones_go_by_retention_while_rollbacks_reach_the_kept_ones()
+    {
+        var options = postgres.Options(keepVersions: 2);
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        foreach (var version in new[] { "v1", "v2", "v3", "v4" })
+            await publisher.PublishAsync(Release(version, 30, seed: version[1]), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync(Release("v4", 30, seed: 9), CancellationToken.None));
+
+        Assert.Equal(["v2", "v1"], await publisher.RemoveOldVersionsAsync(CancellationToken.None));
+        await using (var connection = await writer.OpenConnectionAsync())
+            Assert.Equal(["v4", "v3"], (await PgVectorCatalogue.VersionsAsync(connection, options.Schema, CancellationToken.None)).Select(v => v.Version));
+        Assert.Equal(new[] { "current", PgVectorCatalogue.TableOf("v3"), PgVectorCatalogue.TableOf("v4"), "versions" }.Order(StringComparer.Ordinal),
+            await TablesAsync(writer, options.Schema));
+
+        await publisher.ActivateAsync("v3", CancellationToken.None);
+        Assert.Equal("v3", (await PgVectorCatalogue.CurrentAsync(writer, options.Schema, CancellationToken.None))!.Version);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.ActivateAsync("v1", CancellationToken.None));
+        // The current version is kept even when it is not among the newest.
+        await publisher.PublishAsync(Release("v5", 30, seed: 5), CancellationToken.None);
+        await publisher.ActivateAsync("v3", CancellationToken.None);
+        Assert.Equal(["v4"], await publisher.RemoveOldVersionsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_reader_role_may_search_what_is_published_and_change_nothing()
+    {
+        var role = "reader_" + Guid.NewGuid().ToString("N")[..8];
+        await postgres.ExecuteAsync($"CREATE ROLE {role} LOGIN");
+        var options = postgres.Options();
+        options.ReaderRole = role;
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        var release = Release("v1", 40, seed: 4);
+        await publisher.PublishAsync(release, CancellationToken.None);
+
+        var readerOptions = postgres.Options();
+        readerOptions.Schema = options.Schema;
+        readerOptions.ConnectionString = postgres.Server.ConnectionString.Replace("Username=postgres", $"Username={role}");
+        await using var reader = PostgresDataSources.Create(readerOptions);
+        var current = await PgVectorCatalogue.CurrentAsync(reader, options.Schema, CancellationToken.None);
+        var hits = await new PgVectorGallery(reader, readerOptions, current!).SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None);
+        Assert.Equal(0, hits.Single().Row);
+
+        foreach (var sql in new[]
+                 {
+                     $"DELETE FROM {options.Schema}.{current!.Table}", $"UPDATE {options.Schema}.current SET version = 'v1'",
+                     $"DROP TABLE {options.Schema}.{current.Table}", $"CREATE TABLE {options.Schema}.intruder (x int)",
+                 })
+        {
+            await using var command = reader.CreateCommand(sql);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains(refused.SqlState, new[] { PostgresErrorCodes.InsufficientPrivilege, "42501" });
+        }
+    }
+
+    [Fact]
+    public async Task A_database_that_goes_away_makes_searches_unavailable_not_failed()
+    {
+        await using var server = await Postgres.StartAsync();
+        var options = postgres.Options();
+        options.ConnectionString = server.ConnectionString;
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        var release = Release("v1", 20, seed: 6);
+        await publisher.PublishAsync(release, CancellationToken.None);
+        await using var reader = PostgresDataSources.Create(options);
+        var gallery = new PgVectorGallery(reader, options, (await PgVectorCatalogue.CurrentAsync(reader, options.Schema, CancellationToken.None))!);
+        Assert.Single(await gallery.SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None));
+
+        await server.StopAsync();
+        await Assert.ThrowsAsync<GalleryUnavailableException>(() => gallery.SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None));
+    }
+}
