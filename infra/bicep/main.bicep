@@ -22,7 +22,39 @@ param datasetPrefix string = 'faces'
 @description('The training image; azd deploy sets it.')
 param trainingImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
 
+@description('Where galleries are searched: inprocess (each function instance holds its gallery) or pgvector (Azure Database for PostgreSQL, in a private network). docs/pgvector.md says when to choose which.')
+@allowed([
+  'inprocess'
+  'pgvector'
+])
+param galleryBackend string = 'inprocess'
+
 var suffix = uniqueString(resourceGroup().id)
+var pgvector = galleryBackend == 'pgvector'
+
+module network 'modules/network.bicep' = if (pgvector) {
+  name: 'network'
+  params: {
+    location: location
+    namePrefix: namePrefix
+  }
+}
+
+module postgres 'modules/postgres.bicep' = if (pgvector) {
+  name: 'postgres'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    serverName: '${namePrefix}-pg-${suffix}'
+    trainingIdentityName: identities.outputs.trainingName
+    trainingPrincipalId: identities.outputs.trainingPrincipalId
+    dataSubnetId: network!.outputs.dataSubnetId
+    dnsZoneId: network!.outputs.dnsZoneId
+  }
+}
+
+// How each workload signs in to the database: its own identity's name, an Entra token as the password, TLS verified.
+var postgresConnection = pgvector ? 'Host=${postgres!.outputs.host};Database=${postgres!.outputs.databaseName};Ssl Mode=VerifyFull' : ''
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -68,6 +100,8 @@ module api 'modules/functionapp.bicep' = {
     identityPrincipalId: identities.outputs.apiPrincipalId
     dataBlobEndpoint: storage.outputs.blobEndpoint
     insightsName: monitoring.outputs.insightsName
+    subnetId: pgvector ? network!.outputs.apiSubnetId : ''
+    postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.apiName}' : ''
   }
 }
 
@@ -94,6 +128,9 @@ module training 'modules/training.bicep' = {
     schedule: trainingSchedule
     datasetPrefix: datasetPrefix
     image: trainingImage
+    subnetId: pgvector ? network!.outputs.jobsSubnetId : ''
+    postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.trainingName}' : ''
+    postgresReaderRole: pgvector ? identities.outputs.apiName : ''
   }
 }
 
@@ -105,3 +142,5 @@ output API_URL string = api.outputs.url
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output TRAINING_JOB_NAME string = training.outputs.jobName
 output TRAINING_ENVIRONMENT_NAME string = training.outputs.environmentName
+output POSTGRES_HOST string = pgvector ? postgres!.outputs.host : ''
+

@@ -13,6 +13,12 @@ param identityPrincipalId string
 param dataBlobEndpoint string
 param insightsName string
 
+@description('A subnet to join (the pgvector backend\'s private network); empty: none.')
+param subnetId string = ''
+
+@description('The pgvector backend\'s connection (host, database, this identity\'s name; no password: Entra tokens); empty: the in-process backend.')
+param postgresConnection string = ''
+
 @description('Instances the app may scale out to.')
 param maximumInstanceCount int = 40
 
@@ -108,6 +114,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -144,6 +151,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // An instance answers many requests at once: one ONNX Runtime thread per inference serves more of them than
         // every core per inference does (docs/performance.md).
         { name: 'Serving__InferenceThreads', value: '1' }
+        // The pgvector backend where a connection is given; the Postgres settings are read only then.
+        { name: 'Serving__Gallery', value: empty(postgresConnection) ? 'inprocess' : 'pgvector' }
+        { name: 'Postgres__ConnectionString', value: postgresConnection }
+        { name: 'Postgres__Authentication', value: 'ManagedIdentity' }
+        { name: 'Postgres__ManagedIdentityClientId', value: identityClientId }
       ]
     }
   }

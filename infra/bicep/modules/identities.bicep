@@ -18,3 +18,5 @@ output apiClientId string = api.properties.clientId
 output trainingId string = training.id
 output trainingPrincipalId string = training.properties.principalId
 output trainingClientId string = training.properties.clientId
+output apiName string = api.name
+output trainingName string = training.name

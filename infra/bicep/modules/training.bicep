@@ -24,6 +24,15 @@ param datasetPrefix string = 'faces'
 @description('Empty for a manual trigger only, or a cron expression (UTC) such as "0 3 * * 1" for a schedule.')
 param schedule string = ''
 
+@description('A delegated subnet for the environment (the pgvector backend\'s private network); empty: none.')
+param subnetId string = ''
+
+@description('The pgvector backend\'s connection (host, database, this identity\'s name; no password: Entra tokens); empty: publish to Blob Storage only.')
+param postgresConnection string = ''
+
+@description('The role the function app signs in as; each publication grants it read access to what it publishes.')
+param postgresReaderRole string = ''
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: workspaceName
 }
@@ -38,6 +47,10 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
         customerId: workspace.properties.customerId
         sharedKey: workspace.listKeys().primarySharedKey
       }
+    }
+    vnetConfiguration: empty(subnetId) ? null : {
+      infrastructureSubnetId: subnetId
+      internal: false
     }
     workloadProfiles: [
       {
@@ -109,6 +122,10 @@ resource job 'Microsoft.App/jobs@2024-03-01' = {
             { name: 'Storage__ModelsContainer', value: 'models' }
             { name: 'Storage__ImagesContainer', value: 'images' }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
+            // Empty without the pgvector backend: the job then publishes to Blob Storage only.
+            { name: 'Postgres__ConnectionString', value: postgresConnection }
+            { name: 'Postgres__Authentication', value: 'ManagedIdentity' }
+            { name: 'Postgres__ReaderRole', value: postgresReaderRole }
           ]
           resources: {
             cpu: json('8')

@@ -184,4 +184,68 @@ public sealed partial class DeploymentTemplateTests
         }
         Check(Template.Value, "main");
     }
+
+    [Fact]
+    public void The_pgvector_database_is_optional_and_its_network_comes_with_it()
+    {
+        var backend = Template.Value.GetProperty("parameters").GetProperty("galleryBackend");
+        Assert.Equal("inprocess", backend.GetProperty("defaultValue").GetString());
+        Assert.Equal(["inprocess", "pgvector"], backend.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
+        foreach (var name in new[] { "network", "postgres" })
+            Assert.Equal("[variables('pgvector')]", Module(name).GetProperty("condition").GetString());
+        Assert.Equal("[equals(parameters('galleryBackend'), 'pgvector')]", Template.Value.GetProperty("variables").GetProperty("pgvector").GetString());
+    }
+
+    [Fact]
+    public void The_pgvector_database_takes_entra_sign_in_only_over_tls_with_no_public_access_and_allows_the_vector_extension()
+    {
+        var server = Resources().Single(r => r.Type == "Microsoft.DBforPostgreSQL/flexibleServers");
+        var auth = server.Properties.GetProperty("authConfig");
+        Assert.Equal(("Enabled", "Disabled"), (auth.GetProperty("activeDirectoryAuth").GetString(), auth.GetProperty("passwordAuth").GetString()));
+        Assert.False(server.Properties.TryGetProperty("administratorLogin", out _));
+        Assert.Equal("Disabled", server.Properties.GetProperty("network").GetProperty("publicNetworkAccess").GetString());
+        Assert.DoesNotContain(Resources(), r => r.Type == "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules");
+        var settings = Resources().Where(r => r.Type == "Microsoft.DBforPostgreSQL/flexibleServers/configurations")
+            .ToDictionary(r => r.Text("name").Split('/').Last().TrimEnd(']', '\'', ')'), r => r.Properties.GetProperty("value").GetString()!);
+        Assert.Contains("VECTOR", settings.Single(s => s.Key.EndsWith("azure.extensions")).Value.Split(','));
+        Assert.Equal("ON", settings.Single(s => s.Key.EndsWith("require_secure_transport")).Value);
+        var endpoint = Resources().Single(r => r.Type == "Microsoft.Network/privateEndpoints");
+        var connection = endpoint.Properties.GetProperty("privateLinkServiceConnections")[0].GetProperty("properties");
+        Assert.Equal(["postgresqlServer"], connection.GetProperty("groupIds").EnumerateArray().Select(g => g.GetString()));
+        Assert.Contains("Microsoft.DBforPostgreSQL/flexibleServers", connection.GetProperty("privateLinkServiceId").GetString());
+        Assert.Contains(Resources(), r => r.Type == "Microsoft.Network/privateDnsZones" && r.Text("name").Contains("privatelink.postgres.database.azure.com"));
+    }
+
+    [Fact]
+    public void The_training_identity_administers_the_database_and_the_function_app_only_reads_what_it_is_granted()
+    {
+        var administrator = Resources().Single(r => r.Type == "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+        Assert.Equal("ServicePrincipal", administrator.Properties.GetProperty("principalType").GetString());
+        Assert.Contains("trainingPrincipalId", administrator.Text("name"));
+        var parameters = Module("postgres").GetProperty("properties").GetProperty("parameters");
+        Assert.Contains("trainingPrincipalId", parameters.GetProperty("trainingPrincipalId").GetProperty("value").GetString());
+        Assert.Contains("trainingName", parameters.GetProperty("trainingIdentityName").GetProperty("value").GetString());
+
+        // The function app signs in as its own identity with a token; the training job as its own, granting reads to the app's.
+        // (Module parameters that depend on the condition compile to one expression each: their text is checked.)
+        string Parameter(string module, string name) => Module(module).GetProperty("properties").GetProperty("parameters").GetProperty(name).ToString();
+        Assert.Contains("outputs.apiName.value", Parameter("api", "postgresConnection"));
+        Assert.Contains("outputs.trainingName.value", Parameter("training", "postgresConnection"));
+        Assert.Contains("outputs.apiName.value", Parameter("training", "postgresReaderRole"));
+        foreach (var connection in new[] { Parameter("api", "postgresConnection"), Parameter("training", "postgresConnection") })
+        {
+            Assert.Contains("Ssl Mode=VerifyFull", connection);
+            Assert.DoesNotContain("Password", connection, StringComparison.OrdinalIgnoreCase);
+        }
+        var site = Resources().Single(r => r.Type == "Microsoft.Web/sites");
+        var appSettings = site.Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        Assert.Equal("[if(empty(parameters('postgresConnection')), 'inprocess', 'pgvector')]", appSettings["Serving__Gallery"]);
+        Assert.Equal("ManagedIdentity", appSettings["Postgres__Authentication"]);
+        Assert.Equal("[parameters('postgresConnection')]", appSettings["Postgres__ConnectionString"]);
+        Assert.Contains("virtualNetworkSubnetId", site.Properties.ToString());
+        var job = Resources().Single(r => r.Type == "Microsoft.App/jobs").Properties.ToString();
+        Assert.Contains("Postgres__ReaderRole", job);
+        Assert.Contains("infrastructureSubnetId", Resources().Single(r => r.Type == "Microsoft.App/managedEnvironments").Properties.ToString());
+    }
 }

@@ -113,15 +113,39 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
         await writer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>Lets <see cref="PostgresOptions.ReaderRole"/> (the function app's identity) read the catalogue and the table.</summary>
+    /// <summary>
+    /// Lets <see cref="PostgresOptions.ReaderRole"/> (the function app's identity) read the catalogue and the table. On
+    /// Azure Database for PostgreSQL a missing role is created for the Entra principal of that name first (the job is
+    /// the server's Entra administrator); elsewhere the role must exist.
+    /// </summary>
     private async Task GrantReadAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
     {
         if (options.ReaderRole is not { Length: > 0 } role) return;
+        if (!await RoleExistsAsync(connection, role, cancellationToken) && await AzureEntraAsync(connection, cancellationToken))
+        {
+            await using var create = new NpgsqlCommand("SELECT pgaadauth_create_principal(@role, false, false)", connection);
+            create.Parameters.AddWithValue("role", role);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
         var quoted = "\"" + role + "\"";
         await ExecuteAsync(connection, $"""
             GRANT USAGE ON SCHEMA {_schema} TO {quoted};
             GRANT SELECT ON {_schema}.versions, {_schema}.current, {_schema}.{table} TO {quoted};
             """, cancellationToken);
+    }
+
+    private static async Task<bool> RoleExistsAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = @role)", connection);
+        command.Parameters.AddWithValue("role", role);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Whether the server is Azure Database for PostgreSQL with Entra sign-in (its function that makes roles of principals).</summary>
+    private static async Task<bool> AzureEntraAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT FROM pg_proc WHERE proname = 'pgaadauth_create_principal')", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>One publisher or cleaner at a time per schema, until its transaction ends.</summary>
