@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using FaceFunctions.Index;
-using FaceFunctions.Vectors;
 
 namespace FaceFunctions.Bench;
 
@@ -13,14 +12,8 @@ public static class IndexBench
 {
     public static void Run(int exactCount, int exactDimensions, int hnswCount, int hnswDimensions, TextWriter output)
     {
-        var random = new Random(42);
-        float[] Draw(int count, int dimensions)
-        {
-            var rows = new float[(long)count * dimensions];
-            for (var i = 0; i < rows.Length; i++) rows[i] = (float)random.NextDouble();
-            for (var r = 0; r < count; r++) VectorMath.NonNegativeL2Normalize(rows.AsSpan(r * dimensions, dimensions));
-            return rows;
-        }
+        var vectors = new BenchVectors(42);
+        float[] Draw(int count, int dimensions) => vectors.Uniform(count, dimensions);
 
         var rows = Draw(exactCount, exactDimensions);
         var queries = Enumerable.Range(0, 50).Select(_ => Draw(1, exactDimensions)).ToList();
@@ -39,18 +32,7 @@ public static class IndexBench
         // Two shapes of gallery: uniform vectors (no structure at all, the hardest case for a graph index) and vectors
         // around 1,000 centres, as embeddings of photos gather around their person and expression.
         var centres = Draw(1000, hnswDimensions);
-        float[] Clustered(int count)
-        {
-            var clustered = new float[(long)count * hnswDimensions];
-            for (var r = 0; r < count; r++)
-            {
-                var row = clustered.AsSpan(r * hnswDimensions, hnswDimensions);
-                centres.AsSpan(random.Next(1000) * hnswDimensions, hnswDimensions).CopyTo(row);
-                for (var d = 0; d < hnswDimensions; d++) row[d] += 0.15f * (float)(random.NextDouble() - 0.5);
-                VectorMath.NonNegativeL2Normalize(row);
-            }
-            return clustered;
-        }
+        float[] Clustered(int count) => vectors.Clustered(count, centres, hnswDimensions);
         HnswRun("uniform", Draw(hnswCount, hnswDimensions), Draw(200, hnswDimensions), hnswDimensions, output);
         HnswRun("clustered", Clustered(hnswCount), Clustered(200), hnswDimensions, output);
     }

@@ -11,17 +11,20 @@ public sealed class Postgres : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private string Data => Path.Combine(_folder.Path, "data");
 
-    private Postgres(int port) => Port = port;
+    private readonly IReadOnlyList<string> _settings;
+
+    private Postgres(int port, IReadOnlyList<string> settings) => (Port, _settings) = (port, settings);
 
     public int Port { get; }
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=5;Command Timeout=30";
 
-    public static async Task<Postgres> StartAsync()
+    /// <param name="settings">More server settings, each "name=value" (the benchmark's memory for index builds).</param>
+    public static async Task<Postgres> StartAsync(params string[] settings)
     {
         if (!File.Exists(Path.Combine(Binaries, "pg_ctl")) || !File.Exists(Path.Combine(Binaries, "..", "lib", "vector.so")))
             throw new InvalidOperationException($"PostgreSQL 15 with pgvector is not installed under {Binaries}: run 'bash scripts/postgres.sh' (test.sh does).");
-        var server = new Postgres(Azurite.FreePort());
+        var server = new Postgres(Azurite.FreePort(), settings);
         try
         {
             if (Environment.IsPrivilegedProcess)
@@ -71,5 +74,6 @@ public sealed class Postgres : IAsyncDisposable
 
     /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on its port and data.</summary>
     public Task StartAgainAsync() => RunAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_folder.Path, "server.log"), "-w", "-t", "60", "start", "-o",
-        $"-p {Port} -c listen_addresses=127.0.0.1 -k {_folder.Path} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"]);
+        $"-p {Port} -c listen_addresses=127.0.0.1 -k {_folder.Path} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        + string.Concat(_settings.Select(setting => $" -c {setting}"))]);
 }
