@@ -153,7 +153,7 @@ public static class OpenApiDocument
         "413" => Problem("The body or the image is too large."),
         "415" => Problem("The media type or image format is not supported."),
         "422" => Problem("The model's face step found no face in the image (ask for the whole image with wholeImage=true)."),
-        "503" => Problem("No model is loaded yet, or storage cannot be reached; retry after the seconds in Retry-After.")
+        "503" => Problem("No model is loaded yet, or storage or the gallery's database cannot be reached; retry after the seconds in Retry-After.")
             .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
