@@ -17,7 +17,7 @@ namespace FaceFunctions.Bench;
 /// </summary>
 public static class PgVectorBench
 {
-    private static readonly int[] Expansions = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384];
+    private static readonly int[] Expansions = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768];
     private const int QueryCount = 200, Runs = 3, K = 10;
 
     public sealed record Point(int Expansion, double Recall, double P50Ms, double P99Ms, double QpsOneClient, double QpsTwoClients);
@@ -71,10 +71,11 @@ public static class PgVectorBench
     {
         var before = MemoryMegabytes();
         var clock = Stopwatch.StartNew();
-        using var index = new HnswVectorIndex(data.Rows, data.Dimensions, new VectorIndexOptions());
+        var graph = new VectorIndexOptions();
+        using var index = new HnswVectorIndex(data.Rows, data.Dimensions, graph);
         var build = clock.Elapsed.TotalSeconds;
         var memory = MemoryMegabytes() - before;
-        output.WriteLine($"in-process HNSW (USearch, M 16, ef_construction 128): built in {build:F1} s on {Environment.ProcessorCount} threads, +{memory:F0} MB of process memory");
+        output.WriteLine($"in-process HNSW (USearch, M {graph.Connectivity}, ef_construction {graph.ExpansionAdd}): built in {build:F1} s on {Environment.ProcessorCount} threads, +{memory:F0} MB of process memory");
         var points = new List<Point>();
         foreach (var expansion in Expansions)
         {
@@ -90,7 +91,13 @@ public static class PgVectorBench
     {
         // The graph must fit in maintenance memory to build fast; shared buffers hold table and index, as a sized server would.
         await using var server = await Postgres.StartAsync("maintenance_work_mem=4GB", "max_parallel_maintenance_workers=1", "shared_buffers=3GB");
-        var options = new PostgresOptions { ConnectionString = server.ConnectionString + ";Command Timeout=3600", Schema = "bench", Search = PgVectorSearch.Hnsw };
+        // The graph built as the in-process one is (M 16, ef_construction 128), so that recall compares like with like.
+        var graph = new VectorIndexOptions();
+        var options = new PostgresOptions
+        {
+            ConnectionString = server.ConnectionString + ";Command Timeout=3600", Schema = "bench", Search = PgVectorSearch.Hnsw,
+            HnswConnectivity = graph.Connectivity, HnswExpansionAdd = graph.ExpansionAdd,
+        };
         var entries = Enumerable.Range(0, data.Rows.Length / data.Dimensions)
             .Select(row => new GalleryEntry($"v{row}", new Dictionary<string, string> { ["cluster"] = "all" }, "")).ToList();
         var clock = Stopwatch.StartNew();
@@ -105,8 +112,10 @@ public static class PgVectorBench
         var points = new List<Point>();
         foreach (var expansion in Expansions)
         {
+            // ef_search comes with each connection, so each expansion has its own data source, as a deployment would.
             options.HnswExpansionSearch = expansion;
-            var gallery = new PgVectorGallery(reader, options, version);
+            await using var searcher = PostgresDataSources.Create(options);
+            var gallery = new PgVectorGallery(searcher, options, version);
             var point = await Measure(expansion, truth, i => gallery.SearchAsync(Query(data, i), K, null, CancellationToken.None));
             points.Add(point);
             output.WriteLine("  " + Describe(point));

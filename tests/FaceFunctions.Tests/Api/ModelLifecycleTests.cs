@@ -61,7 +61,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         var (host, client) = kind == ApiHost.Local
             ? await StartLocalHostAsync(azurite.ConnectionString)
             : await StartFunctionsHostAsync(azurite.ConnectionString);
-        await WaitForVersionAsync(client, "v1");
+        await ServedVersion.WaitForAsync(client, "v1");
         return new Serving(azurite, host, client, bundle);
     }
 
@@ -80,22 +80,6 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         });
         var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
         return (host, client);
-    }
-
-    private static async Task<string?> VersionAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/api/health");
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("modelVersion").GetString() : null;
-    }
-
-    private static async Task WaitForVersionAsync(HttpClient client, string version)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await VersionAsync(client) != version)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"version {version} did not start serving within 30 s");
-            await Task.Delay(100);
-        }
     }
 
     [Theory]
@@ -125,7 +109,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         }).ToList();
         await Task.Delay(300);
         await PublishAsync(azurite.ConnectionString, bundle, "v2");
-        await WaitForVersionAsync(client, "v2");
+        await ServedVersion.WaitForAsync(client, "v2");
         await Task.Delay(300);
         stop.Cancel();
         await Task.WhenAll(load);
@@ -202,7 +186,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
 
         await using var azurite = await Azurite.StartAsync(port);
         await PublishAsync(azurite.ConnectionString, await TrainedBundleAsync(), "late");
-        await WaitForVersionAsync(client, "late");
+        await ServedVersion.WaitForAsync(client, "late");
     }
 
     [Fact]
@@ -250,7 +234,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         var search = client.PostAsync("/api/search?k=1", upload);
         await upload.HalfSent;
         await PublishAsync(azurite.ConnectionString, bundle, "v2");
-        await WaitForVersionAsync(client, "v2");
+        await ServedVersion.WaitForAsync(client, "v2");
         await Task.Delay(TimeSpan.FromSeconds(2)); // longer than any retirement delay the old design had in tests
         rest.SetResult();
         using var response = await search;

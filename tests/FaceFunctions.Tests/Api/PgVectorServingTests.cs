@@ -95,7 +95,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         await PublishAsync("v1", Database());
         var (host, client) = await StartPgVectorHostAsync();
         await using var _ = host;
-        await WaitForVersionAsync(client, "v1");
+        await ServedVersion.WaitForAsync(client, "v1");
 
         using var output = new TempFolder();
         var (code, log, error) = await TrainingJobCommand.RunAsync("train", "--data", "synthetic", "--epochs", "1", "--image-size", "64", "--face", "none",
@@ -104,19 +104,19 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         Assert.True(code == 0, error + log);
         Assert.Contains("published to PostgreSQL schema api", log);
         var trained = (await new ModelRepository(new FolderArtifactStore(output.Path)).LoadCurrentAsync()).Version;
-        await WaitForVersionAsync(client, trained);
+        await ServedVersion.WaitForAsync(client, trained);
 
         // A publication the database refuses (its reader role does not exist) moves neither pointer.
         await Assert.ThrowsAsync<Npgsql.PostgresException>(() => PublishAsync("v3", Database(readerRole: "nobody_here")));
         var models = ArtifactStores.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString }).Models;
         Assert.Equal(trained, (await new ModelRepository(models).LoadCurrentAsync()).Version);
         await Task.Delay(600);
-        Assert.Equal(trained, await VersionAsync(client));
+        Assert.Equal(trained, await ServedVersion.OfAsync(client));
 
         (code, log, error) = await TrainingJobCommand.RunAsync("activate", "--version", "v1", "--storage-connection-string", _azurite.ConnectionString,
             "--postgres-connection-string", _postgres.ConnectionString, "--postgres-schema", "api");
         Assert.True(code == 0, error + log);
-        await WaitForVersionAsync(client, "v1");
+        await ServedVersion.WaitForAsync(client, "v1");
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         await PublishAsync("v1", Database());
         var (host, client) = await StartPgVectorHostAsync();
         await using var _ = host;
-        await WaitForVersionAsync(client, "v1");
+        await ServedVersion.WaitForAsync(client, "v1");
         var query = new { add = new { person = "AK", expression = "HA" }, k = 3 };
 
         await _postgres.StopAsync();
@@ -157,21 +157,5 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         Assert.Equal(want.Select(r => r.GetProperty("id").GetString()), got.Select(r => r.GetProperty("id").GetString()));
         Assert.Equal(want.Select(r => r.GetProperty("labels").GetRawText()), got.Select(r => r.GetProperty("labels").GetRawText()));
         Assert.All(want.Zip(got), pair => Assert.Equal(pair.First.GetProperty("score").GetSingle(), pair.Second.GetProperty("score").GetSingle(), 4));
-    }
-
-    private static async Task<string?> VersionAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/api/health");
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("modelVersion").GetString() : null;
-    }
-
-    private static async Task WaitForVersionAsync(HttpClient client, string version)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await VersionAsync(client) != version)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"version {version} did not start serving within 30 s; serving {await VersionAsync(client)}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -8,7 +8,7 @@ namespace FaceFunctions.Index.Postgres;
 /// Searches one published version's gallery in PostgreSQL by inner product (cosine similarity on unit vectors).
 /// Queries go to the server as real[] and only rows and scores come back, so reading needs no vector type mapping.
 /// Exact search orders every allowed row by score, then row: the top k of <see cref="ExactVectorIndex"/>. HNSW search
-/// uses the index, with pgvector's iterative scan so that a filter still fills k.
+/// uses the index, with pgvector's iterative scan so that a filter still fills k (both set per connection).
 /// </summary>
 public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions options, PgVectorVersion version) : IGallerySearch
 {
@@ -35,17 +35,8 @@ public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions
             throw new ArgumentException($"The query has {query.Length} dimensions, the gallery {Version.Dimensions}.", nameof(query));
         k = Math.Max(0, Math.Min(k, Version.Count));
         if (k == 0) return [];
-        await using var batch = dataSource.CreateBatch();
-        if (options.Search == PgVectorSearch.Hnsw)
-        {
-            // One batch is one implicit transaction, so the settings hold for this query only.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                $"SELECT set_config('hnsw.ef_search', '{Math.Max(options.HnswExpansionSearch, k)}', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)"));
-        }
-        batch.BatchCommands.Add(SearchCommand(query, k, filter));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (options.Search == PgVectorSearch.Hnsw)
-            await reader.NextResultAsync(cancellationToken);
+        await using var command = SearchCommand(query, k, filter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var hits = new List<SearchHit>(k);
         while (await reader.ReadAsync(cancellationToken))
             hits.Add(new SearchHit(reader.GetInt32(0), reader.GetFloat(1)));
@@ -53,9 +44,10 @@ public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions
         return hits.OrderByDescending(h => h.Score).ThenBy(h => h.Row).ToList();
     }
 
-    private NpgsqlBatchCommand SearchCommand(ReadOnlyMemory<float> query, int k, GalleryFilter? filter)
+    /// <summary>The search as one statement; hnsw.ef_search comes with the connection (<see cref="PostgresDataSources.Create"/>).</summary>
+    private NpgsqlCommand SearchCommand(ReadOnlyMemory<float> query, int k, GalleryFilter? filter)
     {
-        var command = new NpgsqlBatchCommand();
+        var command = dataSource.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter<float[]>("query", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = query.ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int>("k", NpgsqlDbType.Integer) { TypedValue = k });
         var conditions = new List<string>();

@@ -15,8 +15,22 @@ public static class PostgresDataSources
     /// <summary>The scope of Azure Database for PostgreSQL's Entra tokens.</summary>
     private const string TokenScope = "https://ossrdbms-aad.database.windows.net/.default";
 
-    /// <summary>For reading: vectors go to the server as real[] and come back as scores, so no vector type mapping is needed.</summary>
-    public static NpgsqlDataSource Create(PostgresOptions options) => Builder(options).Build();
+    /// <summary>
+    /// For reading: vectors go to the server as real[] and come back as scores, so no vector type mapping is needed.
+    /// Each connection starts with the search settings (hnsw.ef_search, the iterative scan that lets a filtered
+    /// search fill k), and repeated statements are prepared on the server: a search is then one statement, not parsed
+    /// and planned anew (docs/performance.md measures both). Connect directly (port 5432), not through PgBouncer,
+    /// which refuses startup settings.
+    /// </summary>
+    public static NpgsqlDataSource Create(PostgresOptions options)
+    {
+        var builder = Builder(options);
+        var connection = builder.ConnectionStringBuilder;
+        connection.Options = $"{connection.Options} -c hnsw.ef_search={options.HnswExpansionSearch} -c hnsw.iterative_scan=relaxed_order".Trim();
+        if (connection.MaxAutoPrepare == 0)
+            connection.MaxAutoPrepare = 16;
+        return builder.Build();
+    }
 
     /// <summary>
     /// For writing vectors (binary COPY): the <c>vector</c> extension is created first when missing, because Npgsql
@@ -24,7 +38,7 @@ public static class PostgresDataSources
     /// </summary>
     public static async Task<NpgsqlDataSource> CreateWithVectorsAsync(PostgresOptions options, CancellationToken cancellationToken)
     {
-        await using (var plain = Create(options))
+        await using (var plain = Builder(options).Build())
         await using (var command = plain.CreateCommand("CREATE EXTENSION IF NOT EXISTS vector"))
             await command.ExecuteNonQueryAsync(cancellationToken);
         var builder = Builder(options);

@@ -29,8 +29,11 @@ public sealed class PostgresOptions
 
     /// <summary>HNSW edges per node (pgvector's m), set when a version is published.</summary>
     public int HnswConnectivity { get; set; } = 16;
-    /// <summary>Candidates kept while the HNSW graph is built (ef_construction).</summary>
-    public int HnswExpansionAdd { get; set; } = 64;
+    /// <summary>
+    /// Candidates kept while the HNSW graph is built (ef_construction). 128, as the in-process index builds, not
+    /// pgvector's own 64: at 64 a 1M x 128 graph never passed recall 0.956 (docs/performance.md).
+    /// </summary>
+    public int HnswExpansionAdd { get; set; } = 128;
     /// <summary>Candidates kept while searching (hnsw.ef_search): higher finds more of the true neighbours, slower.</summary>
     public int HnswExpansionSearch { get; set; } = 100;
     /// <summary>How serving searches: the HNSW index (approximate) or every row (exact, the in-process scan's results).</summary>
