@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (Azurite and the OpenAPI linters from npm, the client generators and NuGet packages,
-# PostgreSQL with pgvector), checks the Bicep, runs every test.
+# PostgreSQL with pgvector, Chromium), checks the Bicep, runs every test.
 # The tests start Azurite and PostgreSQL themselves (127.0.0.1, free ports, temporary folders) and train a tiny model on the drawn faces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ dotnet tool restore
 bash scripts/face-detector.sh
 # PostgreSQL 15 and pgvector for the pgvector backend's tests (apt-get and a 30 s build, the first time only).
 bash scripts/postgres.sh
+# Chromium for the page's browser tests (Playwright drives Debian's package).
+bash scripts/chromium.sh
 dotnet build FaceFunctions.sln -c Release -nologo -clp:ErrorsOnly
 dotnet build infra/bicep/Bicep.csproj -nologo -clp:ErrorsOnly
 log=$(mktemp)
