@@ -88,6 +88,8 @@ public static class TrainingPipeline
             log.WriteLine($"  skipped {problem.File}: {problem.Reason}");
         log.WriteLine($"Training {Choices.NameOf(training.Backbone)} with the {Choices.NameOf(training.Objective)} objective: " +
                       $"{training.Epochs} epochs at {training.ImageSize}px, {training.FrozenStages} stages frozen, seed {training.Seed}.");
+        if (training.Composition.TransformWeight > 0 && !CompositionLoss.TransformTermFits(dataset.Facets.Select(f => dataset.Values(f).Count).ToList()))
+            log.WriteLine($"  the transform term is left out: it scores every combination of facet values, at most {CompositionLoss.MaxCells}.");
     }
 
     /// <summary>The main run, early-stopped on the images that do not train when the options ask for it.</summary>

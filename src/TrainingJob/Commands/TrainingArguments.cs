@@ -18,7 +18,11 @@ internal sealed class TrainingArguments
     private readonly Option<double?> _facetLearningRate = new("--facet-learning-rate") { Description = "Learning rate of the composition objective's facet value vectors (default: --learning-rate)." };
     private readonly Option<double> _temperature = new("--temperature") { Description = "The composition objective's temperature.", DefaultValueFactory = _ => Defaults.Composition.Temperature };
     private readonly Option<double> _transformWeight = new("--transform-weight")
-        { Description = "Weight of the composition objective's transform term (each image moved to another value of each facet, classified as the cell it lands in); 0 leaves it out." };
+    {
+        Description = "Weight of the composition objective's transform term (each image moved to another value of each facet, classified as the cell it " +
+                      "lands in); 0 leaves it out. Left out by itself past 10,000 combinations of facet values.",
+        DefaultValueFactory = _ => Defaults.Composition.TransformWeight,
+    };
     private readonly Option<Backbone> _backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Defaults.Backbone);
     private readonly Option<string?> _weights = new("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
     private readonly Option<Objective> _objective = ChoiceOptions.Create("--objective", "What training minimises.", Defaults.Objective);

@@ -35,6 +35,10 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>Above this many combinations, only the cells seen in training are classified against.</summary>
     public const int MaxCells = 10_000;
 
+    /// <summary>Whether the transform term can score every combination of these facets (at most <see cref="MaxCells"/>).</summary>
+    public static bool TransformTermFits(IReadOnlyList<int> valueCounts) =>
+        valueCounts.Aggregate(1L, (product, count) => product * count) <= MaxCells;
+
     private readonly ParameterList values;
     private readonly Tensor _cells;
     private readonly CompositionTerms _terms;
@@ -50,9 +54,8 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         foreach (var count in valueCounts)
             values.Add(new Parameter(randn(count, dimensions, device: device) * 0.1));
         var all = valueCounts.Aggregate(1L, (product, count) => product * count);
-        if (terms.TransformWeight > 0 && all > MaxCells)
-            throw new ArgumentException($"The transform term classifies against every combination: at most {MaxCells}, this dataset has {all}.");
-        (_terms, _valueCounts) = (terms, valueCounts);
+        // The transform term classifies against every combination: past MaxCells it is left out (the job's log says so).
+        (_terms, _valueCounts) = (TransformTermFits(valueCounts) ? terms : terms with { TransformWeight = 0 }, valueCounts);
         _strides = Strides(valueCounts);
         Cells = all <= MaxCells ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);

@@ -39,8 +39,12 @@ public sealed class ServiceFixture : IAsyncLifetime
             Output = _output.Path,
             Synthetic = Faces,
             // The default backbone (ImageNet ResNet18), small and short; the composition objective alone, a third of
-            // the default's images per step, keeps the fixture quick.
-            Training = new TrainingOptions { Objective = Objective.Composition, Epochs = 8, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
+            // the default's images per step, keeps the fixture quick. Without the transform term (the default since
+            // issue 17): the answers the API tests expect were measured on this model.
+            Training = new TrainingOptions
+            {
+                Objective = Objective.Composition, Epochs = 8, ImageSize = 64, LearningRate = 1e-3, Seed = 3, Composition = new CompositionTerms(),
+            },
             Publish = new StorageOptions { ConnectionString = _azurite.ConnectionString },
         }, log, CancellationToken.None);
 

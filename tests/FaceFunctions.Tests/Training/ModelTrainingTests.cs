@@ -13,12 +13,15 @@ public sealed class ModelTrainingTests : IDisposable
     private readonly TempFolder _folder = new();
     private readonly LabelledDataset _dataset;
 
-    // Whole images: these tests are about the training loop, on 48 px faces too small for the face detector.
+    // Whole images: these tests are about the training loop, on 48 px faces too small for the face detector. Without
+    // the transform term (the default since issue 17): at the early-stopping test's learning rate of 0.5 its extra
+    // gradient drives this quarter-width network to where ONNX Runtime and TorchSharp part by 3e-4, and the export
+    // check (rightly) refuses it; the term has its own tests.
     internal static readonly TrainingOptions Tiny = new()
     {
         Backbone = Backbone.MobileNetV2, WidthMultiplier = 0.25, Objective = Objective.CompositionTriplet,
         ImageSize = 32, Epochs = 3, BatchSize = 4, LearningRate = 1e-3, Seed = 9, Device = ComputeDevice.Cpu, FrozenStages = 0,
-        Face = FaceStep.None,
+        Face = FaceStep.None, Composition = new CompositionTerms(),
     };
 
     public ModelTrainingTests()
