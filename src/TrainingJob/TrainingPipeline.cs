@@ -72,8 +72,8 @@ public static class TrainingPipeline
             await using var services = StorageServices.Provider(options.Publish);
             var stores = services.GetRequiredService<ArtifactStores>();
             await GalleryImages.UploadAsync(stores.Images, gallery.Images, cancellationToken);
-            await new ModelRepository(stores.Models).PublishAsync(bundle, cancellationToken, options.Postgres is not { } postgres ? null
-                : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken));
+            await new ModelRepository(stores.Models).PublishAsync(bundle, options.Postgres is not { } postgres ? null
+                : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken), cancellationToken);
             log.WriteLine($"Model {version} published to {stores.Models.Location}; images in {stores.Images.Location}.");
         }
         return report;

@@ -49,8 +49,8 @@ public sealed class ModelRepository(IArtifactStore store)
     /// Writes a new version under its own prefix, then points current.json at it. <paramref name="beforeActivating"/>
     /// runs in between with the SHA-256 of the version's manifest (publishing elsewhere); if it fails, nothing moves.
     /// </summary>
-    public async Task PublishAsync(ModelBundle bundle, CancellationToken cancellationToken = default,
-        Func<string, Task>? beforeActivating = null)
+    public async Task PublishAsync(ModelBundle bundle, Func<string, Task>? beforeActivating = null,
+        CancellationToken cancellationToken = default)
     {
         await WriteVersionAsync(bundle, PrefixOf(bundle.Version), cancellationToken);
         if (beforeActivating is not null)

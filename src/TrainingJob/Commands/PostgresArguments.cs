@@ -17,13 +17,9 @@ internal sealed class PostgresArguments
                       "process list: set Postgres__ConnectionString instead (the default of this option), or use the managed identity.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Postgres__ConnectionString"),
     };
-    private readonly Option<PostgresAuthentication> _authentication = new("--postgres-authentication")
-    {
-        Description = "ConnectionString, or ManagedIdentity: a Microsoft Entra token as the password (Azure Database for PostgreSQL).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Postgres__Authentication") is { Length: > 0 } name
-            ? Choices.Parse<PostgresAuthentication>(name, "Postgres authentication")
-            : PostgresAuthentication.ConnectionString,
-    };
+    private readonly Option<PostgresAuthentication> _authentication = ChoiceOptions.Create("--postgres-authentication",
+        "How the job signs in: managedidentity makes a Microsoft Entra token the password (Azure Database for PostgreSQL); " +
+        "Postgres__Authentication sets the default.", PostgresAuthentication.ConnectionString);
     private readonly Option<string?> _readerRole = new("--postgres-reader-role")
     {
         Description = "The role serving signs in as; each publication grants it read access to what it publishes.",
@@ -54,7 +50,7 @@ internal sealed class PostgresArguments
         var options = new PostgresOptions
         {
             ConnectionString = connectionString,
-            Authentication = result.GetValue(_authentication),
+            Authentication = Authentication(result),
             ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
             ReaderRole = result.GetValue(_readerRole),
             KeepVersions = result.GetValue(_keepVersions),
@@ -63,4 +59,10 @@ internal sealed class PostgresArguments
         options.Validate();
         return options;
     }
+
+    /// <summary>The option when given, else Postgres__Authentication: read here, so that a wrong name ends the job with its message.</summary>
+    private PostgresAuthentication Authentication(ParseResult result) =>
+        result.GetResult(_authentication) is { Implicit: false } || Environment.GetEnvironmentVariable("Postgres__Authentication") is not { Length: > 0 } name
+            ? result.GetValue(_authentication)
+            : Choices.Parse<PostgresAuthentication>(name, "Postgres authentication (Postgres__Authentication)");
 }

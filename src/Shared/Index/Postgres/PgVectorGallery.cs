@@ -1,5 +1,5 @@
-using Npgsql;
 using FaceFunctions.Options;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace FaceFunctions.Index.Postgres;
@@ -51,7 +51,7 @@ public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions
         command.Parameters.Add(new NpgsqlParameter<float[]>("query", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = query.ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int>("k", NpgsqlDbType.Integer) { TypedValue = k });
         var conditions = new List<string>();
-        foreach (var (facet, values) in filter?.Allowed ?? new Dictionary<string, IReadOnlyCollection<string>>())
+        foreach (var (facet, values) in filter?.Allowed ?? Enumerable.Empty<KeyValuePair<string, IReadOnlyCollection<string>>>())
         {
             var n = conditions.Count;
             command.Parameters.Add(new NpgsqlParameter<string>($"facet{n}", NpgsqlDbType.Text) { TypedValue = facet });
