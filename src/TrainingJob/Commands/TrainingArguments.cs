@@ -11,7 +11,8 @@ internal sealed class TrainingArguments
     /// <summary>The options' defaults are TrainingOptions' own: one place says what train does with no options.</summary>
     private static readonly TrainingOptions Defaults = new();
 
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Default: 90 for composition, 30 for the objectives with triplets (the same images through the network)." };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Default: 90 for composition, 30 for the objectives with triplets (the same images through the network), " +
+                                                                                           "divided by the images each cell trains on (45 with two)." };
     private readonly Option<int> _imageSize = new("--image-size") { DefaultValueFactory = _ => Defaults.ImageSize };
     private readonly Option<int> _batchSize = new("--batch-size") { DefaultValueFactory = _ => Defaults.BatchSize };
     private readonly Option<double> _learningRate = new("--learning-rate") { DefaultValueFactory = _ => Defaults.LearningRate };
@@ -52,7 +53,7 @@ internal sealed class TrainingArguments
         Objective = result.GetValue(_objective),
         FacetVectors = result.GetValue(_facetVectors),
         HeadDimensions = result.GetValue(_head),
-        Epochs = result.GetValue(_epochs) ?? result.GetValue(_objective).DefaultEpochs(),
+        Epochs = result.GetValue(_epochs),
         ImageSize = result.GetValue(_imageSize),
         Face = result.GetValue(_face),
         Seed = seed,

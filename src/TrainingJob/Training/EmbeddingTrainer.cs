@@ -34,6 +34,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
         network.Backbone.Freeze(options.FrozenStages);
         using var session = new TrainingSession(options, preprocessing, device, network, images, labels, valueCounts, validation);
         var count = (int)images.shape[0];
+        var epochs = options.EpochsFor(count, labels.Select(l => string.Join(',', l)).Distinct().Count());
         // A checkpoint belongs to these options and these training labels; another run's is ignored.
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,
             System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
@@ -45,18 +46,18 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
         var seen = 0L;
         var clock = Stopwatch.StartNew();
         var firstEpoch = losses.Count + 1;
-        for (var epoch = firstEpoch; epoch <= options.Epochs; epoch++)
+        for (var epoch = firstEpoch; epoch <= epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (loss, imagesThrough) = session.Epoch();
             losses.Add(loss);
             seen += imagesThrough;
             var stop = stopping?.Observe(epoch, session.ValidationLoss()) ?? false;
-            if (!stop && checkpoint is not null && (epoch % options.CheckpointEvery == 0 || epoch == options.Epochs))
+            if (!stop && checkpoint is not null && (epoch % options.CheckpointEvery == 0 || epoch == epochs))
                 checkpoint.Save(network, session.Composition, losses);
             var elapsed = clock.Elapsed;
-            progress?.Report(new EpochProgress(epoch, options.Epochs, loss, elapsed,
-                stop ? TimeSpan.Zero : elapsed / (epoch - firstEpoch + 1) * (options.Epochs - epoch), seen / elapsed.TotalSeconds));
+            progress?.Report(new EpochProgress(epoch, epochs, loss, elapsed,
+                stop ? TimeSpan.Zero : elapsed / (epoch - firstEpoch + 1) * (epochs - epoch), seen / elapsed.TotalSeconds));
             if (stop) break;
         }
         stopping?.RestoreBest();

@@ -25,8 +25,19 @@ public sealed class TrainingDefaultsTests
         // Images through the network per anchor: composition alone one, the objectives with a triplet three.
         var images = Enum.GetValues<Objective>().Select(o => o.DefaultEpochs() * (o == Objective.Composition ? 1 : 3)).Distinct();
         Assert.Single(images);
+    }
+
+    [Fact]
+    public void Default_epochs_are_passes_over_one_image_of_each_cell_and_given_ones_are_kept()
+    {
         var defaults = new TrainingOptions();
-        Assert.Equal(defaults.Objective.DefaultEpochs(), defaults.Epochs);
+        Assert.Null(defaults.Epochs);
+        Assert.Equal(90, defaults.EpochsFor(images: 70, cells: 70));
+        Assert.Equal(45, defaults.EpochsFor(images: 140, cells: 70));
+        Assert.Equal(30, defaults.EpochsFor(images: 210, cells: 70));
+        Assert.Equal(10, (defaults with { Objective = Objective.CompositionTriplet }).EpochsFor(images: 210, cells: 70));
+        Assert.Equal(7, (defaults with { Epochs = 7 }).EpochsFor(images: 140, cells: 70));
+        Assert.Equal(1, defaults.EpochsFor(images: 1000, cells: 2));
     }
 
     [Fact]
