@@ -33,7 +33,8 @@ internal sealed class TrainingArguments
         "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", Defaults.FacetVectors);
     private readonly Option<bool> _noFlip = new("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
     private readonly Option<int?> _frozenStages = new("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
-    private readonly Option<FaceStep> _face = new("--face") { Description = "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", DefaultValueFactory = _ => Defaults.Face };
+    private readonly Option<FaceStep> _face = ChoiceOptions.Create("--face",
+        "detect: find, level and crop the face before the network (training and serving); none: whole images (docs/accuracy.md, \"Phone-like photos\").", Defaults.Face);
     private readonly Option<TrainingImages> _trainOn = ChoiceOptions.Create("--train-on",
         "Which images train: all-but-one-of-each-cell keeps one of each cell unseen where it has more.", Defaults.TrainOn);
     private readonly Option<ComputeDevice> _device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", Defaults.Device);

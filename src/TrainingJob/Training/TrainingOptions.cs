@@ -48,10 +48,11 @@ public enum ComputeDevice
 }
 
 /// <summary>Whether images go through the face step (find, level and crop the face) before the network, in training and so in serving.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FaceStep>))]
 public enum FaceStep
 {
-    None,
-    Detect,
+    [JsonStringEnumMemberName("none")] None,
+    [JsonStringEnumMemberName("detect")] Detect,
 }
 
 public static class FaceSteps

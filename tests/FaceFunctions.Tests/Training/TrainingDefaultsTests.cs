@@ -51,8 +51,8 @@ public sealed class TrainingDefaultsTests
         // report.json and the checkpoint's configuration keep the names the command line takes.
         var options = new TrainingOptions { Objective = Objective.CompositionTriplet, Device = ComputeDevice.Cpu };
         using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(options));
-        var written = new[] { "Objective", "Backbone", "FacetVectors", "Device" }.Select(p => json.RootElement.GetProperty(p).GetString());
-        Assert.Equal(["composition+triplet", "resnet18", "learned", "cpu"], written);
+        var written = new[] { "Objective", "Backbone", "FacetVectors", "Device", "Face", "TrainOn" }.Select(p => json.RootElement.GetProperty(p).GetString());
+        Assert.Equal(["composition+triplet", "resnet18", "learned", "cpu", "detect", "all-but-one-of-each-cell"], written);
         Assert.Equal(options, System.Text.Json.JsonSerializer.Deserialize<TrainingOptions>(json));
     }
 }
