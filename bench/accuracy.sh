@@ -26,14 +26,37 @@ fi
 runs=(
   # name | data | arguments; run in this order, most telling first. "-learned" runs publish the facet vectors the
   # composition objective learned (the default); the others take medians of each value's images.
-  # The first is the default configuration of its time (resnet18 on ImageNet weights, its first two stages frozen,
-  # composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of each cell
-  # (run_one adds what it needs), with nothing else but the seed and the folds given. Issue 17's runs of today's
-  # default (the face step, the transform term, every image but one of each cell) are "-default17-" below.
-  "drawn-resnet18-composition-learned-e90-frozen2-s1|synthetic|--seed 1 --held-out-folds 3"
+  # The first is today's default configuration (issue 17) on the drawn faces, its settings named so that the run
+  # stays what it was: the face step, the transform term, every image but one of each cell, 45 epochs (90 passes
+  # over one image of each cell).
+  "drawn-issue17-default-s1|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 45 --seed 1 --held-out-folds 3"
 )
 if [ "${1:-}" != quick ]; then
   runs+=(
+    # Issue 17's levers, each named in full (docs/accuracy.md, "Unseen combinations: the levers of issue 17"). On
+    # Yale's one image a cell, first-of-each-cell at 90 epochs is what today's default trains.
+    "drawn-issue17-default-s2|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 45 --seed 2 --held-out-folds 3"
+    "drawn-issue17-default-s3|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 45 --seed 3 --held-out-folds 3"
+    "drawn-issue17-face-s1|synthetic|--face detect --transform-weight 0 --train-on first-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "drawn-issue17-face-s2|synthetic|--face detect --transform-weight 0 --train-on first-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
+    "drawn-issue17-face-s3|synthetic|--face detect --transform-weight 0 --train-on first-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
+    "drawn-issue17-face-term-s1|synthetic|--face detect --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "drawn-issue17-face-term-s2|synthetic|--face detect --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
+    "drawn-issue17-face-term-s3|synthetic|--face detect --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
+    "drawn-issue17-face-split-s1|synthetic|--face detect --transform-weight 0 --train-on all-but-one-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "drawn-issue17-face-split-s2|synthetic|--face detect --transform-weight 0 --train-on all-but-one-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
+    "drawn-issue17-face-split-s3|synthetic|--face detect --transform-weight 0 --train-on all-but-one-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
+    "drawn-issue17-face-term-split-e90-s1|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "drawn-issue17-face-term-split-e90-s2|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
+    "drawn-issue17-face-term-split-e90-s3|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
+    "yale-issue17-term-s1|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "yale-issue17-term-s2|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
+    "yale-issue17-term-s3|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
+    "yale-issue17-face-term-s1|$yale|--face detect --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
+    # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
+    # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
+    "drawn-resnet18-composition-learned-e90-frozen2-s1|synthetic|--seed 1 --held-out-folds 3"
     "drawn-resnet18-composition+triplet-learned-s1|synthetic|--backbone resnet18 --frozen-stages 0 --objective composition+triplet --seed 1 --held-out-folds 3"
     "drawn-resnet18-composition-learned-e75-s1|synthetic|--backbone resnet18 --frozen-stages 0 --objective composition --epochs 75 --seed 1 --held-out-folds 3"
     "yale-resnet18-composition-learned-e75-s1|$yale|--backbone resnet18 --frozen-stages 0 --objective composition --epochs 75 --seed 1 --held-out-folds 3"

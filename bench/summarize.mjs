@@ -1,14 +1,16 @@
 // Summarises bench/results/*.json (report.json of each run) as Markdown tables: node bench/summarize.mjs bench/results
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const folder = process.argv[2] ?? "bench/results";
+// Other benchmarks (bench pgvector, ...) keep their JSON here too: a training run's report is the one with a seed protocol.
 const runs = readdirSync(folder).filter((f) => f.endsWith(".json")).sort().map((f) => {
   const report = JSON.parse(readFileSync(join(folder, f), "utf8"));
-  const log = readFileSync(join(folder, f.replace(/\.json$/, ".log")), "utf8");
+  const logFile = join(folder, f.replace(/\.json$/, ".log"));
+  const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
   const wall = Number((log.match(/wall seconds[^:]*: (\d+)/) ?? [])[1] ?? NaN);
   return { name: f.replace(/\.json$/, ""), report, wall };
-});
+}).filter((run) => run.report.seed_protocol);
 
 const groups = new Map();
 for (const run of runs) {
