@@ -53,6 +53,10 @@ if [ "${1:-}" != quick ]; then
     "yale-issue17-term-s2|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 2 --held-out-folds 3"
     "yale-issue17-term-s3|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 3 --held-out-folds 3"
     "yale-issue17-face-term-s1|$yale|--face detect --transform-weight 1 --train-on first-of-each-cell --epochs 90 --seed 1 --held-out-folds 3"
+    "yale-issue17-term-t005-s1|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.05 --seed 1 --held-out-folds 3"
+    "yale-issue17-term-t02-s1|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 1 --held-out-folds 3"
+    "yale-issue17-term-t02-s2|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 2 --held-out-folds 3"
+    "yale-issue17-term-t02-s3|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 3 --held-out-folds 3"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
