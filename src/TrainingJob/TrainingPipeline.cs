@@ -46,7 +46,8 @@ public static class TrainingPipeline
         if (training.Face.Cropping() is { } cropping)
             dataset = FaceScreening.Screen(dataset, cropping);
         var trainImages = dataset.ImagesThatTrain(training.TrainOn);
-        training = training with { Epochs = training.EpochsFor(trainImages.Count, trainImages.Select(i => i.CellOf(dataset.Facets)).Distinct().Count()) };
+        var trainCells = trainImages.Select(i => i.CellOf(dataset.Facets)).Distinct().Count();
+        training = training with { Epochs = training.EpochsFor(trainImages.Count, trainCells) };
         LogStart(log, dataset, trainImages, training);
         // The main run checkpoints beside the output; a rerun of the same command resumes from it.
         var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";

@@ -53,11 +53,12 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         values = new ParameterList();
         foreach (var count in valueCounts)
             values.Add(new Parameter(randn(count, dimensions, device: device) * 0.1));
-        var all = valueCounts.Aggregate(1L, (product, count) => product * count);
-        // The transform term classifies against every combination: past MaxCells it is left out (the job's log says so).
-        (_terms, _valueCounts) = (TransformTermFits(valueCounts) ? terms : terms with { TransformWeight = 0 }, valueCounts);
+        // Every combination is classified against up to MaxCells; past it only the seen cells, and the transform term,
+        // which needs every combination, is left out (the job's log says so).
+        var everyCombination = TransformTermFits(valueCounts);
+        (_terms, _valueCounts) = (everyCombination ? terms : terms with { TransformWeight = 0 }, valueCounts);
         _strides = Strides(valueCounts);
-        Cells = all <= MaxCells ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
+        Cells = everyCombination ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);
         RegisterComponents();
     }

@@ -145,6 +145,25 @@ public sealed class NetworkExportTests
     }
 
     [Fact]
+    public void Past_the_limit_of_combinations_only_seen_cells_are_classified_and_the_transform_term_is_left_out()
+    {
+        Assert.True(CompositionLoss.TransformTermFits([100, 100]));
+        Assert.False(CompositionLoss.TransformTermFits([101, 100]));
+        int[][] labels = [[0, 0], [100, 99], [3, 7]];
+        float LossWith(double transformWeight)
+        {
+            torch.random.manual_seed(6); // the same value vectors and embeddings for both
+            using var loss = new CompositionLoss([101, 100], labels, 8, new CompositionTerms(TransformWeight: transformWeight), torch.CPU);
+            Assert.Equal(labels, loss.Cells);
+            using var embeddings = torch.nn.functional.normalize(torch.rand(labels.Length, 8), 2, 1);
+            using var targets = torch.tensor(loss.TargetsOf(labels));
+            using var value = loss.forward(embeddings, targets);
+            return value.item<float>();
+        }
+        Assert.Equal(LossWith(0), LossWith(1));
+    }
+
+    [Fact]
     public void Learned_value_vectors_compose_into_the_query_each_image_was_trained_to_match()
     {
         torch.random.manual_seed(3);
