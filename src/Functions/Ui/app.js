@@ -28,6 +28,11 @@ async function call(path, init = {}) {
   throw await problemOf(response);
 }
 
+/** A POST of a JSON body. */
+function postJson(path, body) {
+  return call(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
 async function problemOf(response) {
   let title = `${response.status} ${response.statusText}`.trim();
   let detail = "";
@@ -131,14 +136,26 @@ function composeQuery() {
   return { add, subtract, k: Number($("compose-k").value) || 8 };
 }
 
+/** "person AK, expression HA": an image's labels for people to read. */
+function describe(labels) {
+  return Object.entries(labels).map(([facet, value]) => `${facet} ${value}`).join(", ");
+}
+
+/** Shows a new object URL in an image, releasing the one it showed before. */
+function showBlob(image, blob) {
+  if (image.src.startsWith("blob:")) URL.revokeObjectURL(image.src);
+  image.src = URL.createObjectURL(blob);
+}
+
 async function showResults(list, answer, wanted) {
+  list.querySelectorAll("img[src^='blob:']").forEach(image => URL.revokeObjectURL(image.src));
   list.replaceChildren(...answer.results.map(result => resultItem(result, wanted)));
   await Promise.all(answer.results.map((result, i) => loadImage(list.children[i].querySelector("img"), result.image)));
 }
 
 function resultItem(result, wanted) {
   const item = document.createElement("li");
-  const labels = Object.entries(result.labels).map(([facet, value]) => `${facet} ${value}`).join(", ");
+  const labels = describe(result.labels);
   const right = wanted && Object.keys(wanted).length > 0 && Object.entries(wanted).every(([f, v]) => result.labels[f] === v);
   if (right) item.classList.add("right");
   const image = document.createElement("img");
@@ -166,7 +183,7 @@ function resultItem(result, wanted) {
 async function loadImage(element, path) {
   try {
     const blob = await (await call(path.replace(/^\/api\//, ""))).blob();
-    element.src = URL.createObjectURL(blob);
+    showBlob(element, blob);
   } catch (e) {
     element.alt += ` (image not loaded: ${e.message})`;
   }
@@ -177,7 +194,7 @@ function chooseSource(source) {
   $("transform-section").hidden = false;
   $("transform-source").textContent = source.kind === "photo"
     ? "From your photo (its current value is predicted by the model)."
-    : `From ${source.id} (${Object.entries(source.labels).map(([f, v]) => `${f} ${v}`).join(", ")}).`;
+    : `From ${source.id} (${describe(source.labels)}).`;
   $("transform-results").replaceChildren();
   $("transform-facet").focus();
 }
@@ -188,7 +205,7 @@ async function transform(list) {
   let response;
   if (source.kind === "image") {
     const query = { imageId: source.id, subtract: { [facet]: source.labels[facet] }, add: { [facet]: value }, k: 8 };
-    response = await call("compose", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(query) });
+    response = await postJson("compose", query);
   } else {
     const form = new FormData();
     form.append("query", new Blob([JSON.stringify({ subtractPredicted: [facet], add: { [facet]: value }, k: 8 })], { type: "application/json" }));
@@ -210,7 +227,7 @@ function choosePhoto() {
   const file = $("photo").files[0];
   if (!file) return;
   state.photo = file;
-  $("photo-preview").src = URL.createObjectURL(file);
+  showBlob($("photo-preview"), file);
   $("photo-figure").hidden = false;
   working("search", search);
 }
@@ -226,7 +243,7 @@ function start() {
     event.preventDefault();
     const query = composeQuery();
     working("compose", async list => {
-      const response = await call("compose", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(query) });
+      const response = await postJson("compose", query);
       await showResults(list, await response.json(), query.add && Object.fromEntries(
         Object.entries(query.add).map(([f, v]) => [f, typeof v === "string" ? v : Object.keys(v)[0]])));
     });

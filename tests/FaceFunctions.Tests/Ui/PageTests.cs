@@ -33,7 +33,8 @@ public sealed class PageTests(ServiceFixture service, Browser browser) : IClassF
         throw new InvalidOperationException("The API finds no cell first: the model is broken, and other tests say so.");
     }
 
-    private static async Task ComposeAsync(IPage page, string person, string expression)
+    /// <summary>Chooses a person and an expression, composes, and waits for the first result's image.</summary>
+    internal static async Task ComposeAsync(IPage page, string person, string expression)
     {
         await page.SelectOptionAsync("#add-person", person);
         await page.SelectOptionAsync("#add-expression", expression);
