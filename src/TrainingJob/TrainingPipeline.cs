@@ -13,7 +13,6 @@ using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
 using FaceFunctions.Vectors;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -24,6 +23,11 @@ public sealed record TrainJobOptions
     public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
     public required string Output { get; init; }
     public TrainingOptions Training { get; init; } = new();
+    /// <summary>
+    /// A finished checkpoint to export instead of training (the export command): its record's options replace
+    /// <see cref="Training"/>, and the dataset must be the one it trained on.
+    /// </summary>
+    public string? Checkpoint { get; init; }
     public SyntheticFacesOptions Synthetic { get; init; } = new();
     /// <summary>Folds of the unseen-combinations protocol (k more trainings); 0 skips it.</summary>
     public int HeldOutFolds { get; init; }
@@ -31,29 +35,63 @@ public sealed record TrainJobOptions
     public StorageOptions? Publish { get; init; }
     /// <summary>PostgreSQL to publish the gallery to as well (the pgvector backend), before the store's pointer moves.</summary>
     public PostgresOptions? Postgres { get; init; }
+
+    /// <summary>Where the train stage keeps its checkpoint: beside the output, where a rerun of the same command resumes.</summary>
+    public string CheckpointFolder => $"{Path.GetFullPath(Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
 }
 
 /// <summary>
-/// The training job end to end: read the dataset, train, export ONNX and check it against TorchSharp, embed the
-/// gallery with ONNX Runtime as serving will, evaluate, write the version folder, then publish it to storage.
+/// The training job's stages in a row: read the dataset, train (leaving a finished checkpoint) or take a finished
+/// checkpoint, export ONNX and check it against TorchSharp, embed the gallery with ONNX Runtime as serving will,
+/// evaluate, write the version folder, then publish it to storage.
 /// </summary>
 public static class TrainingPipeline
 {
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
     {
+        if (options.Checkpoint is { } checkpoint)
+            return await ExportAsync(options, checkpoint, log, cancellationToken);
+        var dataset = await ReadAsync(options, options.Training.Face, log, cancellationToken);
         var training = options.Training;
-        var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
-        if (training.Face.Cropping() is { } cropping)
-            dataset = FaceScreening.Screen(dataset, cropping);
         var trainImages = dataset.ImagesThatTrain(training.TrainOn);
         var trainCells = trainImages.Select(i => i.CellOf(dataset.Facets)).Distinct().Count();
         training = training with { Epochs = training.EpochsFor(trainImages.Count, trainCells) };
         LogStart(log, dataset, trainImages, training);
-        // The main run checkpoints beside the output; a rerun of the same command resumes from it.
-        var checkpoint = $"{Path.GetFullPath(options.Output.TrimEnd(Path.DirectorySeparatorChar))}.checkpoint";
-        var plan = RunPlan.For(training, checkpoint);
+        var plan = RunPlan.For(training, options.CheckpointFolder);
         var trained = TrainMain(dataset, trainImages, plan, log, cancellationToken);
+        log.WriteLine($"Checkpoint kept in {options.CheckpointFolder}: export and fine-tune from it without training again.");
+        return await FinishAsync(options, dataset, trainImages, plan, trained, log, cancellationToken);
+    }
 
+    /// <summary>The export stage and those after it, on a finished checkpoint and the dataset it trained on.</summary>
+    private static async Task<TrainingReport> ExportAsync(TrainJobOptions options, string checkpoint, TextWriter log, CancellationToken cancellationToken)
+    {
+        var (record, learned) = CheckpointRecord.Read(checkpoint);
+        var dataset = await ReadAsync(options, record.Options.Face, log, cancellationToken);
+        var fingerprint = DatasetFingerprint.Of(dataset);
+        if (fingerprint.Sha256 != record.Dataset?.Sha256)
+            throw new ArgumentException($"The checkpoint in {checkpoint} was trained on {record.Dataset?.Images} images of {record.Dataset?.Source} " +
+                                        $"(SHA-256 {record.Dataset?.Sha256}); {dataset.Source} holds other images or labels ({fingerprint.Sha256}).");
+        var trainedIds = record.TrainedImages.ToHashSet();
+        var trainImages = dataset.Images.Where(i => trainedIds.Contains(i.Id)).ToList();
+        var trained = ModelTraining.ExportCheckpoint(checkpoint, record, learned, trainImages);
+        log.WriteLine($"Exported the checkpoint in {checkpoint} ({record.Losses.Count} epochs of {Choices.NameOf(record.Options.Backbone)}); no epoch trained.");
+        LogExport(log, trained);
+        return await FinishAsync(options, dataset, trainImages, RunPlan.For(record.Options, null), trained, log, cancellationToken);
+    }
+
+    /// <summary>The dataset, through the face step that training used.</summary>
+    private static async Task<LabelledDataset> ReadAsync(TrainJobOptions options, FaceStep face, TextWriter log, CancellationToken cancellationToken)
+    {
+        var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
+        return face.Cropping() is { } cropping ? FaceScreening.Screen(dataset, cropping) : dataset;
+    }
+
+    /// <summary>Evaluation, the version folder and publication: the same after training and after exporting a checkpoint.</summary>
+    private static async Task<TrainingReport> FinishAsync(TrainJobOptions options, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
+        RunPlan plan, TrainedModel trained, TextWriter log, CancellationToken cancellationToken)
+    {
+        var training = plan.Main;
         var decoder = new ImageDecoder();
         var gallery = Gallery.Of(dataset, decoder);
         var evaluation = new ModelEvaluator(dataset, gallery.Content, decoder, log)
@@ -67,17 +105,8 @@ public static class TrainingPipeline
         };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");
-        if (Directory.Exists(checkpoint))
-            Directory.Delete(checkpoint, recursive: true);
         if (options.Publish is not null)
-        {
-            await using var services = StorageServices.Provider(options.Publish);
-            var stores = services.GetRequiredService<ArtifactStores>();
-            await GalleryImages.UploadAsync(stores.Images, gallery.Images, cancellationToken);
-            await new ModelRepository(stores.Models).PublishAsync(bundle, options.Postgres is not { } postgres ? null
-                : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken), cancellationToken);
-            log.WriteLine($"Model {version} published to {stores.Models.Location}; images in {stores.Images.Location}.");
-        }
+            await StorePublishing.PublishAsync(bundle, gallery.Images, options.Publish, options.Postgres, log, cancellationToken);
         return report;
     }
 
@@ -105,10 +134,13 @@ public static class TrainingPipeline
         var trained = ModelTraining.Train(dataset, trainImages, plan.Main, new Progress(log), cancellationToken, validation);
         if (trained.BestEpoch is { } best)
             log.WriteLine($"Stopped early after epoch {trained.Losses.Count}; the weights and facet vectors of epoch {best} are kept.");
-        log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
-                      $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
+        LogExport(log, trained);
         return trained;
     }
+
+    private static void LogExport(TextWriter log, TrainedModel trained) =>
+        log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
+                      $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
 
     private static TrainingReport Report(string version, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, Gallery gallery,
         TrainingOptions training, TrainedModel trained, ModelEvaluation evaluation) =>

@@ -15,29 +15,20 @@ internal static class ActivateCommand
         var command = new Command("activate", "Point the serving model at a published version (a rollback), after checking it loads whole.") { version };
         storage.AddTo(command);
         postgres.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            try
+            var options = storage.Required(result);
+            await using var services = StorageServices.Provider(options);
+            var repository = new ModelRepository(services.GetRequiredService<ArtifactStores>().Models);
+            await repository.ActivateAsync(result.GetValue(version)!, cancellationToken);
+            if (postgres.From(result) is { } database)
             {
-                var options = storage.From(result) ?? throw new ArgumentException("Name the storage: --storage-connection-string or --storage-service-uri.");
-                await using var services = StorageServices.Provider(options);
-                var repository = new ModelRepository(services.GetRequiredService<ArtifactStores>().Models);
-                await repository.ActivateAsync(result.GetValue(version)!, cancellationToken);
-                if (postgres.From(result) is { } database)
-                {
-                    // After the store: the version is checked whole there first; pgvector instances follow the database.
-                    await using var dataSource = PostgresDataSources.Create(database);
-                    await new PgVectorPublisher(dataSource, database).ActivateAsync(result.GetValue(version)!, cancellationToken);
-                }
-                Console.WriteLine($"Version {result.GetValue(version)} is current; the functions swap to it at their next check.");
-                return 0;
+                // After the store: the version is checked whole there first; pgvector instances follow the database.
+                await using var dataSource = PostgresDataSources.Create(database);
+                await new PgVectorPublisher(dataSource, database).ActivateAsync(result.GetValue(version)!, cancellationToken);
             }
-            catch (Exception e) when (e is ModelIntegrityException or ArgumentException or InvalidOperationException or Azure.RequestFailedException or Npgsql.NpgsqlException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+            Console.WriteLine($"Version {result.GetValue(version)} is current; the functions swap to it at their next check.");
+        }));
         return command;
     }
 }

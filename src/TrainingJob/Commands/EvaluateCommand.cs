@@ -1,6 +1,4 @@
 using System.CommandLine;
-using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
 using FaceFunctions.TrainingJob.Evaluation;
 
 namespace FaceFunctions.TrainingJob.Commands;
@@ -16,25 +14,16 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate a saved model on a dataset (seed protocol, unseen images, transform).") { model, output };
         dataset.AddTo(command);
         storage.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            try
-            {
-                var data = await DatasetSource.ReadAsync(result.GetValue(dataset.Data)!, result.GetValue(dataset.Format),
-                    dataset.Synthetic(result), storage.From(result), Console.Error, cancellationToken);
-                var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, data, result.GetValue(dataset.Seed), Console.Error, cancellationToken);
-                var json = SavedModelEvaluation.ToJson(figures);
-                Console.WriteLine(json);
-                if (result.GetValue(output) is { } path)
-                    await File.WriteAllTextAsync(path, json, cancellationToken);
-                return 0;
-            }
-            catch (Exception e) when (e is DatasetException or ModelIntegrityException or IOException or ArgumentException or Azure.RequestFailedException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+            var data = await DatasetSource.ReadAsync(result.GetValue(dataset.Data)!, result.GetValue(dataset.Format),
+                dataset.Synthetic(result), storage.From(result), Console.Error, cancellationToken);
+            var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, data, result.GetValue(dataset.Seed), Console.Error, cancellationToken);
+            var json = SavedModelEvaluation.ToJson(figures);
+            Console.WriteLine(json);
+            if (result.GetValue(output) is { } path)
+                await File.WriteAllTextAsync(path, json, cancellationToken);
+        }));
         return command;
     }
 }

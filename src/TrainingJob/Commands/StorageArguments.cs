@@ -31,6 +31,11 @@ internal sealed class StorageArguments
             command.Options.Add(option);
     }
 
+    /// <summary>The Blob Storage the options name, for commands that need one.</summary>
+    /// <exception cref="ArgumentException">They name none.</exception>
+    public StorageOptions Required(ParseResult result) =>
+        From(result) ?? throw new ArgumentException("Name the storage: --storage-connection-string or --storage-service-uri.");
+
     /// <summary>The Blob Storage the options name, or null when they name none.</summary>
     public StorageOptions? From(ParseResult result) =>
         result.GetValue(_connectionString) is { Length: > 0 } || result.GetValue(_serviceUri) is not null

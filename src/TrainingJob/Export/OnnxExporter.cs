@@ -8,10 +8,26 @@ using static TorchSharp.torch;
 
 namespace FaceFunctions.TrainingJob.Export;
 
+/// <summary>An ONNX file and how far ONNX Runtime's outputs were from TorchSharp's on <paramref name="Checked"/> images.</summary>
+/// <param name="Difference">Max abs difference of the unit-length embeddings.</param>
+/// <param name="RawDifference">The same on the raw network outputs.</param>
+public sealed record ExportCheck(byte[] Onnx, double Difference, double RawDifference, int Checked);
+
 /// <summary>Writes the trained network as ONNX from C# and proves the file computes what TorchSharp computes.</summary>
 public static class OnnxExporter
 {
     public const double Tolerance = 1e-4;
+
+    /// <summary>The network as ONNX, refused when ONNX Runtime's embeddings of <paramref name="batch"/> differ from TorchSharp's.</summary>
+    /// <exception cref="InvalidOperationException">They differ by more than <see cref="Tolerance"/>.</exception>
+    public static ExportCheck ExportChecked(EmbeddingNetwork model, Preprocessing preprocessing, Tensor batch)
+    {
+        var onnx = Export(model, preprocessing);
+        var (difference, raw) = MaxAbsDifference(model, onnx, preprocessing, batch);
+        if (!(difference <= Tolerance))
+            throw new InvalidOperationException($"The ONNX export differs from TorchSharp by {difference:E2}, above {Tolerance:E0}; nothing was written.");
+        return new ExportCheck(onnx, difference, raw, (int)batch.shape[0]);
+    }
 
     public static byte[] Export(EmbeddingNetwork model, Preprocessing preprocessing)
     {

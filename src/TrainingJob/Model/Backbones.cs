@@ -8,7 +8,9 @@ namespace FaceFunctions.TrainingJob.Model;
 /// their weights unless asked otherwise. Each network gives its own preprocessing (<see cref="EmbeddingBackbone.Preprocessing"/>).
 /// </summary>
 /// <param name="Weights">What the weights option means for it, for help and errors.</param>
-public sealed record BackboneEntry(Backbone Kind, Func<double, string?, EmbeddingBackbone> Create, Func<string?, int> DefaultFrozenStages, string Weights);
+/// <param name="NoWeights">The weights option that starts it at random (before a checkpoint's weights replace them).</param>
+public sealed record BackboneEntry(Backbone Kind, Func<double, string?, EmbeddingBackbone> Create, Func<string?, int> DefaultFrozenStages, string Weights,
+    string? NoWeights);
 
 /// <summary>The registry of backbones.</summary>
 public static class Backbones
@@ -27,10 +29,10 @@ public static class Backbones
         [Backbone.MobileNetV2] = new(Backbone.MobileNetV2,
             (width, weights) => LoadMobileNetV2(new MobileNetV2Embedder(widthMultiplier: width), weights), _ => 0,
             "null trains from scratch; a .pt/.pth file is a PyTorch state dict of torchvision's mobilenet_v2 " +
-            "(torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save)"),
+            "(torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save)", NoWeights: null),
         [Backbone.ResNet18] = new(Backbone.ResNet18,
             (_, weights) => WithImageNetWeights(new ResNetEmbedder(), weights), weights => weights is null ? 2 : 0,
-            "null loads the ImageNet weights, \"none\" trains from scratch, a file is a TorchSharp state dict"),
+            "null loads the ImageNet weights, \"none\" trains from scratch, a file is a TorchSharp state dict", NoWeights: "none"),
     };
 
     public static int DefaultFrozenStages(Backbone backbone, string? weights) => Registry[backbone].DefaultFrozenStages(weights);
@@ -38,6 +40,14 @@ public static class Backbones
     /// <param name="weights">See <see cref="BackboneEntry.Weights"/>.</param>
     public static EmbeddingBackbone Create(Backbone backbone, double widthMultiplier, string? weights) =>
         Registry[backbone].Create(widthMultiplier, weights);
+
+    /// <summary>The network a checkpoint was saved from, with its weights (<see cref="Training.Checkpoint.NetworkFile"/>).</summary>
+    public static EmbeddingNetwork FromCheckpoint(string folder, Backbone backbone, double widthMultiplier, int? headDimensions)
+    {
+        var network = new EmbeddingNetwork(Create(backbone, widthMultiplier, Registry[backbone].NoWeights), headDimensions);
+        network.load(Path.Combine(folder, Training.Checkpoint.NetworkFile));
+        return network;
+    }
 
     private static EmbeddingBackbone LoadMobileNetV2(MobileNetV2Embedder backbone, string? weights)
     {

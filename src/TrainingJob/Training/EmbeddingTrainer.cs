@@ -39,8 +39,10 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
         var checkpoint = options.CheckpointFolder is null ? null : new Checkpoint(options.CheckpointFolder,
             System.Text.Json.JsonSerializer.Serialize(options with { CheckpointFolder = null })
             + $" images={count} " + string.Join(';', labels.Select(l => string.Join(',', l))));
-        var (restored, reason) = checkpoint?.TryRestore(network, session.Composition) ?? (null, "no checkpoint is kept");
+        var (restored, finished, reason) = checkpoint?.TryRestore(network, session.Composition) ?? (null, false, "no checkpoint is kept");
         var losses = restored?.ToList() ?? [];
+        if (finished)
+            epochs = losses.Count;
         progress?.Starting(losses.Count + 1, reason);
         var stopping = options.EarlyStoppingPatience is { } patience ? new EarlyStopping(patience, session.TrainedModules) : null;
         var seen = 0L;
@@ -62,6 +64,7 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
         }
         stopping?.RestoreBest();
         BatchNormCalibration.Recalibrate(network, images, Math.Max(options.BatchSize, 32), device);
+        checkpoint?.Save(network, session.Composition, losses, finished: true);
         return new TrainingRun(losses, session.Composition?.ValueVectors(), seen, stopping?.BestEpoch);
     }
 }

@@ -18,17 +18,26 @@ public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int 
     double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked,
     FacetVectors? LearnedFacets, int? BestEpoch = null);
 
-/// <summary>Trains one network on some images of a dataset and exports it: the step the job repeats per held-out fold.</summary>
+/// <summary>
+/// The train stage: one network trained on some images of a dataset (the main run, each held-out fold, the untrained
+/// baseline), then handed to the export stage. The main run leaves a finished checkpoint that lasts, from which
+/// <see cref="ExportCheckpoint"/> exports again without training.
+/// </summary>
 public static class ModelTraining
 {
+    /// <summary>Images of the training set on which the export is checked against TorchSharp.</summary>
+    private const int ExportChecks = 8;
+
     /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
     public static TrainedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
         ITrainingProgress? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
-        using var network = new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
-        var preprocessing = network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping() };
+        using var network = options.From is { } from
+            ? Backbones.FromCheckpoint(from, options.Backbone, options.WidthMultiplier, options.HeadDimensions)
+            : new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
+        var preprocessing = PreprocessingOf(network, options);
         using var batch = Preprocess(images, preprocessing);
         var values = dataset.Facets.Select(dataset.Values).ToList();
         int[][] LabelsOf(IReadOnlyList<LabelledImage> set) =>
@@ -39,18 +48,39 @@ public static class ModelTraining
         var run = new EmbeddingTrainer(options, preprocessing, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
             progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
+        var learned = run.ValueVectors is null ? null : Learned(dataset.Facets, values, labels, run.ValueVectors, network.Dimensions);
+        var record = new CheckpointRecord(options with { CheckpointFolder = null }, options.CheckpointFolder is null ? null : DatasetFingerprint.Of(dataset),
+            images.Select(i => i.Id).ToList(), run.Losses, seconds, seconds > 0 ? run.ImagesSeen / seconds : 0, run.BestEpoch);
+        if (options.CheckpointFolder is { } folder)
+            CheckpointRecord.Write(folder, record, learned);
+        return Export(network, preprocessing, batch, record, learned);
+    }
+
+    /// <summary>The export stage on a finished checkpoint (<see cref="CheckpointRecord.Read"/>): no epoch trains.</summary>
+    /// <param name="trainImages">The images that trained it, the first of which check the export.</param>
+    public static TrainedModel ExportCheckpoint(string folder, CheckpointRecord record, FacetVectors? learned, IReadOnlyList<LabelledImage> trainImages)
+    {
+        var options = record.Options;
+        using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions);
+        network.eval();
+        var preprocessing = PreprocessingOf(network, options);
+        using var batch = Preprocess(trainImages.Take(ExportChecks).ToList(), preprocessing);
+        return Export(network, preprocessing, batch, record, learned);
+    }
+
+    private static Preprocessing PreprocessingOf(EmbeddingNetwork network, TrainingOptions options) =>
+        network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping() };
+
+    /// <summary>ONNX written and checked against TorchSharp, with how the training went.</summary>
+    private static TrainedModel Export(EmbeddingNetwork network, Preprocessing preprocessing, torch.Tensor batch, CheckpointRecord record,
+        FacetVectors? learned)
+    {
         // Export and check on the CPU: the check holds ONNX Runtime's float32 to 1e-4, and a GPU's convolutions
         // (cuDNN's TF32, on by default) differ from float32 by about 1e-3 (1.5e-3 measured on an H100, docs/gpu.md).
         network.to(torch.CPU);
-        var onnx = OnnxExporter.Export(network, preprocessing);
-        var checkedCount = (int)Math.Min(8, batch.shape[0]);
-        var (difference, raw) = OnnxExporter.MaxAbsDifference(network, onnx, preprocessing, batch.narrow(0, 0, checkedCount));
-        if (!(difference <= OnnxExporter.Tolerance))
-            throw new InvalidOperationException(
-                $"The ONNX export differs from TorchSharp by {difference:E2}, above {OnnxExporter.Tolerance:E0}; nothing was written.");
-        return new TrainedModel(onnx, preprocessing, network.Dimensions, run.Losses, seconds,
-            seconds > 0 ? run.ImagesSeen / seconds : 0, difference, raw, checkedCount,
-            run.ValueVectors is null ? null : Learned(dataset.Facets, values, labels, run.ValueVectors, network.Dimensions), run.BestEpoch);
+        var check = OnnxExporter.ExportChecked(network, preprocessing, batch.narrow(0, 0, Math.Min(ExportChecks, batch.shape[0])));
+        return new TrainedModel(check.Onnx, preprocessing, network.Dimensions, record.Losses, record.Seconds, record.ImagesPerSecond,
+            check.Difference, check.RawDifference, check.Checked, learned, record.BestEpoch);
     }
 
     /// <summary>The learned value vectors as facet vectors, each value counting the training images that carry it.</summary>

@@ -8,7 +8,7 @@ namespace FaceFunctions.TrainingJob.Training;
 /// </summary>
 public sealed record RunPlan(TrainingOptions Main, TrainingOptions Untrained, TrainingOptions HeldOutFold)
 {
-    public static RunPlan For(TrainingOptions options, string checkpointFolder) => new(
+    public static RunPlan For(TrainingOptions options, string? checkpointFolder) => new(
         options with { CheckpointFolder = checkpointFolder },
         options with { Epochs = 0, EarlyStoppingPatience = null, CheckpointFolder = null },
         options with { EarlyStoppingPatience = null, CheckpointFolder = null });

@@ -109,6 +109,12 @@ public sealed record TrainingOptions
     /// it with another backbone or weights.
     /// </summary>
     public int FrozenStages { get; init; } = Backbones.DefaultFrozenStages(Backbone.ResNet18, null);
+    /// <summary>
+    /// A finished checkpoint whose network this run starts from (fine-tuning) instead of <see cref="Weights"/>; its
+    /// architecture (<see cref="Backbone"/>, <see cref="WidthMultiplier"/>, <see cref="HeadDimensions"/>) must be this
+    /// run's (<see cref="FineTuning"/>). The facet vectors start afresh: the dataset may have other values.
+    /// </summary>
+    public string? From { get; init; }
     /// <summary>Where to save the network every <see cref="CheckpointEvery"/> epochs, and resume from; null saves nothing.</summary>
     public string? CheckpointFolder { get; init; }
     public int CheckpointEvery { get; init; } = 5;
@@ -124,6 +130,19 @@ public sealed record TrainingOptions
     /// </summary>
     public CompositionTerms Composition { get; init; } = new(TransformWeight: 1);
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>These options, starting from the finished checkpoint in <paramref name="folder"/>, with its architecture.</summary>
+    public TrainingOptions FineTuning(string folder)
+    {
+        var trained = CheckpointRecord.Read(folder).Record.Options;
+        return this with
+        {
+            From = Path.GetFullPath(folder),
+            Backbone = trained.Backbone,
+            WidthMultiplier = trained.WidthMultiplier,
+            HeadDimensions = trained.HeadDimensions,
+        };
+    }
 
     /// <summary>The epochs that train <paramref name="images"/> images of <paramref name="cells"/> cells: <see cref="Epochs"/>, or the default budget.</summary>
     public int EpochsFor(int images, int cells) =>
