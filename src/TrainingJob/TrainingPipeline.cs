@@ -100,8 +100,8 @@ public static class TrainingPipeline
         var report = Report(version, dataset, trainImages, gallery, training, trained, evaluation);
         var bundle = Bundle(version, dataset, gallery, trained, evaluation, report) with
         {
-            Description = new ModelDescription(training.Backbone, training.Objective, evaluation.FacetVectors,
-                training.TrainOn, training.Seed),
+            Description = new ModelDescription(Choices.NameOf(training.Backbone), Choices.NameOf(training.Objective),
+                Choices.NameOf(evaluation.FacetVectors), Choices.NameOf(training.TrainOn), training.Seed),
         };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
         log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Datasets;
 using FaceFunctions.Imaging;
+using FaceFunctions.Options;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Training;
 
@@ -22,9 +23,11 @@ public static class SavedModelEvaluation
         if (description is null)
             log.WriteLine($"Model {bundle.Version} predates the description in manifest.json: taken as trained on the first image " +
                           "of each cell, evaluated with medians of the images.");
-        var trained = dataset.ImagesThatTrain(description?.TrainedOn ?? TrainingImages.FirstOfEachCell).Select(i => i.Id).ToHashSet();
+        var trainedOn = description is null ? TrainingImages.FirstOfEachCell : Choices.Parse<TrainingImages>(description.TrainedOn, "training set in the manifest");
+        var facetVectors = description is null ? FacetVectorKind.Median : Choices.Parse<FacetVectorKind>(description.FacetVectors, "facet vectors in the manifest");
+        var trained = dataset.ImagesThatTrain(trainedOn).Select(i => i.Id).ToHashSet();
         var set = ModelEvaluator.Embed(dataset, bundle.Model, bundle.Preprocessing, new ImageDecoder(), trained)
-            with { Learned = description?.FacetVectors == FacetVectorKind.Learned ? bundle.Facets : null };
+            with { Learned = facetVectors == FacetVectorKind.Learned ? bundle.Facets : null };
         // The gallery's content-addressed image names mark pixel-identical images, where the dataset is the gallery's.
         var imageOf = bundle.Gallery.ToDictionary(e => e.Id, e => e.Image);
         if (dataset.Images.All(i => imageOf.ContainsKey(i.Id)))

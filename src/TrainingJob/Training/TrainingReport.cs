@@ -1,3 +1,4 @@
+using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.Artifacts;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -44,6 +44,17 @@ public sealed class ModelRepositoryTests
     }
 
     [Fact]
+    public async Task A_version_from_a_newer_job_with_names_this_build_does_not_know_still_loads()
+    {
+        using var folder = new TempFolder();
+        var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
+        var description = new ModelDescription("vit_b16", "contrastive", "learned", "every-third-image", 4);
+        await repository.PublishAsync(Bundle("v1") with { Description = description });
+        Assert.Contains("\"vit_b16\"", await File.ReadAllTextAsync(folder.File("versions/v1/manifest.json")));
+        Assert.Equal(description, (await repository.LoadCurrentAsync()).Description);
+    }
+
+    [Fact]
     public async Task A_published_version_loads_back_whole_and_becomes_current()
     {
         using var folder = new TempFolder();

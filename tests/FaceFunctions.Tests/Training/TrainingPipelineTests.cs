@@ -55,7 +55,7 @@ public sealed class TrainingPipelineTests : IDisposable
             Training = ModelTrainingTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
         }, new StringWriter(), CancellationToken.None);
         var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
-        Assert.Equal(new ModelDescription(Backbone.MobileNetV2, Objective.Composition, FacetVectorKind.Learned, TrainingImages.All, 9),
+        Assert.Equal(new ModelDescription("mobilenet_v2", "composition", "learned", "all", 9),
             bundle.Description);
 
         var log = new StringWriter();
