@@ -1,3 +1,4 @@
+using FaceFunctions.TrainingJob.Publishing;
 using System.Diagnostics;
 using System.Text.Json;
 using FaceFunctions.Artifacts;

@@ -1,3 +1,4 @@
+using FaceFunctions.TrainingJob.Publishing;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -37,7 +38,7 @@ public static class ServingBench
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await sourceImages.ReadAsync(entry.Image));
         var large = Grow(bundle, GallerySize);
-        await new ModelRepository(stores.Models).PublishAsync(large);
+        await new ModelPublisher(stores.Models).PublishAsync(large);
         output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
 
         using var host = HostProcess.Start("--Storage:ConnectionString", azurite.ConnectionString, "--Serving:LoadRetrySeconds", "0.05");

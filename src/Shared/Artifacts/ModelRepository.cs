@@ -5,71 +5,16 @@ using FaceFunctions.Storage;
 namespace FaceFunctions.Artifacts;
 
 /// <summary>
-/// Model versions in a store. A version's files go under their own prefix ("versions/{version}/"), its manifest
-/// (SHA-256 of each file) after them, and the pointer current.json last: a crash leaves the previous model current.
-/// A folder written by the training job holds one version at its root and no pointer.
+/// Reads model versions from a store, checking each file against the SHA-256 its manifest gives. A version's files
+/// are under their own prefix ("versions/{version}/") and the pointer current.json names the serving one; a folder
+/// written by the training job holds one version at its root and no pointer. Only the training job writes them
+/// (TrainingJob/Publishing/ModelPublisher).
 /// </summary>
 public sealed class ModelRepository(IArtifactStore store)
 {
     public IArtifactStore Store { get; } = store;
 
     public static string PrefixOf(string version) => $"{ArtifactNames.VersionsPrefix}{version}/";
-
-    /// <summary>Writes the bundle's files and then its manifest under <paramref name="prefix"/>.</summary>
-    public async Task<ModelManifest> WriteVersionAsync(ModelBundle bundle, string prefix, CancellationToken cancellationToken = default)
-    {
-        var files = new Dictionary<string, BinaryData>
-        {
-            [ArtifactNames.Model] = new(bundle.Model),
-            [ArtifactNames.Preprocessing] = ModelJson.Serialize(bundle.Preprocessing),
-            [ArtifactNames.GalleryVectors] = new(Npy.Write(bundle.GalleryVectors, bundle.Gallery.Count, bundle.Dimensions)),
-            [ArtifactNames.Gallery] = ModelJson.Serialize(bundle.Gallery),
-            [ArtifactNames.FacetVectors] = new(Npy.Write(bundle.Facets.Matrix, bundle.Facets.Matrix.Length / bundle.Dimensions, bundle.Dimensions)),
-            [ArtifactNames.Facets] = ModelJson.Serialize(bundle.Facets.Facets),
-        };
-        if (bundle.Report is not null)
-            files[ArtifactNames.Report] = bundle.Report;
-        foreach (var (name, content) in files)
-            await Store.WriteAsync(prefix + name, content, cancellationToken);
-        var manifest = new ModelManifest
-        {
-            Version = bundle.Version,
-            CreatedUtc = bundle.CreatedUtc,
-            Dimensions = bundle.Dimensions,
-            GalleryCount = bundle.Gallery.Count,
-            Facets = bundle.FacetNames,
-            Artifacts = files.ToDictionary(f => f.Key, f => new ArtifactInfo(Sha256(f.Value), f.Value.ToMemory().Length)),
-            Description = bundle.Description,
-        };
-        await Store.WriteAsync(prefix + ArtifactNames.Manifest, ModelJson.Serialize(manifest), cancellationToken);
-        return manifest;
-    }
-
-    /// <summary>
-    /// Writes a new version under its own prefix, then points current.json at it. <paramref name="beforeActivating"/>
-    /// runs in between with the SHA-256 of the version's manifest (publishing elsewhere); if it fails, nothing moves.
-    /// </summary>
-    public async Task PublishAsync(ModelBundle bundle, Func<string, Task>? beforeActivating = null,
-        CancellationToken cancellationToken = default)
-    {
-        await WriteVersionAsync(bundle, PrefixOf(bundle.Version), cancellationToken);
-        if (beforeActivating is not null)
-            await beforeActivating(Sha256(await ReadRequiredAsync(PrefixOf(bundle.Version) + ArtifactNames.Manifest, cancellationToken)));
-        await ActivateAsync(bundle.Version, cancellationToken);
-    }
-
-    /// <summary>
-    /// Points current.json at a version already in the store (a publication, or a rollback), after checking that the
-    /// version loads whole: every file present and matching its SHA-256.
-    /// </summary>
-    public async Task ActivateAsync(string version, CancellationToken cancellationToken = default)
-    {
-        var manifestName = PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest;
-        var manifest = await ReadRequiredAsync(manifestName, cancellationToken);
-        var pointer = new CurrentPointer(version, manifestName, Sha256(manifest));
-        await LoadAsync(pointer, cancellationToken);
-        await Store.WriteAsync(ArtifactNames.Current, ModelJson.Serialize(pointer), cancellationToken);
-    }
 
     /// <summary>A tag that changes when the current model does (the pointer's, or a folder model's manifest's).</summary>
     public async Task<string?> GetCurrentTagAsync(CancellationToken cancellationToken = default) =>
@@ -193,7 +138,8 @@ public sealed class ModelRepository(IArtifactStore store)
 
     public static string Sha256(BinaryData data) => Convert.ToHexStringLower(SHA256.HashData(data.ToMemory().Span));
 
-    private async Task<BinaryData> ReadRequiredAsync(string name, CancellationToken cancellationToken)
+    /// <exception cref="ModelIntegrityException">The store has no such file.</exception>
+    public async Task<BinaryData> ReadRequiredAsync(string name, CancellationToken cancellationToken)
     {
         try
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.TrainingJob.Commands;
@@ -19,7 +20,7 @@ internal static class ActivateCommand
         {
             var options = storage.Required(result);
             await using var services = StorageServices.Provider(options);
-            var repository = new ModelRepository(services.GetRequiredService<ArtifactStores>().Models);
+            var repository = new ModelPublisher(services.GetRequiredService<ArtifactStores>().Models);
             await repository.ActivateAsync(result.GetValue(version)!, cancellationToken);
             if (postgres.From(result) is { } database)
             {

@@ -22,7 +22,7 @@ public static class FolderPublisher
             Directory.Delete(staging, recursive: true);
         var stores = ArtifactStores.ForFolder(staging);
         await GalleryImages.UploadAsync(stores.Images, images, cancellationToken);
-        await new ModelRepository(stores.Models).WriteVersionAsync(bundle, prefix: "", cancellationToken);
+        await new ModelPublisher(stores.Models).WriteVersionAsync(bundle, prefix: "", cancellationToken);
         foreach (var (name, content) in extras)
             await File.WriteAllBytesAsync(Path.Combine(staging, name), content, cancellationToken);
 

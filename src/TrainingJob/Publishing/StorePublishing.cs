@@ -17,7 +17,7 @@ public static class StorePublishing
         await using var services = StorageServices.Provider(storage);
         var stores = services.GetRequiredService<ArtifactStores>();
         await GalleryImages.UploadAsync(stores.Images, images, cancellationToken);
-        await new ModelRepository(stores.Models).PublishAsync(bundle, postgres is null ? null
+        await new ModelPublisher(stores.Models).PublishAsync(bundle, postgres is null ? null
             : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken), cancellationToken);
         log.WriteLine($"Model {bundle.Version} published to {stores.Models.Location}; images in {stores.Images.Location}.");
     }

@@ -4,6 +4,7 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using FaceFunctions.TrainingJob.Publishing;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;
@@ -28,7 +29,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         var images = ArtifactStores.ForFolder(service.ModelFolder).Images;
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
-        await new ModelRepository(stores.Models).PublishAsync(bundle with { Version = version, CreatedUtc = DateTimeOffset.UtcNow });
+        await new ModelPublisher(stores.Models).PublishAsync(bundle with { Version = version, CreatedUtc = DateTimeOffset.UtcNow });
     }
 
     /// <summary>Which host serves the function classes.</summary>
@@ -119,7 +120,8 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         // A version whose model does not match its checksum is refused; v2 keeps serving and health says why.
         var models = Publisher(azurite.ConnectionString).Models;
         var repository = new ModelRepository(models);
-        await repository.PublishAsync(bundle with { Version = "v3" });
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(bundle with { Version = "v3" });
         await models.WriteAsync(ModelRepository.PrefixOf("v3") + ArtifactNames.Model, BinaryData.FromString("not a model"));
         // Rewrite the pointer so its tag changes after the damage.
         await models.WriteAsync(ArtifactNames.Current, await models.ReadAsync(ArtifactNames.Current));
@@ -129,7 +131,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
 
         // Rolled back to the version that serves: health reports the current state, not the refusal.
-        await repository.ActivateAsync("v2");
+        await publisher.ActivateAsync("v2");
         await WaitForLoadErrorAsync(client, expected: null);
     }
 
@@ -141,6 +143,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await PublishAsync(azurite.ConnectionString, bundle, "v1");
         await PublishAsync(azurite.ConnectionString, bundle, "v2");
         var repository = new ModelRepository(Publisher(azurite.ConnectionString).Models);
+        var publisher = new ModelPublisher(repository.Store);
 
         var (code, output, error) = await TrainingJobCommand.RunAsync("activate", "--version", "v1", "--storage-connection-string", azurite.ConnectionString);
         Assert.True(code == 0, error);

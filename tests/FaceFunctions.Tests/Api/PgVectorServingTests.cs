@@ -49,7 +49,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
         bundle = bundle with { Version = version };
-        await new ModelRepository(stores.Models).PublishAsync(bundle,
+        await new ModelPublisher(stores.Models).PublishAsync(bundle,
             sha => PostgresPublishing.PublishAsync(database, bundle, sha, TextWriter.Null, CancellationToken.None));
     }
 

@@ -2,6 +2,7 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Publishing;
 using Xunit;
 
 namespace FaceFunctions.Tests.Artifacts;
@@ -48,8 +49,9 @@ public sealed class ModelRepositoryTests
     {
         using var folder = new TempFolder();
         var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
+        var publisher = new ModelPublisher(repository.Store);
         var description = new ModelDescription("vit_b16", "contrastive", "learned", "every-third-image", 4);
-        await repository.PublishAsync(Bundle("v1") with { Description = description });
+        await publisher.PublishAsync(Bundle("v1") with { Description = description });
         Assert.Contains("\"vit_b16\"", await File.ReadAllTextAsync(folder.File("versions/v1/manifest.json")));
         Assert.Equal(description, (await repository.LoadCurrentAsync()).Description);
     }
@@ -59,8 +61,9 @@ public sealed class ModelRepositoryTests
     {
         using var folder = new TempFolder();
         var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
-        await repository.PublishAsync(Bundle("v1"));
-        await repository.PublishAsync(Bundle("v2"));
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
+        await publisher.PublishAsync(Bundle("v2"));
         var loaded = await repository.LoadCurrentAsync();
         Assert.Equal("v2", loaded.Version);
         Assert.Equal(3, loaded.Gallery.Count);
@@ -76,7 +79,8 @@ public sealed class ModelRepositoryTests
         using var folder = new TempFolder();
         var store = new FolderArtifactStore(folder.Path);
         var repository = new ModelRepository(store);
-        await repository.PublishAsync(Bundle("v1"));
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
         await store.WriteAsync("versions/v1/model.onnx", BinaryData.FromBytes(new byte[] { 9, 9 }));
         var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.LoadCurrentAsync());
         Assert.Contains("SHA-256", error.Message);
@@ -87,9 +91,10 @@ public sealed class ModelRepositoryTests
     {
         using var folder = new TempFolder();
         var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
-        await repository.PublishAsync(Bundle("v1"));
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
         // A run that died before writing current.json leaves its files but not the pointer.
-        await repository.WriteVersionAsync(Bundle("v2"), ModelRepository.PrefixOf("v2"));
+        await publisher.WriteVersionAsync(Bundle("v2"), ModelRepository.PrefixOf("v2"));
         Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
     }
 
@@ -99,14 +104,15 @@ public sealed class ModelRepositoryTests
         using var folder = new TempFolder();
         var store = new FolderArtifactStore(folder.Path);
         var repository = new ModelRepository(store);
-        await repository.PublishAsync(Bundle("v1"));
-        await repository.PublishAsync(Bundle("v2"));
-        await repository.ActivateAsync("v1");
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
+        await publisher.PublishAsync(Bundle("v2"));
+        await publisher.ActivateAsync("v1");
         Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
 
         await store.WriteAsync("versions/v2/gallery.npy", BinaryData.FromBytes(new byte[] { 1 }));
-        await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v2"));
-        await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v9"));
+        await Assert.ThrowsAsync<ModelIntegrityException>(() => publisher.ActivateAsync("v2"));
+        await Assert.ThrowsAsync<ModelIntegrityException>(() => publisher.ActivateAsync("v9"));
         Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
     }
 
@@ -128,7 +134,8 @@ public sealed class ModelRepositoryTests
         using var folder = new TempFolder();
         var store = new FolderArtifactStore(folder.Path);
         var repository = new ModelRepository(store);
-        await repository.PublishAsync(Bundle("v1"));
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
         // A manifest planted elsewhere in the store, which the pointer's checksum matches.
         var planted = await store.ReadAsync("versions/v1/manifest.json");
         await store.WriteAsync("images/manifest.json", planted);
@@ -143,10 +150,11 @@ public sealed class ModelRepositoryTests
         using var folder = new TempFolder();
         var store = new FolderArtifactStore(folder.Path);
         var repository = new ModelRepository(store);
-        var manifest = await repository.WriteVersionAsync(Bundle("v1"), ModelRepository.PrefixOf("v1"));
+        var publisher = new ModelPublisher(repository.Store);
+        var manifest = await publisher.WriteVersionAsync(Bundle("v1"), ModelRepository.PrefixOf("v1"));
         var hostile = manifest with { Artifacts = new Dictionary<string, ArtifactInfo>(manifest.Artifacts) { ["../../current.json"] = new("0", 1) } };
         await store.WriteAsync("versions/v1/manifest.json", ModelJson.Serialize(hostile));
-        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.ActivateAsync("v1"));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => publisher.ActivateAsync("v1"));
         Assert.Contains("not a model file", error.Message);
     }
 
@@ -167,8 +175,9 @@ public sealed class ModelRepositoryTests
     {
         using var folder = new TempFolder();
         var repository = new ModelRepository(new FolderArtifactStore(folder.Path));
-        await repository.PublishAsync(Bundle("v1"));
-        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => repository.PublishAsync(damage(Bundle("v2"))));
+        var publisher = new ModelPublisher(repository.Store);
+        await publisher.PublishAsync(Bundle("v1"));
+        var error = await Assert.ThrowsAsync<ModelIntegrityException>(() => publisher.PublishAsync(damage(Bundle("v2"))));
         Assert.Contains(says, error.Message);
         Assert.Equal("v1", (await repository.LoadCurrentAsync()).Version);
     }

@@ -1,6 +1,7 @@
 using FaceFunctions.Index;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Publishing;
 using Xunit;
 
 namespace FaceFunctions.Tests.Index;

@@ -3,6 +3,7 @@ using FaceFunctions.Index;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Tests.Infrastructure;
 using Npgsql;
+using FaceFunctions.TrainingJob.Publishing;
 using Xunit;
 
 namespace FaceFunctions.Tests.Index;

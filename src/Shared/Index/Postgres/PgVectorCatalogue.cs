@@ -12,7 +12,7 @@ public sealed record PgVectorVersion(string Version, string ManifestSha256, int 
 /// The catalogue of galleries in one schema: <c>versions</c> lists every version whose table is complete (written in
 /// the transaction that completed it), <c>current</c> holds one row, the version serving. Each version has its own
 /// table (row, id, labels as jsonb, embedding as vector(d)), so versions of other sizes sit side by side and an old one
-/// goes with one DROP TABLE. Identifiers come from validated names only, never from stored text.
+/// goes with one DROP TABLE (the training job's PgVectorPublisher writes it all). Identifiers come from validated names only, never from stored text.
 /// </summary>
 public static partial class PgVectorCatalogue
 {
@@ -24,21 +24,6 @@ public static partial class PgVectorCatalogue
     /// <summary>The table of a version: named by a hash of the id, so that any valid version id makes a plain name.</summary>
     public static string TableOf(string version) =>
         "gallery_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version)))[..16];
-
-    /// <summary>Creates the schema and the catalogue where missing (the publisher's first transaction).</summary>
-    internal static string CreateSql(string schema) => $"""
-        CREATE SCHEMA IF NOT EXISTS {schema};
-        CREATE TABLE IF NOT EXISTS {schema}.versions (
-            version text PRIMARY KEY,
-            manifest_sha256 text NOT NULL,
-            row_count integer NOT NULL,
-            dimensions integer NOT NULL,
-            table_name text NOT NULL UNIQUE,
-            published_at timestamptz NOT NULL DEFAULT now());
-        CREATE TABLE IF NOT EXISTS {schema}.current (
-            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-            version text NOT NULL REFERENCES {schema}.versions (version));
-        """;
 
     /// <summary>The version serving now; null while none has been published (or the schema does not exist yet).</summary>
     public static async Task<PgVectorVersion?> CurrentAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)

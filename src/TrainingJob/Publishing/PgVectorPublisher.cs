@@ -1,9 +1,10 @@
 using FaceFunctions.Artifacts;
+using FaceFunctions.Index.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 
-namespace FaceFunctions.Index.Postgres;
+namespace FaceFunctions.TrainingJob.Publishing;
 
 /// <summary>A model version's gallery as the training job publishes it: row-major unit vectors and their entries.</summary>
 public sealed record PgVectorRelease(string Version, string ManifestSha256, float[] Vectors, int Dimensions, IReadOnlyList<GalleryEntry> Entries);
@@ -29,7 +30,7 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, cancellationToken);
-        await ExecuteAsync(connection, PgVectorCatalogue.CreateSql(_schema), cancellationToken);
+        await ExecuteAsync(connection, CreateSql(_schema), cancellationToken);
         if ((await PgVectorCatalogue.VersionsAsync(connection, _schema, cancellationToken)).Any(v => v.Version == release.Version))
             throw new InvalidOperationException($"Version {release.Version} is in the database already; activate it instead.");
         await ExecuteAsync(connection, $"""
@@ -161,4 +162,19 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Creates the schema and the catalogue where missing (a publication's first statement), as <see cref="PgVectorCatalogue"/> reads them.</summary>
+    private static string CreateSql(string schema) => $"""
+        CREATE SCHEMA IF NOT EXISTS {schema};
+        CREATE TABLE IF NOT EXISTS {schema}.versions (
+            version text PRIMARY KEY,
+            manifest_sha256 text NOT NULL,
+            row_count integer NOT NULL,
+            dimensions integer NOT NULL,
+            table_name text NOT NULL UNIQUE,
+            published_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS {schema}.current (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            version text NOT NULL REFERENCES {schema}.versions (version));
+        """;
 }
