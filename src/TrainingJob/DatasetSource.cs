@@ -1,4 +1,4 @@
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using Azure.Storage.Blobs;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;

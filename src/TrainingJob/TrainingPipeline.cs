@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Options;

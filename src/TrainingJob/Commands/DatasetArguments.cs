@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 
 namespace FaceFunctions.TrainingJob.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
 

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>
 /// A dataset uploaded to Blob Storage ("blob:CONTAINER/PREFIX"), copied into a local folder so that the dataset

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks.</summary>
 public static class Csv

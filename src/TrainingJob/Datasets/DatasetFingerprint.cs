@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>
 /// What a dataset holds, in one hash: a SHA-256 over every image's id, labels and file bytes, in id order. Two reads of

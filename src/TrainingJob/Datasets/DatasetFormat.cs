@@ -1,4 +1,4 @@
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 public enum DatasetFormat
 {

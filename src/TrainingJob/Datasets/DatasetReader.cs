@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using FaceFunctions.Imaging;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>Turns a folder into labelled images: JAFFE or Yale file naming, or a manifest CSV.</summary>
 public static partial class DatasetReader

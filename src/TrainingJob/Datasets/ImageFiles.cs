@@ -1,4 +1,4 @@
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>What the datasets need to know about image files on disk.</summary>
 public static class ImageFiles

@@ -1,6 +1,6 @@
 using FaceFunctions.Artifacts;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>Labelled images with named facets, and the files that could not be used.</summary>
 public sealed class LabelledDataset

@@ -1,4 +1,4 @@
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>An image file and its value on every facet of its dataset.</summary>
 /// <param name="Id">Unique within the dataset; safe in a URL path segment.</param>

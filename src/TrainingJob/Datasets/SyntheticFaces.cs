@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 public sealed record SyntheticFacesOptions
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace FaceFunctions.Datasets;
+namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>Which images of a dataset train a model.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TrainingImages>))]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.Options;
 using FaceFunctions.Storage;

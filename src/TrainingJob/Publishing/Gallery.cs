@@ -1,5 +1,5 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 
 namespace FaceFunctions.TrainingJob.Publishing;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Faces;
 using FaceFunctions.Imaging;
 

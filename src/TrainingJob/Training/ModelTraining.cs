@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;

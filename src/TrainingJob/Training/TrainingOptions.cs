@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Model;
 
 namespace FaceFunctions.TrainingJob.Training;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.Tests.Infrastructure;
 using Xunit;

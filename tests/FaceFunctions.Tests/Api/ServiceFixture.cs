@@ -1,7 +1,7 @@
 using FaceFunctions.Artifacts;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;

@@ -1,5 +1,5 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Imaging;
 using FaceFunctions.Tests.Infrastructure;
 using SixLabors.ImageSharp;

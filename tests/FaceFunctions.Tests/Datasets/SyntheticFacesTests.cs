@@ -1,4 +1,4 @@
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Infrastructure;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,4 +1,4 @@
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Vectors;

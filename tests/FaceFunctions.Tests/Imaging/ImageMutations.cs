@@ -1,4 +1,4 @@
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;

@@ -1,4 +1,4 @@
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

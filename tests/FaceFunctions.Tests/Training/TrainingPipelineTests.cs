@@ -1,5 +1,5 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Tests.Infrastructure;

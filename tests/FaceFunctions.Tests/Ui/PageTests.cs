@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceFunctions.Datasets;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Api;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.Playwright;
