@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Vectors;
 using Microsoft.AspNetCore.Http;
@@ -17,8 +18,6 @@ namespace FaceFunctions.Functions.Api;
 /// </summary>
 public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<ComposeFunction> logger)
 {
-    public const string QueryField = "query";
-
     [Function("ComposeForm")]
     public Task<IActionResult> RunForm(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose/form")] HttpRequest request,
@@ -34,22 +33,13 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
             return Problems.NoModel(provider);
         var model = lease.Model;
         var limits = options.Value;
-        var (body, image, failure) = await ReadAsync(request, limits, cancellationToken);
-        if (failure is not null)
-            return failure;
-
-        ComposeQuery? query;
-        try
-        {
-            using var document = JsonBody.Parse(body);
-            query = ComposeQuery.Parse(document.RootElement, model, limits, uploaded: image is not null, out var error);
-            if (query is null)
-                return Problems.BadRequest(error!);
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest($"The query is not valid JSON: {e.Message}");
-        }
+        var upload = await Upload.ReadAsync(request, limits, Upload.Kind.QueryWithOptionalImage, cancellationToken);
+        if (upload.Failure is not null)
+            return upload.Failure;
+        var image = upload.Image;
+        var query = Bind(upload.Query ?? "{}"u8.ToArray(), model, limits, uploaded: image is not null, out var problem);
+        if (query is null)
+            return problem!;
 
         ReadOnlyMemory<float>? uploaded = null;
         FaceResult? face = null;
@@ -65,31 +55,25 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         return await GallerySearch.AnswerAsync(model, vector, query.K, query.Filter, face, logger, cancellationToken);
     }
 
-    /// <summary>The query's JSON and the uploaded image (multipart), or the problem with the body.</summary>
-    private static async Task<(byte[] Query, byte[]? Image, IActionResult? Failure)> ReadAsync(HttpRequest request, ServingOptions limits,
-        CancellationToken cancellationToken)
+    /// <summary>The body as a <see cref="ComposeQuery"/>, checked against the model (<see cref="QueryTerms"/>); or the problem.</summary>
+    private static QueryTerms? Bind(byte[] body, ServingModel model, ServingOptions limits, bool uploaded, out IActionResult? problem)
     {
+        problem = null;
+        string? error;
         try
         {
-            if (request.HasFormContentType)
-            {
-                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
-                if (!form.TryGetValue(SearchFunction.FormField, out var image))
-                    return ([], null, Problems.BadRequest($"The multipart form has no file field '{SearchFunction.FormField}'."));
-                return (form.GetValueOrDefault(QueryField) ?? "{}"u8.ToArray(), image, null);
-            }
-            if (request.ContentType is null || request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-                return (await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken), null, null);
-            return ([], null, Problems.UnsupportedMediaType(
-                $"Send the query as application/json, or as multipart/form-data with the fields '{QueryField}' and '{SearchFunction.FormField}'; got '{request.ContentType}'."));
+            using var document = JsonBody.Parse(body);
+            var query = ContractJson.Read<ComposeQuery>(document.RootElement, out var misfit);
+            if (query is null)
+                error = ComposeQuery.Explain(misfit!, model.Bundle.FacetNames, limits.MaxK);
+            else if (QueryTerms.From(query, model, limits, uploaded, out error) is { } terms)
+                return terms;
         }
-        catch (RequestBody.TooLargeException e)
+        catch (JsonException e)
         {
-            return ([], null, Problems.TooLarge($"A compose request may hold at most {e.Limit} bytes."));
+            error = $"The query is not valid JSON: {e.Message}";
         }
-        catch (RequestBody.MalformedException e)
-        {
-            return ([], null, Problems.BadRequest(e.Message));
-        }
+        problem = Problems.BadRequest(error!);
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,15 +19,7 @@ public sealed class HealthFunction(ModelProvider provider)
         if (model is null)
             return Problems.NoModel(provider);
         var failure = provider.Failure;
-        return new OkObjectResult(new
-        {
-            status = "ok",
-            modelVersion = model.Bundle.Version,
-            loadedAtUtc = model.LoadedAtUtc,
-            galleryCount = model.Bundle.Gallery.Count,
-            dimensions = model.Bundle.Dimensions,
-            executionProvider = model.Embedder.ExecutionProvider,
-            lastLoadError = failure is null ? null : new { reason = failure.Kind.ToString(), message = failure.Message, sinceUtc = failure.SinceUtc },
-        });
+        return new OkObjectResult(new Health("ok", model.Bundle.Version, model.LoadedAtUtc, model.Bundle.Gallery.Count, model.Bundle.Dimensions,
+            model.Embedder.ExecutionProvider, failure is null ? null : new LoadError(failure.Kind, failure.Message, failure.SinceUtc)));
     }
 }

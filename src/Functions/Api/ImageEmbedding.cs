@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
 using FaceFunctions.Faces;
@@ -40,7 +41,7 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
             var (vector, face) = model.Embedder.EmbedQuery(decoded, wholeImage);
             logger.LogInformation("Embedded a {Width}x{Height} image with model {ModelVersion}: decode {DecodeMs:F1} ms, faces and embed {EmbedMs:F1} ms, {Faces} faces.",
                 decoded.Width, decoded.Height, model.Bundle.Version, decodeMs, clock.Elapsed.TotalMilliseconds - decodeMs, face?.Found);
-            return new EmbeddedImage(vector, face is null ? null : FaceResult.Of(face), null);
+            return new EmbeddedImage(vector, face is null ? null : new FaceResult(face.Found, face.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null), null);
         }
         catch (NoFaceException)
         {
@@ -67,12 +68,3 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
 
 /// <summary>An uploaded image's embedding and what the face step found, or the problem that stopped it.</summary>
 public sealed record EmbeddedImage(float[]? Vector, FaceResult? Face, IActionResult? Failure);
-
-/// <summary>What the face step found in an uploaded image: how many faces, and the box (image pixels, upright) of the one searched.</summary>
-public sealed record FaceResult(int Found, FaceBox? Box)
-{
-    public static FaceResult Of(FaceUse use) =>
-        new(use.Found, use.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null);
-}
-
-public sealed record FaceBox(float X, float Y, float Width, float Height);

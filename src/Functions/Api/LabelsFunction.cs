@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,14 +16,7 @@ public sealed class LabelsFunction(ModelProvider provider)
         if (lease is null)
             return Problems.NoModel(provider);
         var bundle = lease.Model.Bundle;
-        return new OkObjectResult(new
-        {
-            modelVersion = bundle.Version,
-            facets = bundle.Facets.Facets.Select(f => new
-            {
-                name = f.Name,
-                values = f.Values.Select(v => new { value = v.Value, images = v.Images }).ToList(),
-            }).ToList(),
-        });
+        return new OkObjectResult(new Labels(bundle.Version,
+            bundle.Facets.Facets.Select(f => new Facet(f.Name, f.Values.Select(v => new FacetValue(v.Value, v.Images)).ToList())).ToList()));
     }
 }

@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,5 @@
+using FaceFunctions.Functions.Contract;
+using ProblemDetails = FaceFunctions.Functions.Contract.ProblemDetails;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -13,25 +15,16 @@ public static class Problems
     /// <summary>Seconds a client is asked to wait before retrying a 503.</summary>
     public const int RetryAfterSeconds = 5;
 
-    public static ObjectResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    public static ObjectResult Of(int status, string title, string detail) => Of(new ProblemDetails($"https://httpstatuses.io/{status}", title, status, detail));
+
+    private static ObjectResult Of(ProblemDetails problem)
     {
-        var problem = new ProblemDetails
-        {
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Type = $"https://httpstatuses.io/{status}",
-        };
-        if (extensions is not null)
-            foreach (var (key, value) in extensions)
-                problem.Extensions[key] = value;
-        var result = new ObjectResult(problem) { StatusCode = status };
+        var result = new ObjectResult(problem) { StatusCode = problem.Status };
         result.ContentTypes.Add("application/problem+json");
         return result;
     }
 
-    public static ObjectResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
-        Of(StatusCodes.Status400BadRequest, "The request is not valid.", detail, extensions);
+    public static ObjectResult BadRequest(string detail) => Of(StatusCodes.Status400BadRequest, "The request is not valid.", detail);
 
     public static ObjectResult NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found.", detail);
 
@@ -47,8 +40,7 @@ public static class Problems
     {
         var failure = provider.Failure; // read once: the loader may change it meanwhile
         return Unavailable("No model is loaded yet.",
-            "The service is loading its model or waiting for one to be published; retry shortly.",
-            new Dictionary<string, object?> { ["reason"] = failure?.Message, ["sinceUtc"] = failure?.SinceUtc });
+            "The service is loading its model or waiting for one to be published; retry shortly.", failure?.Message, failure?.SinceUtc);
     }
 
     public static IActionResult StorageUnavailable(string detail) => Unavailable("Storage cannot be reached.", detail);
@@ -56,8 +48,9 @@ public static class Problems
     public static IActionResult IndexUnavailable() => Unavailable("The gallery's index cannot be reached.",
         "The database that holds the gallery did not answer; retry shortly.");
 
-    private static IActionResult Unavailable(string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        new RetryAfterResult(Of(StatusCodes.Status503ServiceUnavailable, title, detail, extensions), RetryAfterSeconds);
+    private static IActionResult Unavailable(string title, string detail, string? reason = null, DateTimeOffset? sinceUtc = null) =>
+        new RetryAfterResult(Of(new ProblemDetails($"https://httpstatuses.io/{StatusCodes.Status503ServiceUnavailable}", title,
+            StatusCodes.Status503ServiceUnavailable, detail, reason, sinceUtc)), RetryAfterSeconds);
 
     /// <summary>A result with a Retry-After header.</summary>
     private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult

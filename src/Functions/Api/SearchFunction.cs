@@ -1,5 +1,5 @@
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
-using FaceFunctions.Imaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,7 +15,6 @@ namespace FaceFunctions.Functions.Api;
 /// </summary>
 public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
 {
-    public const string FormField = "image";
     /// <summary>Query parameters that restrict results by facet values (<see cref="FacetFilter"/>).</summary>
     public const string FilterParameter = "filter";
 
@@ -40,43 +39,12 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         if (error is not null)
             return Problems.BadRequest(error);
 
-        var (image, failure) = await ReadImageAsync(request, limits, cancellationToken);
-        if (image is null)
-            return failure!;
-        var embedded = await images.EmbedAsync(model, image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
+        var upload = await Upload.ReadAsync(request, limits, Upload.Kind.Image, cancellationToken);
+        if (upload.Image is null)
+            return upload.Failure!;
+        var embedded = await images.EmbedAsync(model, upload.Image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
         if (embedded.Vector is null)
             return embedded.Failure!;
         return await GallerySearch.AnswerAsync(model, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
-    }
-
-    /// <summary>The image of a request: its raw body, or its form's field "image".</summary>
-    private static async Task<(byte[]? Image, IActionResult? Failure)> ReadImageAsync(HttpRequest request, ServingOptions limits,
-        CancellationToken cancellationToken)
-    {
-        var type = request.ContentType ?? "";
-        try
-        {
-            if (request.HasFormContentType)
-            {
-                var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
-                return form.TryGetValue(FormField, out var file)
-                    ? (file, null)
-                    : (null, Problems.BadRequest($"The multipart form has no file field '{FormField}'."));
-            }
-            if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
-                || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
-                return (await RequestBody.ReadAsync(request, limits.MaxRequestBytes, cancellationToken), null);
-            return (null, Problems.UnsupportedMediaType(
-                $"Send the image ({ImageDecoder.AcceptedFormats}) as the body, with Content-Type image/* or application/octet-stream, " +
-                $"or as the multipart/form-data field '{FormField}'; got '{type}'."));
-        }
-        catch (RequestBody.TooLargeException e)
-        {
-            return (null, Problems.TooLarge($"An image may be at most {e.Limit} bytes."));
-        }
-        catch (RequestBody.MalformedException e)
-        {
-            return (null, Problems.BadRequest(e.Message));
-        }
     }
 }

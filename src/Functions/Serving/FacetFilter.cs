@@ -1,33 +1,14 @@
-using System.Text.Json;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
-/// Reads a <see cref="GalleryFilter"/> from a request: a compose body's "filter" object or search's "filter" query
+/// Reads a <see cref="GalleryFilter"/> from a request: a compose body's "filter" (bound by its record) or search's "filter" query
 /// parameters ("person:KA" or "expression:HA,SU", one per facet), checked against the model's facets.
 /// </summary>
 public static class FacetFilter
 {
-    /// <summary>A compose body's "filter": an object of facet names to an array of values (or one value as a string).</summary>
-    public static GalleryFilter? Parse(JsonElement filter, ModelBundle bundle, out string? error)
-    {
-        error = null;
-        if (filter.ValueKind != JsonValueKind.Object)
-            return Fail($"'filter' must be an object of facet names to arrays of values, e.g. {{\"{bundle.FacetNames[0]}\": [\"...\"]}}.", out error);
-        var terms = new List<(string Facet, IReadOnlyList<string>? Values)>();
-        foreach (var facet in filter.EnumerateObject())
-            terms.Add((facet.Name, facet.Value.ValueKind switch
-            {
-                JsonValueKind.String => [facet.Value.GetString()!],
-                JsonValueKind.Array when facet.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String) =>
-                    facet.Value.EnumerateArray().Select(v => v.GetString()!).ToList(),
-                _ => null,
-            }));
-        return Build(terms, bundle, out error);
-    }
-
     /// <summary>Search's "filter" query parameters, each "facet:value" or "facet:value1,value2"; null without any.</summary>
     public static GalleryFilter? Parse(IEnumerable<string?> parameters, ModelBundle bundle, out string? error)
     {
@@ -43,7 +24,8 @@ public static class FacetFilter
         return terms.Count == 0 ? null : Build(terms, bundle, out error);
     }
 
-    private static GalleryFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
+    /// <summary>A filter of facet names to the values a result may have (a compose body's "filter"), checked against the model.</summary>
+    public static GalleryFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
     {
         error = null;
         var allowed = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);

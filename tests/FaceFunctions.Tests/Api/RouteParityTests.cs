@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Contract;
 using System.Reflection;
 using System.Text.Json;
 using FaceFunctions.Functions.Api;

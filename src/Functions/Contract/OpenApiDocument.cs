@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
+using FaceFunctions.Functions.Api;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
 
-namespace FaceFunctions.Functions.Api;
+namespace FaceFunctions.Functions.Contract;
 
 /// <summary>
 /// The OpenAPI 3.0 description of the API, shaped for client generators (Kiota, NSwag): one media type family per
 /// operation (raw image bodies on /api/search, multipart on the /form routes, JSON on /api/compose), every response a
-/// client can meet, and bounds from this deployment's settings. tests/FaceFunctions.Tests/Clients generates clients
+/// client can meet, and bounds from this deployment's settings. The operations are written here; every body's schema
+/// is generated from the record the functions read or answer (<see cref="OpenApiSchemas"/>). tests/FaceFunctions.Tests/Clients generates clients
 /// from it and calls every operation.
 /// </summary>
 public static class OpenApiDocument
@@ -54,24 +56,24 @@ public static class OpenApiDocument
     private static JsonObject Paths(ServingOptions options) => new()
     {
         ["/api/health"] = Get(Operation("health", ServiceTag, "Whether a model serves, which, and since when.", keyed: false,
-            Ok("A model serves.", Json(Ref("Health"))), "503")),
+            Ok("A model serves.", Json(Ref(typeof(Health)))), "503")),
         ["/api/labels"] = Get(Operation("labels", GalleryTag, "The facets of the served model and the values each can take.", keyed: true,
-            Ok("The facets.", Json(Ref("Labels"))), "503")),
+            Ok("The facets.", Json(Ref(typeof(Labels)))), "503")),
         ["/api/compose"] = Post(Operation("compose", SearchTag,
                 "Search with a weighted sum of facet values, optionally added to a gallery image's vector.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "503")
-            .With("requestBody", new JsonObject { ["required"] = true, ["content"] = Json(Ref("ComposeQuery")) })),
+                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "503")
+            .With("requestBody", new JsonObject { ["required"] = true, ["content"] = Json(Ref(typeof(ComposeQuery))) })),
         ["/api/compose/form"] = Post(Operation("composeWithImage", SearchTag,
                 "Search with an uploaded image plus facet changes (\"this person, smiling\"): the image's vector, then the query's terms.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
             .With("parameters", new JsonArray(WholeImage()))
             .With("requestBody", Form(new JsonObject
             {
-                [SearchFunction.FormField] = Binary("The image."),
-                [ComposeFunction.QueryField] = Ref("ComposeQuery"),
-            }, new JsonObject { [ComposeFunction.QueryField] = new JsonObject { ["contentType"] = "application/json" } }))),
+                [Upload.ImageField] = Binary("The image."),
+                [Upload.QueryField] = Ref(typeof(ComposeQuery)),
+            }, new JsonObject { [Upload.QueryField] = new JsonObject { ["contentType"] = "application/json" } }))),
         ["/api/search"] = Post(Operation("search", SearchTag, "Search with an image sent as the request body.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
             .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
             .With("requestBody", new JsonObject
             {
@@ -80,9 +82,9 @@ public static class OpenApiDocument
                 ["content"] = ImageContent(),
             })),
         ["/api/search/form"] = Post(Operation("searchForm", SearchTag, "Search with an image sent as the multipart/form-data file field \"image\".", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref("SearchResponse"))), "400", "413", "415", "422", "503")
+                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
             .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
-            .With("requestBody", Form(new JsonObject { [SearchFunction.FormField] = Binary(ImageDescription) }, null))),
+            .With("requestBody", Form(new JsonObject { [Upload.ImageField] = Binary(ImageDescription) }, null))),
         ["/api/images/{id}"] = Get(Operation("image", GalleryTag, "A gallery image as PNG, by the id a result carries.", keyed: true,
                 new JsonObject
                 {
@@ -161,7 +163,7 @@ public static class OpenApiDocument
     private static JsonObject Problem(string description) => new()
     {
         ["description"] = description,
-        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = Ref("ProblemDetails") } },
+        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = Ref(typeof(ProblemDetails)) } },
     };
 
     private static JsonObject Header(string description, string type) => new()
@@ -174,9 +176,9 @@ public static class OpenApiDocument
 
     private static JsonObject Json(JsonObject schema) => new() { ["application/json"] = new JsonObject { ["schema"] = schema } };
 
-    internal static JsonObject Ref(string schema) => new() { ["$ref"] = $"#/components/schemas/{schema}" };
+    private static JsonObject Ref(Type component) => OpenApiSchemas.Ref(component);
 
-    internal static JsonObject Binary(string description) => new() { ["type"] = "string", ["format"] = "binary", ["description"] = description };
+    private static JsonObject Binary(string description) => new() { ["type"] = "string", ["format"] = "binary", ["description"] = description };
 
     private static JsonObject Form(JsonObject properties, JsonObject? encoding)
     {
@@ -185,7 +187,7 @@ public static class OpenApiDocument
             ["schema"] = new JsonObject
             {
                 ["type"] = "object",
-                ["required"] = new JsonArray(SearchFunction.FormField),
+                ["required"] = new JsonArray(Upload.ImageField),
                 ["properties"] = properties,
             },
         };
@@ -197,7 +199,7 @@ public static class OpenApiDocument
     private static JsonObject K(ServingOptions options) => new()
     {
         ["name"] = "k", ["in"] = "query", ["required"] = false, ["description"] = "How many results.",
-        ["schema"] = OpenApiSchemas.K(options),
+        ["schema"] = OpenApiSchemas.ResultCountSchema(options),
     };
 
     private static JsonObject Filter() => new()

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using FaceFunctions.Functions.Contract;
+using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace FaceFunctions.Functions.Api;
+
+/// <summary>Searches a model's gallery and answers with its results, or 503 while the gallery's index cannot be reached.</summary>
+public static class GallerySearch
+{
+    public static async Task<IActionResult> AnswerAsync(ServingModel model, ReadOnlyMemory<float> query, int k, GalleryFilter? filter,
+        FaceResult? face, ILogger logger, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var hits = await model.SearchAsync(query, k, filter, cancellationToken);
+            logger.LogInformation("Searched {Count} vectors of model {ModelVersion} ({Index}) for the top {K} in {SearchMs:F2} ms.",
+                model.Gallery.Count, model.Bundle.Version, model.Gallery.Description, k, clock.Elapsed.TotalMilliseconds);
+            return new OkObjectResult(Response(model, hits, face));
+        }
+        catch (GalleryUnavailableException e)
+        {
+            logger.LogWarning("Model {ModelVersion}'s gallery cannot be searched: {Error}", model.Bundle.Version, e.Message);
+            return Problems.IndexUnavailable();
+        }
+    }
+
+    private static SearchResponse Response(ServingModel model, IReadOnlyList<SearchHit> hits, FaceResult? face) =>
+        new(model.Bundle.Version, hits.Select(hit =>
+        {
+            var entry = model.Bundle.Gallery[hit.Row];
+            return new SearchResult(entry.Id, entry.Labels, hit.Score, $"/api/images/{Uri.EscapeDataString(entry.Id)}");
+        }).ToList(), face);
+}
