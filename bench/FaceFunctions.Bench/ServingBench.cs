@@ -41,7 +41,7 @@ public static class ServingBench
         await new ModelPublisher(stores.Models).PublishAsync(large);
         output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
 
-        using var host = HostProcess.Start("--Storage:ConnectionString", azurite.ConnectionString, "--Serving:LoadRetrySeconds", "0.05");
+        using var host = HostProcess.Start("--Storage:ConnectionString", azurite.ConnectionString, "--Serving:LoadRetryInterval", "00:00:00.05");
         var coldStart = await host.WaitUntilAsync(async c =>
         {
             using var response = await c.PostAsync("/api/search", Png(pngs[0]));
@@ -70,7 +70,7 @@ public static class ServingBench
 
     private static Dictionary<string, string> FunctionsSettings(string connectionString) => new()
     {
-        ["Storage:ConnectionString"] = connectionString, ["Serving:LoadRetrySeconds"] = "0.05",
+        ["Storage:ConnectionString"] = connectionString, ["Serving:LoadRetryInterval"] = "00:00:00.05",
     };
 
     private static HttpClient KeyedClient(FunctionsHost host) =>

@@ -9,7 +9,7 @@ namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
 /// Loads the current model from storage when the app starts, then watches for a new one: every
-/// <see cref="ServingOptions.PollSeconds"/> it reads the pointer's tag (ETag), and when that changes it loads the new
+/// <see cref="ServingOptions.PollInterval"/> it reads the pointer's tag (ETag), and when that changes it loads the new
 /// version, checks every SHA-256 and that its parts fit, and swaps it in. A version that fails to load is refused and
 /// logged, and the old one keeps serving. Until a first model loads the API answers 503, and loading is retried.
 /// The provider's <see cref="ModelProvider.Failure"/> always describes the latest look at storage.
@@ -28,10 +28,10 @@ public sealed class ModelLoaderService(
         while (!stoppingToken.IsCancellationRequested)
         {
             await PollAsync(stoppingToken);
-            var wait = provider.Current is null ? options.Value.LoadRetrySeconds : options.Value.PollSeconds;
+            var wait = provider.Current is null ? options.Value.LoadRetryInterval : options.Value.PollInterval;
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(wait), stoppingToken);
+                await Task.Delay(wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {

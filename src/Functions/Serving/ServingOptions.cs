@@ -16,10 +16,10 @@ public sealed class ServingOptions
     /// <summary>Most facet values, images and predicted subtractions one compose query may combine.</summary>
     public int MaxTerms { get; set; } = 16;
     public int MaxK { get; set; } = 100;
-    /// <summary>Seconds between attempts while no model could be loaded (storage down, nothing published yet).</summary>
-    public double LoadRetrySeconds { get; set; } = 5;
-    /// <summary>Seconds between checks for a new current model (one small metadata request each).</summary>
-    public double PollSeconds { get; set; } = 30;
+    /// <summary>The wait between attempts while no model could be loaded (storage down, nothing published yet).</summary>
+    public TimeSpan LoadRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>The wait between checks for a new current model (one small metadata request each).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Where the gallery is searched: in this process (Serving:Index) or in PostgreSQL (the Postgres section).</summary>
     public GalleryBackend Gallery { get; set; } = GalleryBackend.InProcess;
     /// <summary>The in-process gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>

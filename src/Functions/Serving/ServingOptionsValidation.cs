@@ -18,8 +18,8 @@ public sealed class ServingOptionsValidation : IValidateOptions<ServingOptions>
         Require(options.MaxK >= 1, $"MaxK must be at least 1; it is {options.MaxK}.");
         Require(options.DefaultK >= 1 && options.DefaultK <= options.MaxK, $"DefaultK must be from 1 to MaxK ({options.MaxK}); it is {options.DefaultK}.");
         Require(options.MaxTerms >= 1, $"MaxTerms must be at least 1; it is {options.MaxTerms}.");
-        Require(options.LoadRetrySeconds > 0 && double.IsFinite(options.LoadRetrySeconds), $"LoadRetrySeconds must be positive; it is {options.LoadRetrySeconds}.");
-        Require(options.PollSeconds > 0 && double.IsFinite(options.PollSeconds), $"PollSeconds must be positive; it is {options.PollSeconds}.");
+        Require(options.LoadRetryInterval > TimeSpan.Zero, $"LoadRetryInterval must be positive; it is {options.LoadRetryInterval}.");
+        Require(options.PollInterval > TimeSpan.Zero, $"PollInterval must be positive; it is {options.PollInterval}.");
         Require(options.InferenceThreads >= 0, $"InferenceThreads must be 0 (ONNX Runtime chooses) or more; it is {options.InferenceThreads}.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

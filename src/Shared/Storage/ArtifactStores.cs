@@ -27,7 +27,7 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
 
     /// <summary>
     /// Sets <paramref name="client"/>'s retries and timeouts from the options: a request fails within seconds when
-    /// storage is down (<see cref="StorageOptions.NetworkTimeoutSeconds"/>).
+    /// storage is down (<see cref="StorageOptions.NetworkTimeout"/>).
     /// </summary>
     public static void Configure(BlobClientOptions client, StorageOptions options)
     {
@@ -35,7 +35,7 @@ public sealed record ArtifactStores(IArtifactStore Models, IArtifactStore Images
         client.Retry.MaxRetries = options.MaxRetries;
         client.Retry.Delay = TimeSpan.FromSeconds(0.25);
         client.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        client.Retry.NetworkTimeout = TimeSpan.FromSeconds(options.NetworkTimeoutSeconds);
+        client.Retry.NetworkTimeout = options.NetworkTimeout;
     }
 
     public static ArtifactStores ForFolder(string folder) =>

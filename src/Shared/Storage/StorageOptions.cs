@@ -17,11 +17,11 @@ public sealed class StorageOptions
     public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>
-    /// Seconds one try of a Blob request may wait for the network; a request tries <see cref="MaxRetries"/> more times
+    /// How long one try of a Blob request may wait for the network; a request tries <see cref="MaxRetries"/> more times
     /// (0.25 s, then 0.5 s apart) before the store counts as unavailable: a request that needs storage fails within
-    /// about (1 + MaxRetries) × NetworkTimeoutSeconds, not after the SDK's default of minutes.
+    /// about (1 + MaxRetries) × NetworkTimeout, not after the SDK's default of minutes.
     /// </summary>
-    public double NetworkTimeoutSeconds { get; set; } = 5;
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public int MaxRetries { get; set; } = 2;
 
     public string ModelsContainer { get; set; } = "models";

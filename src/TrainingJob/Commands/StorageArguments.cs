@@ -42,7 +42,7 @@ internal sealed class StorageArguments
             ? new StorageOptions
             {
                 // The job moves large files: the SDK's own patience, not serving's fail-fast timeouts.
-                NetworkTimeoutSeconds = 100,
+                NetworkTimeout = TimeSpan.FromSeconds(100),
                 MaxRetries = 3,
                 ConnectionString = result.GetValue(_connectionString) is { Length: > 0 } cs ? cs : null,
                 ServiceUri = result.GetValue(_connectionString) is { Length: > 0 } ? null : result.GetValue(_serviceUri),

@@ -14,14 +14,14 @@ namespace FaceFunctions.Tests.Api;
 public sealed class ModelLifecycleTests(ServiceFixture service)
 {
     private static Task<(WebApplication Host, HttpClient Client)> StartHostAsync(string connectionString) =>
-        LocalApi.StartAsync(connectionString, "--Serving:PollSeconds", "0.2", "--Serving:LoadRetrySeconds", "0.2");
+        LocalApi.StartAsync(connectionString, "--Serving:PollInterval", "00:00:00.2", "--Serving:LoadRetryInterval", "00:00:00.2");
 
     private async Task<ModelBundle> TrainedBundleAsync() =>
         await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();
 
     /// <summary>Stores that publish as the training job does: its patience, not serving's fail-fast timeouts (a 45 MB model on a busy machine).</summary>
     private static ArtifactStores Publisher(string connectionString) =>
-        ArtifactStores.Create(new StorageOptions { ConnectionString = connectionString, NetworkTimeoutSeconds = 100, MaxRetries = 3 });
+        ArtifactStores.Create(new StorageOptions { ConnectionString = connectionString, NetworkTimeout = TimeSpan.FromSeconds(100), MaxRetries = 3 });
 
     private async Task PublishAsync(string connectionString, ModelBundle bundle, string version)
     {
@@ -77,7 +77,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     {
         var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
         {
-            ["Storage:ConnectionString"] = connectionString, ["Serving:PollSeconds"] = "0.2", ["Serving:LoadRetrySeconds"] = "0.2",
+            ["Storage:ConnectionString"] = connectionString, ["Serving:PollInterval"] = "00:00:00.2", ["Serving:LoadRetryInterval"] = "00:00:00.2",
         });
         var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
         return (host, client);

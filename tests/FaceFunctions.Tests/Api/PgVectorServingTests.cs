@@ -44,7 +44,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
     private async Task PublishAsync(string version, PostgresOptions database)
     {
         var bundle = await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();
-        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString, NetworkTimeoutSeconds = 100, MaxRetries = 3 });
+        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString, NetworkTimeout = TimeSpan.FromSeconds(100), MaxRetries = 3 });
         var images = ArtifactStores.ForFolder(service.ModelFolder).Images;
         foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
@@ -54,7 +54,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
     }
 
     private Task<(Microsoft.AspNetCore.Builder.WebApplication Host, HttpClient Client)> StartPgVectorHostAsync() =>
-        LocalApi.StartAsync(_azurite.ConnectionString, "--Serving:Gallery", "pgvector", "--Serving:PollSeconds", "0.2", "--Serving:LoadRetrySeconds", "0.2",
+        LocalApi.StartAsync(_azurite.ConnectionString, "--Serving:Gallery", "pgvector", "--Serving:PollInterval", "00:00:00.2", "--Serving:LoadRetryInterval", "00:00:00.2",
             "--Postgres:ConnectionString", _postgres.ConnectionString, "--Postgres:Schema", "api", "--Postgres:Search", "exact");
 
     [Fact]

@@ -34,8 +34,8 @@ public sealed class ServingOptionsTests
     {
         using var folder = new TempFolder();
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => LocalApi.StartOnFolderAsync(folder.Path,
-            "--Serving:DefaultK", "500", "--Serving:PollSeconds", "0"));
+            "--Serving:DefaultK", "500", "--Serving:PollInterval", "00:00:00"));
         Assert.Contains("Serving:DefaultK must be from 1 to MaxK (100); it is 500.", error.Failures);
-        Assert.Contains("Serving:PollSeconds must be positive; it is 0.", error.Failures);
+        Assert.Contains("Serving:PollInterval must be positive; it is 00:00:00.", error.Failures);
     }
 }
