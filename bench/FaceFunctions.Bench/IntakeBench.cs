@@ -42,7 +42,7 @@ public static class IntakeBench
                              $"peak {result.BaselinePeak / 1_048_576} MB before, {result.Peak / 1_048_576} MB after ({(double)result.Peak / result.BaselinePeak:F2}x)");
         }
         await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(new { concurrency, cores = Environment.ProcessorCount, results },
-            new JsonSerializerOptions { WriteIndented = true }));
+            BenchJson.Indented));
         await File.WriteAllBytesAsync(Path.ChangeExtension(outputFile, ".png"), Chart(results, concurrency));
         return 0;
     }

@@ -39,7 +39,7 @@ public static class PgVectorBench
         await File.WriteAllTextAsync(outputPrefix + ".json", JsonSerializer.Serialize(new
         {
             data.Description, cores = Environment.ProcessorCount, queries = QueryCount, k = K, engines = new[] { inProcess, pgvector },
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        }, BenchJson.Indented));
         await File.WriteAllBytesAsync(outputPrefix + ".png", Plot(data.Description, inProcess, pgvector));
         output.WriteLine($"Written: {outputPrefix}.json and .png");
         return 0;

@@ -50,7 +50,7 @@ public static class PhoneBench
                              $"transform top-1 {result.StudioTransformTop1:F3} from studio crops, {result.PhoneTransformTop1:F3} from photos ({result.TransformQueries} queries each); " +
                              $"HTTP search of a photo p50 {result.HttpSearchP50Ms:F1} ms");
         }
-        await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(outputFile, JsonSerializer.Serialize(figures, BenchJson.Indented));
         return 0;
     }
 

@@ -20,10 +20,13 @@ public sealed class UiFunction
 
     private static readonly IReadOnlyDictionary<string, (byte[] Content, string Type, EntityTagHeaderValue Tag)> Files = Load();
 
+    // The Functions worker and the local host call function methods on an instance of their class.
     [Function("Ui")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "A function method is called on an instance.")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui")] HttpRequest request) => Serve(request, Page);
 
     [Function("UiFile")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "A function method is called on an instance.")]
     public IActionResult File([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui/{file}")] HttpRequest request, string file) =>
         file != Page && Files.ContainsKey(file) ? Serve(request, file) : Problems.NotFound($"The page has no file '{file}'.");
 

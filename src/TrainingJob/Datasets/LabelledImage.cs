@@ -31,6 +31,16 @@ public sealed class Cell(IEnumerable<string> values) : IEquatable<Cell>, ICompar
 
     public static bool operator !=(Cell? left, Cell? right) => !(left == right);
 
+    public static bool operator <(Cell? left, Cell? right) => Compare(left, right) < 0;
+
+    public static bool operator <=(Cell? left, Cell? right) => Compare(left, right) <= 0;
+
+    public static bool operator >(Cell? left, Cell? right) => Compare(left, right) > 0;
+
+    public static bool operator >=(Cell? left, Cell? right) => Compare(left, right) >= 0;
+
+    private static int Compare(Cell? left, Cell? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
+
     public override int GetHashCode()
     {
         var hash = new HashCode();

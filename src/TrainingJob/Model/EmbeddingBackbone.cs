@@ -57,9 +57,9 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Training mode everywhere but in the frozen stages' BatchNorm layers (<see cref="Freeze"/>).</summary>
-    public override void train(bool on = true)
+    public override void train(bool train = true)
     {
-        base.train(on);
+        base.train(train);
         foreach (var norm in _frozenNorms)
             norm.eval();
     }

@@ -40,12 +40,12 @@ public sealed class EndToEndTests(ServiceFixture service)
     [Fact]
     public async Task Health_and_labels_describe_the_published_model()
     {
-        var health = await service.GetJsonAsync(await Client.GetAsync("/api/health"));
+        var health = await ServiceFixture.GetJsonAsync(await Client.GetAsync("/api/health"));
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(service.Report.Version, health.GetProperty("modelVersion").GetString());
         Assert.Equal(8 * 7 * 2, health.GetProperty("galleryCount").GetInt32());
 
-        var labels = await service.GetJsonAsync(await Client.GetAsync("/api/labels"));
+        var labels = await ServiceFixture.GetJsonAsync(await Client.GetAsync("/api/labels"));
         var facets = labels.GetProperty("facets").EnumerateArray().ToList();
         Assert.Equal(["person", "expression"], facets.Select(f => f.GetProperty("name").GetString()));
         Assert.Equal(SyntheticFaces.ExpressionCodes,
@@ -60,7 +60,7 @@ public sealed class EndToEndTests(ServiceFixture service)
         foreach (var person in persons)
         foreach (var expression in SyntheticFaces.ExpressionCodes)
         {
-            var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+            var answer = await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
                 new { add = new { person, expression }, k = 1 }));
             var top = answer.GetProperty("results")[0].GetProperty("labels");
             cells++;
@@ -82,7 +82,7 @@ public sealed class EndToEndTests(ServiceFixture service)
             var png = await Client.GetByteArrayAsync($"/api/images/{entry.Id}");
             using var content = new ByteArrayContent(png);
             content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-            var answer = await service.GetJsonAsync(await Client.PostAsync("/api/search?k=3", content));
+            var answer = await ServiceFixture.GetJsonAsync(await Client.PostAsync("/api/search?k=3", content));
             var results = answer.GetProperty("results");
             Assert.Equal(3, results.GetArrayLength());
             Assert.Equal(entry.Id, results[0].GetProperty("id").GetString());
@@ -93,21 +93,21 @@ public sealed class EndToEndTests(ServiceFixture service)
     [Fact]
     public async Task Search_accepts_a_multipart_form()
     {
-        var entry = (await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" }, k = 1 })))
+        var entry = (await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose", new { add = new { person = "AK" }, k = 1 })))
             .GetProperty("results")[0].GetProperty("id").GetString()!;
         var png = await Client.GetByteArrayAsync($"/api/images/{entry}");
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(png);
         file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(file, "image", "face.png");
-        var answer = await service.GetJsonAsync(await Client.PostAsync("/api/search", form));
+        var answer = await ServiceFixture.GetJsonAsync(await Client.PostAsync("/api/search", form));
         Assert.Equal(entry, answer.GetProperty("results")[0].GetProperty("id").GetString());
     }
 
     [Fact]
     public async Task Compose_with_an_image_minus_its_expression_plus_another_lands_on_the_target_expression()
     {
-        var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+        var answer = await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
             new { imageId = "AK.NE1.9", subtract = new { expression = "NE" }, add = new { expression = "HA" }, k = 5 }));
         var results = answer.GetProperty("results");
         Assert.Equal(5, results.GetArrayLength());
@@ -121,7 +121,7 @@ public sealed class EndToEndTests(ServiceFixture service)
     [Fact]
     public async Task Filters_keep_only_results_with_the_listed_values_on_compose_and_search()
     {
-        var composed = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+        var composed = await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
             new { add = new { expression = "HA" }, filter = new Dictionary<string, string[]> { ["person"] = ["BM", "CH"] }, k = 10 }));
         var cells = composed.GetProperty("results").EnumerateArray().Select(Cell).ToList();
         Assert.Equal(10, cells.Count);
@@ -129,7 +129,7 @@ public sealed class EndToEndTests(ServiceFixture service)
         Assert.Equal("HA", cells[0].Item2);
 
         var png = await Client.GetByteArrayAsync("/api/images/AK.NE1.9");
-        var found = await service.GetJsonAsync(await PostImageAsync("image/png", png, "?k=20&filter=expression:SU,AN&filter=person:AK,BM"));
+        var found = await ServiceFixture.GetJsonAsync(await PostImageAsync("image/png", png, "?k=20&filter=expression:SU,AN&filter=person:AK,BM"));
         var hits = found.GetProperty("results").EnumerateArray().Select(Cell).ToList();
         // Two persons x two expressions x two variants: eight images pass, fewer than k.
         Assert.Equal(8, hits.Count);
@@ -142,7 +142,7 @@ public sealed class EndToEndTests(ServiceFixture service)
     {
         async Task<string> TopExpression(double happy, double surprised)
         {
-            var answer = await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+            var answer = await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
                 new { add = new { person = "BM", expression = new Dictionary<string, double> { ["HA"] = happy, ["SU"] = surprised } }, k = 1 }));
             return answer.GetProperty("results")[0].GetProperty("labels").GetProperty("expression").GetString()!;
         }
@@ -161,11 +161,11 @@ public sealed class EndToEndTests(ServiceFixture service)
         form.Add(new StringContent("""{"subtractPredicted": ["expression"], "add": {"expression": "SU"}, "k": 3}"""), "query");
         using var response = await Client.PostAsync("/api/compose", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var results = (await service.GetJsonAsync(response)).GetProperty("results");
+        var results = (await ServiceFixture.GetJsonAsync(response)).GetProperty("results");
         Assert.Equal(3, results.GetArrayLength());
         // Its predicted expression taken away is the one it shows (neutral): the answer is the explicit transform's,
         // and lands on surprise.
-        var explicitTransform = (await service.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
+        var explicitTransform = (await ServiceFixture.GetJsonAsync(await Client.PostAsJsonAsync("/api/compose",
             new { imageId = "AK.NE1.9", subtract = new { expression = "NE" }, add = new { expression = "SU" }, k = 3 }))).GetProperty("results");
         Assert.Equal(explicitTransform.EnumerateArray().Select(r => r.GetProperty("id").GetString()),
             results.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
@@ -251,7 +251,7 @@ public sealed class EndToEndTests(ServiceFixture service)
         {
             using var response = await Client.PostAsJsonAsync("/api/compose", query);
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-            return (await service.GetJsonAsync(response)).GetProperty("results")[0].GetProperty("id").GetString()!;
+            return (await ServiceFixture.GetJsonAsync(response)).GetProperty("results")[0].GetProperty("id").GetString()!;
         }
         var plain = await TopAsync(new { add = new { person = "BM", expression = "SU" }, k = 1 });
         Assert.Equal(plain, await TopAsync(new { add = new { person = new Dictionary<string, double> { ["BM"] = 3e38 }, expression = new Dictionary<string, double> { ["SU"] = 3e38 } }, k = 1 }));

@@ -16,6 +16,8 @@ namespace FaceFunctions.Tests.Api;
 [Collection(ServiceCollection.Name)]
 public sealed class IntakeFuzzTests(ServiceFixture service, ITestOutputHelper output)
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static readonly TimeSpan SlowestAnswer = TimeSpan.FromSeconds(10);
 
     private static int Inputs =>
@@ -54,7 +56,7 @@ public sealed class IntakeFuzzTests(ServiceFixture service, ITestOutputHelper ou
             {
                 inputs = Inputs, statuses = statuses.ToDictionary(p => p.Key.ToString(), p => p.Value),
                 slowestMs = slowest.TotalMilliseconds, failures,
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            }, Indented));
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures.Take(20)));
         Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.Keys.Any(s => s >= 400), "the mutations reach both the decoder's success and its failures");
     }

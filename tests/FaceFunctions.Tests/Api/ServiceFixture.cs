@@ -64,7 +64,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         throw new TimeoutException("The API did not load its model within 60 s.");
     }
 
-    public async Task<JsonElement> GetJsonAsync(HttpResponseMessage response) =>
+    public static async Task<JsonElement> GetJsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();
 
     public async Task DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class Postgres : IAsyncDisposable
         {
             if (Environment.IsPrivilegedProcess)
                 await RequireAsync("chown", ["postgres:postgres", server._folder.Path]);
-            await server.RunAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+            await RunAsync("initdb", ["-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
             await server.StartAgainAsync();
             return server;
         }
@@ -41,7 +41,7 @@ public sealed class Postgres : IAsyncDisposable
     }
 
     /// <summary>A PostgreSQL program, as the postgres user when the tests run as root.</summary>
-    private Task RunAsync(string program, IReadOnlyList<string> args) =>
+    private static Task RunAsync(string program, IReadOnlyList<string> args) =>
         Environment.IsPrivilegedProcess
             ? RequireAsync("runuser", ["-u", "postgres", "--", Path.Combine(Binaries, program), .. args])
             : RequireAsync(Path.Combine(Binaries, program), args);

@@ -25,7 +25,7 @@ public sealed class PageTests(ServiceFixture service, Browser browser) : IClassF
         foreach (var person in SyntheticFaces.PersonCodes.Take(ServiceFixture.Faces.Persons))
         foreach (var expression in SyntheticFaces.ExpressionCodes)
         {
-            var answer = await service.GetJsonAsync(await service.Client.PostAsJsonAsync("/api/compose", new { add = new { person, expression }, k = 1 }));
+            var answer = await ServiceFixture.GetJsonAsync(await service.Client.PostAsJsonAsync("/api/compose", new { add = new { person, expression }, k = 1 }));
             var labels = answer.GetProperty("results")[0].GetProperty("labels");
             if (labels.GetProperty("person").GetString() == person && labels.GetProperty("expression").GetString() == expression)
                 return (person, expression);
