@@ -1,3 +1,4 @@
+using FaceFunctions.Embedding;
 using System.Diagnostics;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;

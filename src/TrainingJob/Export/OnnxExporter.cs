@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;

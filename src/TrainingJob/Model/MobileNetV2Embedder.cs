@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Export;
 using TorchSharp;

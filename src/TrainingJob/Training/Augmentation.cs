@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using System.Diagnostics;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;

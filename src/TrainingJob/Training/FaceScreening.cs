@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using System.Collections.Concurrent;
 using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Faces;

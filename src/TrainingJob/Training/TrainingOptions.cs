@@ -59,8 +59,8 @@ public enum FaceStep
 public static class FaceSteps
 {
     /// <summary>The step's settings as preprocessing.json records them; null for none.</summary>
-    public static FaceFunctions.Imaging.FaceCropping? Cropping(this FaceStep step) =>
-        step == FaceStep.Detect ? new FaceFunctions.Imaging.FaceCropping() : null;
+    public static FaceFunctions.Artifacts.FaceCropping? Cropping(this FaceStep step) =>
+        step == FaceStep.Detect ? FaceFunctions.Faces.BlazeFaceDetector.Cropping() : null;
 }
 
 /// <summary>How the network is trained. The defaults are the best measured configuration (docs/accuracy.md).</summary>

@@ -12,7 +12,7 @@ namespace FaceFunctions.Tests.Faces;
 /// <summary>The shipped BlazeFace detector and the alignment, on Yale faces pasted into larger frames.</summary>
 public sealed class FaceStepTests : IDisposable
 {
-    private readonly FaceCropper _faces = new(BlazeFaceDetector.LoadShipped(), new FaceCropping());
+    private readonly FaceCropper _faces = new(BlazeFaceDetector.LoadShipped(), BlazeFaceDetector.Cropping());
 
     [YaleTheory]
     [InlineData(40, 60)]

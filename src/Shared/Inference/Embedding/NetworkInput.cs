@@ -1,12 +1,14 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Faces;
+using FaceFunctions.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceFunctions.Imaging;
+namespace FaceFunctions.Embedding;
 
 /// <summary>
 /// An image to the network's input values, the one path of training, gallery embedding and serving: the face step
-/// when the model's preprocessing has one (find, level and crop the largest face), then <see cref="Preprocessing.Apply(Image{Rgb24}, Span{float})"/>.
+/// when the model's preprocessing has one (find, level and crop the largest face), then <see cref="InputValues.Apply(Preprocessing, Image{Rgb24}, Span{float})"/>.
 /// </summary>
 public sealed class NetworkInput(Preprocessing preprocessing) : IDisposable
 {

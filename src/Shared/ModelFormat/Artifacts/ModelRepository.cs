@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FaceFunctions.Imaging;
 using FaceFunctions.Storage;
 
 namespace FaceFunctions.Artifacts;

@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -19,7 +20,9 @@ public sealed class FaceCropper(BlazeFaceDetector detector, FaceCropping setting
 
     /// <summary>The step with these settings, on the shipped detector they name.</summary>
     /// <exception cref="Artifacts.ModelIntegrityException">The shipped detector is not the one the settings name.</exception>
-    public static FaceCropper Load(FaceCropping settings) => new(BlazeFaceDetector.LoadShipped(settings.DetectorSha256), settings);
+    public static FaceCropper Load(FaceCropping settings) => settings.Detector == BlazeFaceDetector.FileName
+        ? new(BlazeFaceDetector.LoadShipped(settings.DetectorSha256), settings)
+        : throw new ModelIntegrityException($"The model's face step names the detector {settings.Detector}; this app ships {BlazeFaceDetector.FileName}.");
 
     /// <summary>The largest face, cut out level at <paramref name="size"/> pixels square; null when none is found.</summary>
     public FaceCrop? Crop(Image<Rgb24> image, int size) =>

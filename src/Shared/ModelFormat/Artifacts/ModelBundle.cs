@@ -1,4 +1,3 @@
-using FaceFunctions.Imaging;
 
 namespace FaceFunctions.Artifacts;
 

@@ -61,10 +61,11 @@ public static class ModelBundleChecks
         if (p.Mean is not { Length: 3 } || p.Std is not { Length: 3 } || !AllFinite(p.Mean) || p.Std.Any(s => !(s > 0 && float.IsFinite(s))))
             Fail(bundle, "preprocessing.json needs three finite means and three positive standard deviations");
         if (!Enum.IsDefined(p.Resize))
-            Fail(bundle, $"preprocessing.json's resize is not one of {string.Join(", ", Enum.GetNames<Imaging.ImageFit>())}");
-        if (p.Face is { } face && (face.Detector != Faces.BlazeFaceDetector.FileName || face.DetectorSha256 is not { Length: 64 }
-                                   || !(face.Margin is >= 0 and <= 2) || !(face.MinScore is > 0 and < 1)))
-            Fail(bundle, $"preprocessing.json's face step names a detector other than {Faces.BlazeFaceDetector.FileName}, or a margin or score out of range");
+            Fail(bundle, $"preprocessing.json's resize is not one of {string.Join(", ", Enum.GetNames<ImageFit>())}");
+        // Which detector the app ships is the inference library's to check (FaceCropper.Load); here, that the names are plain.
+        if (p.Face is { } face && (face.Detector is not { Length: > 0 } || Path.GetFileName(face.Detector) != face.Detector
+                                   || face.DetectorSha256 is not { Length: 64 } || !(face.Margin is >= 0 and <= 2) || !(face.MinScore is > 0 and < 1)))
+            Fail(bundle, "preprocessing.json's face step names no plain detector file or SHA-256, or a margin or score out of range");
     }
 
     private static bool AllFinite(float[] values) => values.All(float.IsFinite);
