@@ -2,6 +2,7 @@ using FaceFunctions.TrainingJob.Datasets;
 using Azure.Storage.Blobs;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -12,7 +13,7 @@ public static class DatasetSource
 
     /// <param name="storage">The account a blob: dataset is in; null where none is named.</param>
     public static async Task<LabelledDataset> ReadAsync(string data, DatasetFormat format, SyntheticFacesOptions synthetic,
-        StorageOptions? storage, TextWriter log, CancellationToken cancellationToken)
+        StorageOptions? storage, ILogger log, CancellationToken cancellationToken)
     {
         if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
             return DrawSynthetic(synthetic, log);
@@ -23,16 +24,16 @@ public static class DatasetSource
         var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
         await using var services = StorageServices.Provider(storage);
         var (_, files) = await BlobDatasets.DownloadAsync(data, services.GetRequiredService<BlobServiceClient>(), folder, cancellationToken);
-        log.WriteLine($"Copied {files} files of {data} into {folder}.");
+        log.LogInformation("Copied {Files} files of {Data} into {Folder}.", files, data, folder);
         return DatasetReader.Read(folder, format);
     }
 
     /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
-    private static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, TextWriter log)
+    private static LabelledDataset DrawSynthetic(SyntheticFacesOptions options, ILogger log)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-synthetic-{Guid.NewGuid():N}");
         var paths = SyntheticFaces.Write(folder, options);
-        log.WriteLine($"Drew {paths.Count} synthetic faces into {folder}.");
+        log.LogInformation("Drew {Count} synthetic faces into {Folder}.", paths.Count, folder);
         return DatasetReader.Read(folder, DatasetFormat.Jaffe);
     }
 }

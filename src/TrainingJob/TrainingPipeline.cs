@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Embedding;
@@ -13,6 +14,7 @@ using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
 using FaceFunctions.Vectors;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob;
 
@@ -47,7 +49,7 @@ public sealed record TrainJobOptions
 /// </summary>
 public static class TrainingPipeline
 {
-    public static async Task<TrainingReport> RunAsync(TrainJobOptions options, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<TrainingReport> RunAsync(TrainJobOptions options, ILogger log, CancellationToken cancellationToken)
     {
         if (options.Checkpoint is { } checkpoint)
             return await ExportAsync(options, checkpoint, log, cancellationToken);
@@ -59,12 +61,12 @@ public static class TrainingPipeline
         LogStart(log, dataset, trainImages, training);
         var plan = RunPlan.For(training, options.CheckpointFolder);
         var trained = TrainMain(dataset, trainImages, plan, log, cancellationToken);
-        log.WriteLine($"Checkpoint kept in {options.CheckpointFolder}: export and fine-tune from it without training again.");
+        log.LogInformation("Checkpoint kept in {Checkpoint}: export and fine-tune from it without training again.", options.CheckpointFolder);
         return await FinishAsync(options, dataset, trainImages, plan, trained, log, cancellationToken);
     }
 
     /// <summary>The export stage and those after it, on a finished checkpoint and the dataset it trained on.</summary>
-    private static async Task<TrainingReport> ExportAsync(TrainJobOptions options, string checkpoint, TextWriter log, CancellationToken cancellationToken)
+    private static async Task<TrainingReport> ExportAsync(TrainJobOptions options, string checkpoint, ILogger log, CancellationToken cancellationToken)
     {
         var (record, learned) = CheckpointRecord.Read(checkpoint);
         var dataset = await ReadAsync(options, record.Options.Face, log, cancellationToken);
@@ -75,13 +77,13 @@ public static class TrainingPipeline
         var trainedIds = record.TrainedImages.ToHashSet();
         var trainImages = dataset.Images.Where(i => trainedIds.Contains(i.Id)).ToList();
         var trained = ModelTraining.ExportCheckpoint(checkpoint, record, learned, trainImages);
-        log.WriteLine($"Exported the checkpoint in {checkpoint} ({record.Losses.Count} epochs of {Choices.NameOf(record.Options.Backbone)}); no epoch trained.");
+        log.LogInformation("Exported the checkpoint in {Checkpoint} ({Epochs} epochs of {Backbone}); no epoch trained.", checkpoint, record.Losses.Count, Choices.NameOf(record.Options.Backbone));
         LogExport(log, trained);
         return await FinishAsync(options, dataset, trainImages, RunPlan.For(record.Options, null), trained, log, cancellationToken);
     }
 
     /// <summary>The dataset, through the face step that training used.</summary>
-    private static async Task<LabelledDataset> ReadAsync(TrainJobOptions options, FaceStep face, TextWriter log, CancellationToken cancellationToken)
+    private static async Task<LabelledDataset> ReadAsync(TrainJobOptions options, FaceStep face, ILogger log, CancellationToken cancellationToken)
     {
         var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
         return face.Cropping() is { } cropping ? FaceScreening.Screen(dataset, cropping) : dataset;
@@ -89,7 +91,7 @@ public static class TrainingPipeline
 
     /// <summary>Evaluation, the version folder and publication: the same after training and after exporting a checkpoint.</summary>
     private static async Task<TrainingReport> FinishAsync(TrainJobOptions options, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
-        RunPlan plan, TrainedModel trained, TextWriter log, CancellationToken cancellationToken)
+        RunPlan plan, TrainedModel trained, ILogger log, CancellationToken cancellationToken)
     {
         var training = plan.Main;
         var decoder = new ImageDecoder();
@@ -104,27 +106,26 @@ public static class TrainingPipeline
                 Choices.NameOf(evaluation.FacetVectors), Choices.NameOf(training.TrainOn), training.Seed),
         };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
-        log.WriteLine($"Model {version} written to {Path.GetFullPath(options.Output)}.");
+        log.LogInformation("Model {Version} written to {Folder}.", version, Path.GetFullPath(options.Output));
         if (options.Publish is not null)
             await StorePublishing.PublishAsync(bundle, gallery.Images, options.Publish, options.Postgres, log, cancellationToken);
         return report;
     }
 
-    private static void LogStart(TextWriter log, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, TrainingOptions training)
+    private static void LogStart(ILogger log, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, TrainingOptions training)
     {
-        log.WriteLine($"Dataset {dataset.Source}: {dataset.Images.Count} images, facets " +
-                      string.Join(", ", dataset.Facets.Select(f => $"{f} ({dataset.Values(f).Count})")) +
-                      $"; training on {trainImages.Count}.");
+        log.LogInformation("Dataset {Source}: {Images} images, facets {Facets}; training on {Training}.", dataset.Source, dataset.Images.Count,
+            string.Join(", ", dataset.Facets.Select(f => $"{f} ({dataset.Values(f).Count})")), trainImages.Count);
         foreach (var problem in dataset.Problems)
-            log.WriteLine($"  skipped {problem.File}: {problem.Reason}");
-        log.WriteLine($"Training {Choices.NameOf(training.Backbone)} with the {Choices.NameOf(training.Objective)} objective: " +
-                      $"{training.Epochs} epochs at {training.ImageSize}px, {training.FrozenStages} stages frozen, seed {training.Seed}.");
+            log.LogInformation("  skipped {File}: {Reason}", problem.File, problem.Reason);
+        log.LogInformation("Training {Backbone} with the {Objective} objective: {Epochs} epochs at {ImageSize}px, {Frozen} stages frozen, seed {Seed}.",
+            Choices.NameOf(training.Backbone), Choices.NameOf(training.Objective), training.Epochs, training.ImageSize, training.FrozenStages, training.Seed);
         if (training.Composition.TransformWeight > 0 && !CompositionLoss.TransformTermFits(dataset.Facets.Select(f => dataset.Values(f).Count).ToList()))
-            log.WriteLine($"  the transform term is left out: it scores every combination of facet values, at most {CompositionLoss.MaxCells}.");
+            log.LogInformation("  the transform term is left out: it scores every combination of facet values, at most {MaxCells}.", CompositionLoss.MaxCells);
     }
 
     /// <summary>The main run, early-stopped on the images that do not train when the options ask for it.</summary>
-    private static TrainedModel TrainMain(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, TextWriter log,
+    private static TrainedModel TrainMain(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, ILogger log,
         CancellationToken cancellationToken)
     {
         var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
@@ -133,14 +134,15 @@ public static class TrainingPipeline
             throw new ArgumentException("Early stopping needs images that do not train: every image of this dataset does.");
         var trained = ModelTraining.Train(dataset, trainImages, plan.Main, new Progress(log), cancellationToken, validation);
         if (trained.BestEpoch is { } best)
-            log.WriteLine($"Stopped early after epoch {trained.Losses.Count}; the weights and facet vectors of epoch {best} are kept.");
+            log.LogInformation("Stopped early after epoch {Epoch}; the weights and facet vectors of epoch {Best} are kept.", trained.Losses.Count, best);
         LogExport(log, trained);
         return trained;
     }
 
-    private static void LogExport(TextWriter log, TrainedModel trained) =>
-        log.WriteLine($"ONNX export: max abs difference to TorchSharp {trained.ExportDifference:E2} on unit-length embeddings " +
-                      $"(limit {OnnxExporter.Tolerance:E0}), {trained.ExportRawDifference:E2} on raw outputs, over {trained.ExportChecked} images.");
+    private static void LogExport(ILogger log, TrainedModel trained) =>
+        log.LogInformation("ONNX export: max abs difference to TorchSharp {Difference:E2} on unit-length embeddings (limit {Tolerance:E0}), " +
+                           "{RawDifference:E2} on raw outputs, over {Checked} images.",
+            trained.ExportDifference, OnnxExporter.Tolerance, trained.ExportRawDifference, trained.ExportChecked);
 
     private static TrainingReport Report(string version, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, Gallery gallery,
         TrainingOptions training, TrainedModel trained, ModelEvaluation evaluation) =>
@@ -202,12 +204,13 @@ public static class TrainingPipeline
         }).ToList();
     }
 
-    private sealed class Progress(TextWriter log) : ITrainingProgress
+    private sealed class Progress(ILogger log) : ITrainingProgress
     {
-        public void Starting(int firstEpoch, string reason) => log.WriteLine($"Training starts at epoch {firstEpoch}: {reason}.");
+        public void Starting(int firstEpoch, string reason) => log.LogInformation("Training starts at epoch {Epoch}: {Reason}.", firstEpoch, reason);
 
         public void Report(EpochProgress p) =>
-            log.WriteLine($"  epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  {p.Elapsed:mm\\:ss} elapsed, " +
-                          $"{p.Remaining:mm\\:ss} left, {p.ImagesPerSecond:F0} images/s");
+            log.LogInformation("  epoch {Epoch}/{Epochs}  loss {Loss:F4}  {Elapsed} elapsed, {Remaining} left, {ImagesPerSecond:F0} images/s",
+                p.Epoch, p.Epochs, p.Loss, p.Elapsed.ToString(@"mm\:ss", CultureInfo.InvariantCulture),
+                p.Remaining.ToString(@"mm\:ss", CultureInfo.InvariantCulture), p.ImagesPerSecond);
     }
 }

@@ -16,9 +16,12 @@ internal static class EvaluateCommand
         storage.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            // The figures go to standard output, the log to standard error.
+            using var logging = JobLogging.Create(toStandardError: true);
+            var log = logging.CreateLogger("evaluate");
             var data = await DatasetSource.ReadAsync(result.GetValue(dataset.Data)!, result.GetValue(dataset.Format),
-                dataset.Synthetic(result), storage.From(result), Console.Error, cancellationToken);
-            var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, data, result.GetValue(dataset.Seed), Console.Error, cancellationToken);
+                dataset.Synthetic(result), storage.From(result), log, cancellationToken);
+            var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, data, result.GetValue(dataset.Seed), log, cancellationToken);
             var json = SavedModelEvaluation.ToJson(figures);
             Console.WriteLine(json);
             if (result.GetValue(output) is { } path)

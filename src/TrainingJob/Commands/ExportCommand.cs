@@ -17,8 +17,11 @@ internal static class ExportCommand
         var command = new Command("export", "Export a finished checkpoint as a model version: ONNX, gallery, evaluation, folder, and publication where storage is named.")
             { checkpoint };
         job.AddTo(command);
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(() =>
-            TrainingPipeline.RunAsync(job.Options(result, new TrainingOptions(), result.GetValue(checkpoint)), Console.Out, cancellationToken)));
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            using var logging = JobLogging.Create(toStandardError: false);
+            await TrainingPipeline.RunAsync(job.Options(result, new TrainingOptions(), result.GetValue(checkpoint)), logging.CreateLogger("export"), cancellationToken);
+        }));
         return command;
     }
 }

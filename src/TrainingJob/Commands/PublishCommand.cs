@@ -12,10 +12,11 @@ internal static class PublishCommand
         var command = new Command("publish", "Publish a model version folder to Blob Storage (and PostgreSQL) and make it current.") { model };
         storage.AddTo(command);
         postgres.AddTo(command);
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(() =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var options = storage.Required(result);
-            return StorePublishing.PublishFolderAsync(result.GetValue(model)!, options, postgres.From(result), Console.Out, cancellationToken);
+            using var logging = JobLogging.Create(toStandardError: false);
+            await StorePublishing.PublishFolderAsync(result.GetValue(model)!, options, postgres.From(result), logging.CreateLogger("publish"), cancellationToken);
         }));
         return command;
     }

@@ -25,7 +25,8 @@ internal static class TrainCommand
             var options = training.Options(result, result.GetValue(job.Seed));
             if (result.GetValue(from) is { } checkpoint)
                 options = options.FineTuning(checkpoint);
-            await TrainingPipeline.RunAsync(job.Options(result, options, checkpoint: null), Console.Out, cancellationToken);
+            using var logging = JobLogging.Create(toStandardError: false);
+            await TrainingPipeline.RunAsync(job.Options(result, options, checkpoint: null), logging.CreateLogger("train"), cancellationToken);
         }));
         return command;
     }

@@ -5,6 +5,7 @@ using FaceFunctions.Imaging;
 using FaceFunctions.Options;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob.Evaluation;
 
@@ -16,7 +17,7 @@ public sealed record ModelEvaluation(EmbeddedSet Set, FacetVectorKind FacetVecto
     ProtocolResult UnseenCombinations, OtherFacetVectors? Comparison);
 
 /// <summary>Runs the protocols of a train command on a dataset (images embedded by ONNX Runtime, as serving embeds them).</summary>
-public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string> content, ImageDecoder decoder, TextWriter log)
+public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string> content, ImageDecoder decoder, ILogger log)
 {
     public ModelEvaluation Evaluate(TrainedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, int heldOutFolds,
         CancellationToken cancellationToken)
@@ -84,7 +85,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         {
             var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellOf(dataset.Facets)).ToHashSet();
-            log.WriteLine($"Held-out fold {fold + 1}/{folds}: {heldOut.Count} cells out, training on {kept.Count} images.");
+            log.LogInformation("Held-out fold {Fold}/{Folds}: {Cells} cells out, training on {Images} images.", fold + 1, folds, heldOut.Count, kept.Count);
             var model = ModelTraining.Train(dataset, kept, training, null, cancellationToken);
             var (set, otherSet) = WithFacetVectors(Embed(model, kept.Select(i => i.Id).ToHashSet()), model, training);
             chosen.Add(Protocols.HeldOutCells(set, heldOut, training.Seed));
@@ -109,7 +110,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
 
     private void Print(ModelEvaluation evaluation)
     {
-        log.WriteLine($"Facet vectors: {Choices.NameOf(evaluation.FacetVectors)}.");
+        log.LogInformation("Facet vectors: {FacetVectors}.", Choices.NameOf(evaluation.FacetVectors));
         Print("seed protocol", evaluation.Result.SeedProtocol);
         Print("unseen images", evaluation.Result.UnseenImages);
         Print("unseen combinations", evaluation.UnseenCombinations);
@@ -123,21 +124,25 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         Print($"with {kind} facet vectors: transform", other.Transform);
     }
 
-    private void Print(string name, ProtocolResult result) =>
-        log.WriteLine(result.Top1 is null
-            ? $"{name}: {result.Note}"
+    private void Print(string name, ProtocolResult result)
+    {
+        if (result.Top1 is null)
+            log.LogInformation("{Protocol}: {Note}", name, result.Note);
+        else
             // The count beside the fraction: 2183 of 2184 rounds to 1.000.
-            : $"{name}: top-1 {result.Top1:F3} ({Math.Round(result.Top1.Value * result.Queries)} of {result.Queries} queries)" +
-              (result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "") + $" (random vectors: {result.Chance:F3})");
+            log.LogInformation("{Protocol}: top-1 {Top1:F3} ({Right} of {Queries} queries){MeanAveragePrecision} (random vectors: {Chance:F3})",
+                name, result.Top1, Math.Round(result.Top1.Value * result.Queries), result.Queries,
+                result.MeanAveragePrecision is { } map ? $", mAP {map:F3}" : "", result.Chance);
+    }
 
     /// <summary>One line per facet: the top-1 of each value's queries, to show which values go wrong.</summary>
     private void PrintByValue(ProtocolResult result)
     {
         if (result.ByValue is null) return;
         foreach (var (facet, values) in result.ByValue)
-            log.WriteLine($"  by {facet}: " + string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
+            log.LogInformation("  by {Facet}: {Values}", facet, string.Join(", ", values.Select(v => $"{v.Key} {v.Value.Top1:F2}")));
         foreach (var (facet, misses) in result.Misses ?? new Dictionary<string, FacetMisses>())
-            log.WriteLine($"  misses: {facet} right in {misses.ValueRight} of {misses.Misses}; " +
-                          string.Join(", ", misses.Confusions.Select(c => $"{c.Key} {c.Value}")));
+            log.LogInformation("  misses: {Facet} right in {Right} of {Misses}; {Confusions}", facet, misses.ValueRight, misses.Misses,
+                string.Join(", ", misses.Confusions.Select(c => $"{c.Key} {c.Value}")));
     }
 }

@@ -5,6 +5,7 @@ using FaceFunctions.Imaging;
 using FaceFunctions.Options;
 using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Training;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob.Evaluation;
 
@@ -15,14 +16,14 @@ namespace FaceFunctions.TrainingJob.Evaluation;
 /// </summary>
 public static class SavedModelEvaluation
 {
-    public static async Task<EvaluationResult> RunAsync(string modelFolder, LabelledDataset dataset, int seed, TextWriter log,
+    public static async Task<EvaluationResult> RunAsync(string modelFolder, LabelledDataset dataset, int seed, ILogger log,
         CancellationToken cancellationToken)
     {
         var bundle = await new ModelRepository(new FolderArtifactStore(modelFolder)).LoadCurrentAsync(cancellationToken);
         var description = bundle.Description;
         if (description is null)
-            log.WriteLine($"Model {bundle.Version} predates the description in manifest.json: taken as trained on the first image " +
-                          "of each cell, evaluated with medians of the images.");
+            log.LogInformation("Model {Version} predates the description in manifest.json: taken as trained on the first image " +
+                          "of each cell, evaluated with medians of the images.", bundle.Version);
         var trainedOn = description is null ? TrainingImages.FirstOfEachCell : Choices.Parse<TrainingImages>(description.TrainedOn, "training set in the manifest");
         var facetVectors = description is null ? FacetVectorKind.Median : Choices.Parse<FacetVectorKind>(description.FacetVectors, "facet vectors in the manifest");
         var trained = dataset.ImagesThatTrain(trainedOn).Select(i => i.Id).ToHashSet();

@@ -1,5 +1,6 @@
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index.Postgres;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob.Publishing;
 
@@ -9,7 +10,7 @@ namespace FaceFunctions.TrainingJob.Publishing;
 /// </summary>
 public static class PostgresPublishing
 {
-    public static async Task PublishAsync(PostgresOptions options, ModelBundle bundle, string manifestSha256, TextWriter log,
+    public static async Task PublishAsync(PostgresOptions options, ModelBundle bundle, string manifestSha256, ILogger log,
         CancellationToken cancellationToken)
     {
         await using var dataSource = await PostgresDataSources.CreateWithVectorsAsync(options, cancellationToken);
@@ -17,10 +18,10 @@ public static class PostgresPublishing
         var started = DateTimeOffset.UtcNow;
         await publisher.PublishAsync(new PgVectorRelease(bundle.Version, manifestSha256, bundle.GalleryVectors, bundle.Dimensions, bundle.Gallery),
             cancellationToken);
-        log.WriteLine($"Gallery of {bundle.Version} ({bundle.Gallery.Count} x {bundle.Dimensions}) published to PostgreSQL schema {options.Schema} " +
-                      $"and made current in {(DateTimeOffset.UtcNow - started).TotalSeconds:F1} s.");
+        log.LogInformation("Gallery of {Version} ({Count} x {Dimensions}) published to PostgreSQL schema {Schema} and made current in {Seconds:F1} s.",
+            bundle.Version, bundle.Gallery.Count, bundle.Dimensions, options.Schema, (DateTimeOffset.UtcNow - started).TotalSeconds);
         var dropped = await publisher.RemoveOldVersionsAsync(cancellationToken);
         if (dropped.Count > 0)
-            log.WriteLine($"Dropped from PostgreSQL (keeping {options.KeepVersions}): {string.Join(", ", dropped)}.");
+            log.LogInformation("Dropped from PostgreSQL (keeping {KeepVersions}): {Dropped}.", options.KeepVersions, string.Join(", ", dropped));
     }
 }

@@ -2,6 +2,7 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob.Publishing;
 
@@ -12,18 +13,18 @@ namespace FaceFunctions.TrainingJob.Publishing;
 public static class StorePublishing
 {
     public static async Task PublishAsync(ModelBundle bundle, IReadOnlyDictionary<string, byte[]> images, StorageOptions storage,
-        PostgresOptions? postgres, TextWriter log, CancellationToken cancellationToken)
+        PostgresOptions? postgres, ILogger log, CancellationToken cancellationToken)
     {
         await using var services = StorageServices.Provider(storage);
         var stores = services.GetRequiredService<ArtifactStores>();
         await GalleryImages.UploadAsync(stores.Images, images, cancellationToken);
         await new ModelPublisher(stores.Models).PublishAsync(bundle, postgres is null ? null
             : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken), cancellationToken);
-        log.WriteLine($"Model {bundle.Version} published to {stores.Models.Location}; images in {stores.Images.Location}.");
+        log.LogInformation("Model {Version} published to {Models}; images in {Images}.", bundle.Version, stores.Models.Location, stores.Images.Location);
     }
 
     /// <summary>A version folder written by train or export, checked whole (every file against its SHA-256) before anything is sent.</summary>
-    public static async Task PublishFolderAsync(string folder, StorageOptions storage, PostgresOptions? postgres, TextWriter log,
+    public static async Task PublishFolderAsync(string folder, StorageOptions storage, PostgresOptions? postgres, ILogger log,
         CancellationToken cancellationToken)
     {
         var local = ArtifactStores.ForFolder(folder);

@@ -41,7 +41,7 @@ public sealed class FaceServingFixture : IAsyncLifetime
             Data = YaleFaces.Folder,
             Output = _output.Path,
             Training = new TrainingOptions { Face = FaceStep.Detect, Epochs = 3, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
-        }, new StringWriter(), CancellationToken.None);
+        }, new LogCapture(), CancellationToken.None);
         (_host, Client) = await LocalApi.StartOnFolderAsync(_output.Path);
         await ServiceFixture.WaitForModelAsync(Client);
     }

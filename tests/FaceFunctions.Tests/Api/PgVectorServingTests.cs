@@ -50,7 +50,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
             await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
         bundle = bundle with { Version = version };
         await new ModelPublisher(stores.Models).PublishAsync(bundle,
-            sha => PostgresPublishing.PublishAsync(database, bundle, sha, TextWriter.Null, CancellationToken.None));
+            sha => PostgresPublishing.PublishAsync(database, bundle, sha, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None));
     }
 
     private Task<(Microsoft.AspNetCore.Builder.WebApplication Host, HttpClient Client)> StartPgVectorHostAsync() =>

@@ -32,7 +32,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        var log = new StringWriter();
+        var log = new LogCapture();
         Report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
             Data = DatasetSource.Synthetic,

@@ -27,7 +27,7 @@ public sealed class TrainingPipelineTests : IDisposable
     [Fact]
     public async Task Early_stopping_with_held_out_folds_writes_the_model_and_every_protocol()
     {
-        var log = new StringWriter();
+        var log = new LogCapture();
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
             Data = DatasetSource.Synthetic,
@@ -53,12 +53,12 @@ public sealed class TrainingPipelineTests : IDisposable
             Output = _folder.File("model"),
             Synthetic = faces,
             Training = ModelTrainingTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
-        }, new StringWriter(), CancellationToken.None);
+        }, new LogCapture(), CancellationToken.None);
         var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
         Assert.Equal(new ModelDescription("mobilenet_v2", "composition", "learned", "all", 9),
             bundle.Description);
 
-        var log = new StringWriter();
+        var log = new LogCapture();
         var dataset = await DatasetSource.ReadAsync(DatasetSource.Synthetic, DatasetFormat.Auto, faces, null, log, CancellationToken.None);
         var evaluated = await SavedModelEvaluation.RunAsync(_folder.File("model"), dataset, 9, log, CancellationToken.None);
         // Every image trained it and its learned facet vectors compose: the figures training reported, not others.

@@ -27,7 +27,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
         public TrainingReport Report { get; private set; } = null!;
 
         public async Task InitializeAsync() => Report = await TrainingPipeline.RunAsync(
-            Job(Folder.File("model")) with { Training = ModelTrainingTests.Tiny }, new StringWriter(), CancellationToken.None);
+            Job(Folder.File("model")) with { Training = ModelTrainingTests.Tiny }, new LogCapture(), CancellationToken.None);
 
         public Task DisposeAsync()
         {
@@ -44,7 +44,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
     public async Task Export_makes_the_same_model_of_the_finished_checkpoint_without_training()
     {
         Assert.True(Checkpoint.IsFinished(Model + ".checkpoint"));
-        var log = new StringWriter();
+        var log = new LogCapture();
         var exported = await TrainingPipeline.RunAsync(Job(_folder.File("exported")) with { Checkpoint = Model + ".checkpoint" }, log, CancellationToken.None);
 
         Assert.Contains("no epoch trained", log.ToString());
@@ -59,7 +59,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
     public async Task Export_refuses_a_dataset_other_than_the_one_the_checkpoint_trained_on()
     {
         var other = Job(_folder.File("exported")) with { Checkpoint = Model + ".checkpoint", Synthetic = Faces with { Persons = 4 } };
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => TrainingPipeline.RunAsync(other, new StringWriter(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => TrainingPipeline.RunAsync(other, new LogCapture(), CancellationToken.None));
         Assert.Contains("holds other images or labels", error.Message);
         Assert.False(Directory.Exists(_folder.File("exported")));
     }
@@ -68,7 +68,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
     public async Task Export_refuses_a_folder_that_holds_no_finished_checkpoint()
     {
         var job = Job(_folder.File("exported")) with { Checkpoint = Model };
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => TrainingPipeline.RunAsync(job, new StringWriter(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => TrainingPipeline.RunAsync(job, new LogCapture(), CancellationToken.None));
         Assert.Contains("holds no finished checkpoint", error.Message);
     }
 
@@ -78,9 +78,9 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
         // No epoch: the fine-tuned network is the checkpoint's, so its export is the same file; a fresh network's is not.
         var options = (ModelTrainingTests.Tiny with { Epochs = 0, WidthMultiplier = 1 }).FineTuning(Model + ".checkpoint");
         Assert.Equal(ModelTrainingTests.Tiny.WidthMultiplier, options.WidthMultiplier);
-        await TrainingPipeline.RunAsync(Job(_folder.File("tuned")) with { Training = options }, new StringWriter(), CancellationToken.None);
+        await TrainingPipeline.RunAsync(Job(_folder.File("tuned")) with { Training = options }, new LogCapture(), CancellationToken.None);
         await TrainingPipeline.RunAsync(Job(_folder.File("fresh")) with { Training = ModelTrainingTests.Tiny with { Epochs = 0 } },
-            new StringWriter(), CancellationToken.None);
+            new LogCapture(), CancellationToken.None);
 
         var original = await File.ReadAllBytesAsync(Path.Combine(Model, "model.onnx"));
         Assert.Equal(original, await File.ReadAllBytesAsync(_folder.File("tuned/model.onnx")));
