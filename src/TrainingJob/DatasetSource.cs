@@ -11,9 +11,9 @@ public static class DatasetSource
 {
     public const string Synthetic = "synthetic";
 
-    /// <param name="storage">The account a blob: dataset is in; null where none is named.</param>
+    /// <param name="storage">The command's storage services (<see cref="StorageServices"/>), for a blob: dataset; null where none is named.</param>
     public static async Task<LabelledDataset> ReadAsync(string data, DatasetFormat format, SyntheticFacesOptions synthetic,
-        StorageOptions? storage, ILogger log, CancellationToken cancellationToken)
+        IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
     {
         if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
             return DrawSynthetic(synthetic, log);
@@ -22,8 +22,7 @@ public static class DatasetSource
         if (storage is null)
             throw new ArgumentException($"'{data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
         var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
-        await using var services = StorageServices.Provider(storage);
-        var (_, files) = await BlobDatasets.DownloadAsync(data, services.GetRequiredService<BlobServiceClient>(), folder, cancellationToken);
+        var (_, files) = await BlobDatasets.DownloadAsync(data, storage.GetRequiredService<BlobServiceClient>(), folder, cancellationToken);
         log.LogInformation("Copied {Files} files of {Data} into {Folder}.", files, data, folder);
         return DatasetReader.Read(folder, format);
     }

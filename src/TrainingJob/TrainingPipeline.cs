@@ -14,6 +14,7 @@ using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
 using FaceFunctions.Vectors;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob;
@@ -51,9 +52,17 @@ public static class TrainingPipeline
 {
     public static async Task<TrainingReport> RunAsync(TrainJobOptions options, ILogger log, CancellationToken cancellationToken)
     {
-        if (options.Checkpoint is { } checkpoint)
-            return await ExportAsync(options, checkpoint, log, cancellationToken);
-        var dataset = await ReadAsync(options, options.Training.Face, log, cancellationToken);
+        // One container for the run's storage (the Blob client, its credential and the stores), from the dataset to publication.
+        await using var storage = options.Publish is null ? null : StorageServices.Provider(options.Publish);
+        return options.Checkpoint is { } checkpoint
+            ? await ExportAsync(options, checkpoint, storage, log, cancellationToken)
+            : await TrainAsync(options, storage, log, cancellationToken);
+    }
+
+    /// <summary>Every stage: train (keeping the checkpoint), then those after export.</summary>
+    private static async Task<TrainingReport> TrainAsync(TrainJobOptions options, IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
+    {
+        var dataset = await ReadAsync(options, options.Training.Face, storage, log, cancellationToken);
         var training = options.Training;
         var trainImages = dataset.ImagesThatTrain(training.TrainOn);
         var trainCells = trainImages.Select(i => i.CellOf(dataset.Facets)).Distinct().Count();
@@ -62,14 +71,15 @@ public static class TrainingPipeline
         var plan = RunPlan.For(training, options.CheckpointFolder);
         var trained = TrainMain(dataset, trainImages, plan, log, cancellationToken);
         log.LogInformation("Checkpoint kept in {Checkpoint}: export and fine-tune from it without training again.", options.CheckpointFolder);
-        return await FinishAsync(options, dataset, trainImages, plan, trained, log, cancellationToken);
+        return await FinishAsync(options, dataset, trainImages, plan, trained, storage, log, cancellationToken);
     }
 
     /// <summary>The export stage and those after it, on a finished checkpoint and the dataset it trained on.</summary>
-    private static async Task<TrainingReport> ExportAsync(TrainJobOptions options, string checkpoint, ILogger log, CancellationToken cancellationToken)
+    private static async Task<TrainingReport> ExportAsync(TrainJobOptions options, string checkpoint, IServiceProvider? storage, ILogger log,
+        CancellationToken cancellationToken)
     {
         var (record, learned) = CheckpointRecord.Read(checkpoint);
-        var dataset = await ReadAsync(options, record.Options.Face, log, cancellationToken);
+        var dataset = await ReadAsync(options, record.Options.Face, storage, log, cancellationToken);
         var fingerprint = DatasetFingerprint.Of(dataset);
         if (fingerprint.Sha256 != record.Dataset?.Sha256)
             throw new ArgumentException($"The checkpoint in {checkpoint} was trained on {record.Dataset?.Images} images of {record.Dataset?.Source} " +
@@ -79,19 +89,20 @@ public static class TrainingPipeline
         var trained = ModelTraining.ExportCheckpoint(checkpoint, record, learned, trainImages);
         log.LogInformation("Exported the checkpoint in {Checkpoint} ({Epochs} epochs of {Backbone}); no epoch trained.", checkpoint, record.Losses.Count, Choices.NameOf(record.Options.Backbone));
         LogExport(log, trained);
-        return await FinishAsync(options, dataset, trainImages, RunPlan.For(record.Options, null), trained, log, cancellationToken);
+        return await FinishAsync(options, dataset, trainImages, RunPlan.For(record.Options, null), trained, storage, log, cancellationToken);
     }
 
     /// <summary>The dataset, through the face step that training used.</summary>
-    private static async Task<LabelledDataset> ReadAsync(TrainJobOptions options, FaceStep face, ILogger log, CancellationToken cancellationToken)
+    private static async Task<LabelledDataset> ReadAsync(TrainJobOptions options, FaceStep face, IServiceProvider? storage, ILogger log,
+        CancellationToken cancellationToken)
     {
-        var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, options.Publish, log, cancellationToken);
+        var dataset = await DatasetSource.ReadAsync(options.Data, options.Format, options.Synthetic, storage, log, cancellationToken);
         return face.Cropping() is { } cropping ? FaceScreening.Screen(dataset, cropping) : dataset;
     }
 
     /// <summary>Evaluation, the version folder and publication: the same after training and after exporting a checkpoint.</summary>
     private static async Task<TrainingReport> FinishAsync(TrainJobOptions options, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
-        RunPlan plan, TrainedModel trained, ILogger log, CancellationToken cancellationToken)
+        RunPlan plan, TrainedModel trained, IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
     {
         var training = plan.Main;
         var decoder = new ImageDecoder();
@@ -107,8 +118,8 @@ public static class TrainingPipeline
         };
         await FolderPublisher.WriteAsync(options.Output, bundle, gallery.Images, Pictures(dataset, bundle, evaluation, training, decoder, trained), cancellationToken);
         log.LogInformation("Model {Version} written to {Folder}.", version, Path.GetFullPath(options.Output));
-        if (options.Publish is not null)
-            await StorePublishing.PublishAsync(bundle, gallery.Images, options.Publish, options.Postgres, log, cancellationToken);
+        if (storage is not null)
+            await StorePublishing.PublishAsync(bundle, gallery.Images, storage.GetRequiredService<ArtifactStores>(), options.Postgres, log, cancellationToken);
         return report;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Evaluation;
 
 namespace FaceFunctions.TrainingJob.Commands;
@@ -19,8 +20,9 @@ internal static class EvaluateCommand
             // The figures go to standard output, the log to standard error.
             using var logging = JobLogging.Create(toStandardError: true);
             var log = logging.CreateLogger("evaluate");
+            await using var services = storage.From(result) is { } options ? StorageServices.Provider(options) : null;
             var data = await DatasetSource.ReadAsync(result.GetValue(dataset.Data)!, result.GetValue(dataset.Format),
-                dataset.Synthetic(result), storage.From(result), log, cancellationToken);
+                dataset.Synthetic(result), services, log, cancellationToken);
             var figures = await SavedModelEvaluation.RunAsync(result.GetValue(model)!, data, result.GetValue(dataset.Seed), log, cancellationToken);
             var json = SavedModelEvaluation.ToJson(figures);
             Console.WriteLine(json);

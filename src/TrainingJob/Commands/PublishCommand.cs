@@ -1,4 +1,6 @@
 using System.CommandLine;
+using FaceFunctions.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using FaceFunctions.TrainingJob.Publishing;
 
 namespace FaceFunctions.TrainingJob.Commands;
@@ -14,9 +16,10 @@ internal static class PublishCommand
         postgres.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var options = storage.Required(result);
+            await using var services = StorageServices.Provider(storage.Required(result));
             using var logging = JobLogging.Create(toStandardError: false);
-            await StorePublishing.PublishFolderAsync(result.GetValue(model)!, options, postgres.From(result), logging.CreateLogger("publish"), cancellationToken);
+            await StorePublishing.PublishFolderAsync(result.GetValue(model)!, services.GetRequiredService<ArtifactStores>(), postgres.From(result),
+                logging.CreateLogger("publish"), cancellationToken);
         }));
         return command;
     }

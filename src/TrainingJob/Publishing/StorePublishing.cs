@@ -1,7 +1,6 @@
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.TrainingJob.Publishing;
@@ -12,11 +11,9 @@ namespace FaceFunctions.TrainingJob.Publishing;
 /// </summary>
 public static class StorePublishing
 {
-    public static async Task PublishAsync(ModelBundle bundle, IReadOnlyDictionary<string, byte[]> images, StorageOptions storage,
+    public static async Task PublishAsync(ModelBundle bundle, IReadOnlyDictionary<string, byte[]> images, ArtifactStores stores,
         PostgresOptions? postgres, ILogger log, CancellationToken cancellationToken)
     {
-        await using var services = StorageServices.Provider(storage);
-        var stores = services.GetRequiredService<ArtifactStores>();
         await GalleryImages.UploadAsync(stores.Images, images, cancellationToken);
         await new ModelPublisher(stores.Models).PublishAsync(bundle, postgres is null ? null
             : manifestSha256 => PostgresPublishing.PublishAsync(postgres, bundle, manifestSha256, log, cancellationToken), cancellationToken);
@@ -24,7 +21,7 @@ public static class StorePublishing
     }
 
     /// <summary>A version folder written by train or export, checked whole (every file against its SHA-256) before anything is sent.</summary>
-    public static async Task PublishFolderAsync(string folder, StorageOptions storage, PostgresOptions? postgres, ILogger log,
+    public static async Task PublishFolderAsync(string folder, ArtifactStores stores, PostgresOptions? postgres, ILogger log,
         CancellationToken cancellationToken)
     {
         var local = ArtifactStores.ForFolder(folder);
@@ -32,6 +29,6 @@ public static class StorePublishing
         var images = new Dictionary<string, byte[]>();
         foreach (var name in bundle.Gallery.Select(e => e.Image).Distinct())
             images[name] = (await local.Images.ReadAsync(name, cancellationToken)).ToArray();
-        await PublishAsync(bundle, images, storage, postgres, log, cancellationToken);
+        await PublishAsync(bundle, images, stores, postgres, log, cancellationToken);
     }
 }
