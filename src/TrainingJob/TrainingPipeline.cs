@@ -86,7 +86,7 @@ public static class TrainingPipeline
                                         $"(SHA-256 {record.Dataset?.Sha256}); {dataset.Source} holds other images or labels ({fingerprint.Sha256}).");
         var trainedIds = record.TrainedImages.ToHashSet();
         var trainImages = dataset.Images.Where(i => trainedIds.Contains(i.Id)).ToList();
-        var trained = ModelTraining.ExportCheckpoint(checkpoint, record, learned, trainImages);
+        var trained = TrainStage.ExportCheckpoint(checkpoint, record, learned, trainImages);
         log.LogInformation("Exported the checkpoint in {Checkpoint} ({Epochs} epochs of {Backbone}); no epoch trained.", checkpoint, record.Losses.Count, Choices.NameOf(record.Options.Backbone));
         LogExport(log, trained);
         return await FinishAsync(options, dataset, trainImages, RunPlan.For(record.Options, null), trained, storage, log, cancellationToken);
@@ -102,7 +102,7 @@ public static class TrainingPipeline
 
     /// <summary>Evaluation, the version folder and publication: the same after training and after exporting a checkpoint.</summary>
     private static async Task<TrainingReport> FinishAsync(TrainJobOptions options, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages,
-        RunPlan plan, TrainedModel trained, IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
+        RunPlan plan, ExportedModel trained, IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
     {
         var training = plan.Main;
         var decoder = new ImageDecoder();
@@ -136,38 +136,38 @@ public static class TrainingPipeline
     }
 
     /// <summary>The main run, early-stopped on the images that do not train when the options ask for it.</summary>
-    private static TrainedModel TrainMain(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, ILogger log,
+    private static ExportedModel TrainMain(LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, ILogger log,
         CancellationToken cancellationToken)
     {
         var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
         var validation = dataset.Images.Where(i => !trainedIds.Contains(i.Id)).ToList();
         if (plan.Main.EarlyStoppingPatience is not null && validation.Count == 0)
             throw new ArgumentException("Early stopping needs images that do not train: every image of this dataset does.");
-        var trained = ModelTraining.Train(dataset, trainImages, plan.Main, new Progress(log), cancellationToken, validation);
+        var trained = TrainStage.Train(dataset, trainImages, plan.Main, new Progress(log), cancellationToken, validation);
         if (trained.BestEpoch is { } best)
             log.LogInformation("Stopped early after epoch {Epoch}; the weights and facet vectors of epoch {Best} are kept.", trained.Losses.Count, best);
         LogExport(log, trained);
         return trained;
     }
 
-    private static void LogExport(ILogger log, TrainedModel trained) =>
+    private static void LogExport(ILogger log, ExportedModel trained) =>
         log.LogInformation("ONNX export: max abs difference to TorchSharp {Difference:E2} on unit-length embeddings (limit {Tolerance:E0}), " +
                            "{RawDifference:E2} on raw outputs, over {Checked} images.",
             trained.ExportDifference, OnnxExporter.Tolerance, trained.ExportRawDifference, trained.ExportChecked);
 
     private static TrainingReport Report(string version, LabelledDataset dataset, IReadOnlyList<LabelledImage> trainImages, Gallery gallery,
-        TrainingOptions training, TrainedModel trained, ModelEvaluation evaluation) =>
+        TrainingOptions training, ExportedModel trained, ModelEvaluation evaluation) =>
         new(version,
             new DatasetSummary(dataset.Source, dataset.Facets.ToDictionary(f => f, dataset.Values),
                 dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems, gallery.Duplicates),
             new TrainingSummary(training.Backbone, training.Objective, training.HeadDimensions is null ? "pooled" : "head",
-                trained.Dimensions, ModelTraining.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
+                trained.Dimensions, TrainStage.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
                 trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
             new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
             evaluation.Result.SeedProtocol, evaluation.Result.UnseenImages, evaluation.UnseenCombinations, evaluation.Result.Transform,
             evaluation.Untrained, evaluation.FacetVectors, evaluation.Comparison);
 
-    private static ModelBundle Bundle(string version, LabelledDataset dataset, Gallery gallery, TrainedModel trained,
+    private static ModelBundle Bundle(string version, LabelledDataset dataset, Gallery gallery, ExportedModel trained,
         ModelEvaluation evaluation, TrainingReport report) => new()
     {
         Version = version,
@@ -184,7 +184,7 @@ public static class TrainingPipeline
 
     /// <summary>The pictures beside the model that people would rather see than read.</summary>
     private static Dictionary<string, byte[]> Pictures(LabelledDataset dataset, ModelBundle bundle, ModelEvaluation evaluation,
-        TrainingOptions training, ImageDecoder decoder, TrainedModel trained)
+        TrainingOptions training, ImageDecoder decoder, ExportedModel trained)
     {
         var pictures = new Dictionary<string, byte[]>
         {

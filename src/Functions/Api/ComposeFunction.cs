@@ -52,7 +52,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         }
         if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
-        return await GallerySearch.AnswerAsync(model, vector, query.K, query.Filter, face, logger, cancellationToken);
+        return await SearchAnswer.AnswerAsync(model, vector, query.K, query.Filter, face, logger, cancellationToken);
     }
 
     /// <summary>The body as a <see cref="ComposeQuery"/>, checked against the model (<see cref="QueryTerms"/>); or the problem.</summary>

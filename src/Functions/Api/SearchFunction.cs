@@ -45,6 +45,6 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var embedded = await images.EmbedAsync(model, upload.Image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
         if (embedded.Vector is null)
             return embedded.Failure!;
-        return await GallerySearch.AnswerAsync(model, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
+        return await SearchAnswer.AnswerAsync(model, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
     }
 }

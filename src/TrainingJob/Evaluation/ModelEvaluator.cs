@@ -1,3 +1,4 @@
+using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Embedding;
@@ -19,14 +20,14 @@ public sealed record ModelEvaluation(EmbeddedSet Set, FacetVectorKind FacetVecto
 /// <summary>Runs the protocols of a train command on a dataset (images embedded by ONNX Runtime, as serving embeds them).</summary>
 public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string> content, ImageDecoder decoder, ILogger log)
 {
-    public ModelEvaluation Evaluate(TrainedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, int heldOutFolds,
+    public ModelEvaluation Evaluate(ExportedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, int heldOutFolds,
         CancellationToken cancellationToken)
     {
         var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
         var (set, other) = WithFacetVectors(Embed(trained, trainedIds), trained, plan.Main);
         var result = EvaluationResult.Of(set, plan.Main.Seed);
         var untrained = EvaluationResult.Of(
-            Embed(ModelTraining.Train(dataset, trainImages, plan.Untrained, null, cancellationToken), trainedIds), plan.Main.Seed);
+            Embed(TrainStage.Train(dataset, trainImages, plan.Untrained, null, cancellationToken), trainedIds), plan.Main.Seed);
         var (unseenCombinations, otherUnseenCombinations) = HeldOutCombinations(trainImages, heldOutFolds, plan.HeldOutFold, cancellationToken);
         OtherFacetVectors? comparison = null;
         if (other is not null)
@@ -42,7 +43,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
     }
 
     /// <summary>Embeds every image of the dataset with the model's ONNX file, exactly as serving embeds a query.</summary>
-    private EmbeddedSet Embed(TrainedModel model, IReadOnlySet<string> trainedIds) =>
+    private EmbeddedSet Embed(ExportedModel model, IReadOnlySet<string> trainedIds) =>
         Embed(dataset, model.Onnx, model.Preprocessing, decoder, trainedIds) with { Content = content };
 
     public static EmbeddedSet Embed(LabelledDataset dataset, byte[] onnx, Preprocessing preprocessing, ImageDecoder decoder,
@@ -86,7 +87,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
             var kept = trainImages.Where(i => FoldOf(i) != fold).ToList();
             var heldOut = dataset.Images.Where(i => FoldOf(i) == fold).Select(i => i.CellOf(dataset.Facets)).ToHashSet();
             log.LogInformation("Held-out fold {Fold}/{Folds}: {Cells} cells out, training on {Images} images.", fold + 1, folds, heldOut.Count, kept.Count);
-            var model = ModelTraining.Train(dataset, kept, training, null, cancellationToken);
+            var model = TrainStage.Train(dataset, kept, training, null, cancellationToken);
             var (set, otherSet) = WithFacetVectors(Embed(model, kept.Select(i => i.Id).ToHashSet()), model, training);
             chosen.Add(Protocols.HeldOutCells(set, heldOut, training.Seed));
             if (otherSet is not null)
@@ -99,7 +100,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
     /// The set with the facet vectors the options choose, and the same set with the other kind where the objective
     /// learned some (null otherwise), so that the report can compare them on one model.
     /// </summary>
-    private static (EmbeddedSet Chosen, EmbeddedSet? Other) WithFacetVectors(EmbeddedSet set, TrainedModel model, TrainingOptions options)
+    private static (EmbeddedSet Chosen, EmbeddedSet? Other) WithFacetVectors(EmbeddedSet set, ExportedModel model, TrainingOptions options)
     {
         var learned = options.FacetVectors == FacetVectorKind.Learned ? model.LearnedFacets : null;
         var chosen = set with { Learned = learned };

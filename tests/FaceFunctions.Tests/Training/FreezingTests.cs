@@ -28,7 +28,7 @@ public sealed class FreezingTests
         using var images = rand(6, 3, 32, 32);
         int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]];
         var options = new TrainingOptions { Epochs = 2, BatchSize = 3, LearningRate = 1e-2, FrozenStages = 2, Device = ComputeDevice.Cpu };
-        new EmbeddingTrainer(options, new FaceFunctions.Artifacts.Preprocessing { ImageSize = 32 }, CPU).Train(network, images, labels, [3, 2], null, CancellationToken.None);
+        new TrainingLoop(options, new FaceFunctions.Artifacts.Preprocessing { ImageSize = 32 }, CPU).Train(network, images, labels, [3, 2], null, CancellationToken.None);
 
         var after = Weights(network);
         var unchanged = before.Keys.Where(name => before[name].SequenceEqual(after[name])).ToList();

@@ -18,7 +18,7 @@ public sealed class TrainingPipelineTests : IDisposable
     [Fact]
     public void The_plan_gives_early_stopping_and_the_checkpoint_to_the_main_run_only()
     {
-        var plan = RunPlan.For(ModelTrainingTests.Tiny with { EarlyStoppingPatience = 2 }, "/tmp/run.checkpoint");
+        var plan = RunPlan.For(TrainStageTests.Tiny with { EarlyStoppingPatience = 2 }, "/tmp/run.checkpoint");
         Assert.Equal((2, "/tmp/run.checkpoint"), (plan.Main.EarlyStoppingPatience, plan.Main.CheckpointFolder));
         Assert.Equal((0, null, null), (plan.Untrained.Epochs, plan.Untrained.EarlyStoppingPatience, plan.Untrained.CheckpointFolder));
         Assert.Equal((3, null, null), (plan.HeldOutFold.Epochs, plan.HeldOutFold.EarlyStoppingPatience, plan.HeldOutFold.CheckpointFolder));
@@ -33,7 +33,7 @@ public sealed class TrainingPipelineTests : IDisposable
             Data = DatasetSource.Synthetic,
             Output = _folder.File("model"),
             Synthetic = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 },
-            Training = ModelTrainingTests.Tiny with { EarlyStoppingPatience = 1, LearningRate = 0.5, Epochs = 6 },
+            Training = TrainStageTests.Tiny with { EarlyStoppingPatience = 1, LearningRate = 0.5, Epochs = 6 },
             HeldOutFolds = 2,
         }, log, CancellationToken.None);
         Assert.True(File.Exists(_folder.File("model/model.onnx")), log.ToString());
@@ -52,7 +52,7 @@ public sealed class TrainingPipelineTests : IDisposable
             Data = DatasetSource.Synthetic,
             Output = _folder.File("model"),
             Synthetic = faces,
-            Training = ModelTrainingTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
+            Training = TrainStageTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
         }, new LogCapture(), CancellationToken.None);
         var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
         Assert.Equal(new ModelDescription("mobilenet_v2", "composition", "learned", "all", 9),

@@ -27,7 +27,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
         public TrainingReport Report { get; private set; } = null!;
 
         public async Task InitializeAsync() => Report = await TrainingPipeline.RunAsync(
-            Job(Folder.File("model")) with { Training = ModelTrainingTests.Tiny }, new LogCapture(), CancellationToken.None);
+            Job(Folder.File("model")) with { Training = TrainStageTests.Tiny }, new LogCapture(), CancellationToken.None);
 
         public Task DisposeAsync()
         {
@@ -76,10 +76,10 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
     public async Task Train_from_a_checkpoint_starts_from_its_network()
     {
         // No epoch: the fine-tuned network is the checkpoint's, so its export is the same file; a fresh network's is not.
-        var options = (ModelTrainingTests.Tiny with { Epochs = 0, WidthMultiplier = 1 }).FineTuning(Model + ".checkpoint");
-        Assert.Equal(ModelTrainingTests.Tiny.WidthMultiplier, options.WidthMultiplier);
+        var options = (TrainStageTests.Tiny with { Epochs = 0, WidthMultiplier = 1 }).FineTuning(Model + ".checkpoint");
+        Assert.Equal(TrainStageTests.Tiny.WidthMultiplier, options.WidthMultiplier);
         await TrainingPipeline.RunAsync(Job(_folder.File("tuned")) with { Training = options }, new LogCapture(), CancellationToken.None);
-        await TrainingPipeline.RunAsync(Job(_folder.File("fresh")) with { Training = ModelTrainingTests.Tiny with { Epochs = 0 } },
+        await TrainingPipeline.RunAsync(Job(_folder.File("fresh")) with { Training = TrainStageTests.Tiny with { Epochs = 0 } },
             new LogCapture(), CancellationToken.None);
 
         var original = await File.ReadAllBytesAsync(Path.Combine(Model, "model.onnx"));

@@ -8,7 +8,7 @@ using Xunit;
 namespace FaceFunctions.Tests.Training;
 
 [Collection(TorchCollection.Name)]
-public sealed class ModelTrainingTests : IDisposable
+public sealed class TrainStageTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly LabelledDataset _dataset;
@@ -24,7 +24,7 @@ public sealed class ModelTrainingTests : IDisposable
         Face = FaceStep.None, Composition = new CompositionTerms(),
     };
 
-    public ModelTrainingTests()
+    public TrainStageTests()
     {
         SyntheticFaces.Write(_folder.File("faces"), new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 1, Size = 48 });
         _dataset = DatasetReader.Read(_folder.File("faces"));
@@ -33,8 +33,8 @@ public sealed class ModelTrainingTests : IDisposable
     [Fact]
     public void The_same_seed_trains_the_same_model_on_cpu()
     {
-        var first = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
-        var second = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        var first = TrainStage.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        var second = TrainStage.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
         Assert.Equal(3, first.Losses.Count);
         Assert.Equal(first.Losses, second.Losses);
         Assert.Equal(first.Onnx, second.Onnx);
@@ -53,11 +53,11 @@ public sealed class ModelTrainingTests : IDisposable
 
         var resumed = new List<int>();
         var reasons = new List<string>();
-        var finished = ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(p => resumed.Add(p.Epoch), (_, r) => reasons.Add(r)), CancellationToken.None);
+        var finished = TrainStage.Train(_dataset, _dataset.Images, options, new Progress(p => resumed.Add(p.Epoch), (_, r) => reasons.Add(r)), CancellationToken.None);
         Assert.Equal([3], resumed);
         Assert.Contains("resuming from the checkpoint", Assert.Single(reasons));
         Assert.Equal(3, finished.Losses.Count);
-        var uninterrupted = ModelTraining.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
+        var uninterrupted = TrainStage.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
         Assert.Equal(uninterrupted.Losses.Take(2), finished.Losses.Take(2));
     }
 
@@ -67,7 +67,7 @@ public sealed class ModelTrainingTests : IDisposable
         Directory.CreateDirectory(_folder.File("checkpoint"));
         var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), Epochs = 1 };
         var starts = new List<(int Epoch, string Reason)>();
-        ModelTraining.Train(_dataset, _dataset.Images, options, new Progress(_ => { }, (e, r) => starts.Add((e, r))), CancellationToken.None);
+        TrainStage.Train(_dataset, _dataset.Images, options, new Progress(_ => { }, (e, r) => starts.Add((e, r))), CancellationToken.None);
         var start = Assert.Single(starts);
         Assert.Equal(1, start.Epoch);
         Assert.Contains("holds no checkpoint.json", start.Reason);
@@ -78,9 +78,9 @@ public sealed class ModelTrainingTests : IDisposable
     public void A_checkpoint_of_another_configuration_is_ignored()
     {
         var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), Epochs = 1 };
-        ModelTraining.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
+        TrainStage.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
         var epochs = new List<int>();
-        ModelTraining.Train(_dataset, _dataset.Images, options with { Seed = 10 }, new Progress(p => epochs.Add(p.Epoch)), CancellationToken.None);
+        TrainStage.Train(_dataset, _dataset.Images, options with { Seed = 10 }, new Progress(p => epochs.Add(p.Epoch)), CancellationToken.None);
         Assert.Equal([1], epochs);
     }
 
@@ -90,21 +90,21 @@ public sealed class ModelTrainingTests : IDisposable
         var (dataset, train, validation) = WithValidation();
         // A step size far too large makes the validation loss climb at once.
         var options = Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 };
-        var result = ModelTraining.Train(dataset, train, options, null, CancellationToken.None, validation);
+        var result = TrainStage.Train(dataset, train, options, null, CancellationToken.None, validation);
         Assert.InRange(result.Losses.Count, 2, 7);
-        Assert.Throws<ArgumentException>(() => ModelTraining.Train(dataset, train, options, null, CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => TrainStage.Train(dataset, train, options, null, CancellationToken.None));
     }
 
     [Fact]
     public void Early_stopping_keeps_the_best_epochs_facet_vectors_with_its_network()
     {
         var (dataset, train, validation) = WithValidation();
-        var stopped = ModelTraining.Train(dataset, train, Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 },
+        var stopped = TrainStage.Train(dataset, train, Tiny with { Epochs = 8, LearningRate = 0.5, EarlyStoppingPatience = 1 },
             null, CancellationToken.None, validation);
         var best = Assert.IsType<int>(stopped.BestEpoch);
         Assert.True(best < stopped.Losses.Count);
         // The same run cut at the best epoch: the network and the facet vectors both as they were then.
-        var cut = ModelTraining.Train(dataset, train, Tiny with { Epochs = best, LearningRate = 0.5 }, null, CancellationToken.None);
+        var cut = TrainStage.Train(dataset, train, Tiny with { Epochs = best, LearningRate = 0.5 }, null, CancellationToken.None);
         Assert.Null(cut.BestEpoch);
         Assert.Equal(cut.LearnedFacets!.Matrix, stopped.LearnedFacets!.Matrix);
         Assert.Equal(cut.Onnx, stopped.Onnx);
@@ -114,7 +114,7 @@ public sealed class ModelTrainingTests : IDisposable
     public void Images_per_second_counts_only_the_epochs_this_run_trained()
     {
         var options = InterruptedAfterEpoch2();
-        var resumed = ModelTraining.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
+        var resumed = TrainStage.Train(_dataset, _dataset.Images, options, null, CancellationToken.None);
         Assert.Equal(3, resumed.Losses.Count);
         // One epoch ran here: every image as an anchor with its positive and its negative.
         var oneEpoch = 3 * _dataset.Images.Count;
@@ -127,7 +127,7 @@ public sealed class ModelTrainingTests : IDisposable
         var options = Tiny with { CheckpointFolder = _folder.File("checkpoint"), CheckpointEvery = 1 };
         using var cancel = new CancellationTokenSource();
         var progress = new Progress(p => { if (p.Epoch == 2) cancel.Cancel(); });
-        Assert.ThrowsAny<OperationCanceledException>(() => ModelTraining.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainStage.Train(_dataset, _dataset.Images, options, progress, cancel.Token));
         return options;
     }
 

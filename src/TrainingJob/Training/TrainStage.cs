@@ -9,28 +9,18 @@ using TorchSharp;
 
 namespace FaceFunctions.TrainingJob.Training;
 
-/// <summary>A trained network as ONNX, checked against TorchSharp, with how the training went.</summary>
-/// <param name="ExportDifference">Max abs difference of the unit-length embeddings, TorchSharp vs ONNX Runtime.</param>
-/// <param name="ExportRawDifference">The same on the raw network outputs.</param>
-/// <param name="LearnedFacets">The facet value vectors the composition objective learned; null for the triplet loss alone.</param>
-/// <param name="ImagesPerSecond">Images this run put through the network over its time (restored epochs not counted).</param>
-/// <param name="BestEpoch">The epoch whose weights early stopping kept; null when every epoch ran.</param>
-public sealed record TrainedModel(byte[] Onnx, Preprocessing Preprocessing, int Dimensions, IReadOnlyList<double> Losses,
-    double Seconds, double ImagesPerSecond, double ExportDifference, double ExportRawDifference, int ExportChecked,
-    FacetVectors? LearnedFacets, int? BestEpoch = null);
-
 /// <summary>
 /// The train stage: one network trained on some images of a dataset (the main run, each held-out fold, the untrained
 /// baseline), then handed to the export stage. The main run leaves a finished checkpoint that lasts, from which
 /// <see cref="ExportCheckpoint"/> exports again without training.
 /// </summary>
-public static class ModelTraining
+public static class TrainStage
 {
     /// <summary>Images of the training set on which the export is checked against TorchSharp.</summary>
     private const int ExportChecks = 8;
 
     /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
-    public static TrainedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
+    public static ExportedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
         ITrainingProgress? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
         var device = SelectDevice(options.Device);
@@ -46,7 +36,7 @@ public static class ModelTraining
         var labels = LabelsOf(images);
         using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();
-        var run = new EmbeddingTrainer(options, preprocessing, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
+        var run = new TrainingLoop(options, preprocessing, device).Train(network, batch, labels, values.Select(v => v.Count).ToList(),
             progress, cancellationToken, validationBatch is null ? null : (validationBatch, LabelsOf(validation!)));
         var seconds = clock.Elapsed.TotalSeconds;
         var learned = run.ValueVectors is null ? null : Learned(dataset.Facets, values, labels, run.ValueVectors, network.Dimensions);
@@ -59,7 +49,7 @@ public static class ModelTraining
 
     /// <summary>The export stage on a finished checkpoint (<see cref="CheckpointRecord.Read"/>): no epoch trains.</summary>
     /// <param name="trainImages">The images that trained it, the first of which check the export.</param>
-    public static TrainedModel ExportCheckpoint(string folder, CheckpointRecord record, FacetVectors? learned, IReadOnlyList<LabelledImage> trainImages)
+    public static ExportedModel ExportCheckpoint(string folder, CheckpointRecord record, FacetVectors? learned, IReadOnlyList<LabelledImage> trainImages)
     {
         var options = record.Options;
         using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions);
@@ -73,14 +63,14 @@ public static class ModelTraining
         network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping() };
 
     /// <summary>ONNX written and checked against TorchSharp, with how the training went.</summary>
-    private static TrainedModel Export(EmbeddingNetwork network, Preprocessing preprocessing, torch.Tensor batch, CheckpointRecord record,
+    private static ExportedModel Export(EmbeddingNetwork network, Preprocessing preprocessing, torch.Tensor batch, CheckpointRecord record,
         FacetVectors? learned)
     {
         // Export and check on the CPU: the check holds ONNX Runtime's float32 to 1e-4, and a GPU's convolutions
         // (cuDNN's TF32, on by default) differ from float32 by about 1e-3 (1.5e-3 measured on an H100, docs/gpu.md).
         network.to(torch.CPU);
         var check = OnnxExporter.ExportChecked(network, preprocessing, batch.narrow(0, 0, Math.Min(ExportChecks, batch.shape[0])));
-        return new TrainedModel(check.Onnx, preprocessing, network.Dimensions, record.Losses, record.Seconds, record.ImagesPerSecond,
+        return new ExportedModel(check.Onnx, preprocessing, network.Dimensions, record.Losses, record.Seconds, record.ImagesPerSecond,
             check.Difference, check.RawDifference, check.Checked, learned, record.BestEpoch);
     }
 

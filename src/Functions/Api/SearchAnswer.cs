@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>Searches a model's gallery and answers with its results, or 503 while the gallery's index cannot be reached.</summary>
-public static class GallerySearch
+public static class SearchAnswer
 {
     public static async Task<IActionResult> AnswerAsync(ServingModel model, ReadOnlyMemory<float> query, int k, GalleryFilter? filter,
         FaceResult? face, ILogger logger, CancellationToken cancellationToken)

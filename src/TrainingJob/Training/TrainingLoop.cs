@@ -11,20 +11,20 @@ namespace FaceFunctions.TrainingJob.Training;
 /// composition objective learned (per facet, row-major [values, dimensions]; null for the triplet loss alone), the
 /// images this run put through the network (not those of epochs restored from a checkpoint), and the epoch whose
 /// weights were kept when it stopped early (null: the last).</summary>
-public sealed record TrainingRun(IReadOnlyList<double> Losses, IReadOnlyList<float[]>? ValueVectors, long ImagesSeen, int? BestEpoch);
+public sealed record LoopResult(IReadOnlyList<double> Losses, IReadOnlyList<float[]>? ValueVectors, long ImagesSeen, int? BestEpoch);
 
 /// <summary>
 /// The training loop on images normalised by <c>preprocessing</c>: batches of augmented anchors (with a positive and a negative each for the triplet loss),
 /// L2-normalised embeddings, the objective's loss, Adam; then BatchNorm statistics re-estimated on clean images.
 /// </summary>
-public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing preprocessing, Device device)
+public sealed class TrainingLoop(TrainingOptions options, Preprocessing preprocessing, Device device)
 {
     /// <summary>Trains <paramref name="network"/> in place.</summary>
     /// <param name="images">Preprocessed images [N, 3, S, S] on the CPU.</param>
     /// <param name="labels">Per image, the index of its value on each facet.</param>
     /// <param name="valueCounts">How many values each facet has.</param>
     /// <param name="validation">Images and labels for early stopping (<see cref="TrainingOptions.EarlyStoppingPatience"/>).</param>
-    public TrainingRun Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
+    public LoopResult Train(EmbeddingNetwork network, Tensor images, int[][] labels, IReadOnlyList<int> valueCounts,
         ITrainingProgress? progress, CancellationToken cancellationToken, (Tensor Images, int[][] Labels)? validation = null)
     {
         if (options.EarlyStoppingPatience is not null && validation is null)
@@ -66,6 +66,6 @@ public sealed class EmbeddingTrainer(TrainingOptions options, Preprocessing prep
         stopping?.RestoreBest();
         BatchNormCalibration.Recalibrate(network, images, Math.Max(options.BatchSize, 32), device);
         checkpoint?.Save(network, session.Composition, losses, finished: true);
-        return new TrainingRun(losses, session.Composition?.ValueVectors(), seen, stopping?.BestEpoch);
+        return new LoopResult(losses, session.Composition?.ValueVectors(), seen, stopping?.BestEpoch);
     }
 }
