@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace FaceFunctions.TrainingJob.Training;
 
 /// <summary>
-/// glibc mmaps large activations and returns them to the kernel after every step, so each step faults them in again.
-/// Keeping them in the heap made a MobileNetV2 step 2.5x faster on CPU (../shared/FINDINGS.md).
+/// glibc mmaps large activations and returns them to the kernel after every step, so each step faults them in again;
+/// kept in the heap, they are faulted in once. The training benchmarks (bench/accuracy.sh) run with it.
 /// </summary>
 public static class NativeMemory
 {

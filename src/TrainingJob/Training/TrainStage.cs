@@ -67,7 +67,7 @@ public static class TrainStage
         FacetVectors? learned)
     {
         // Export and check on the CPU: the check holds ONNX Runtime's float32 to 1e-4, and a GPU's convolutions
-        // (cuDNN's TF32, on by default) differ from float32 by about 1e-3 (1.5e-3 measured on an H100, docs/gpu.md).
+        // (cuDNN's TF32, on by default) differ from float32 by more than that (docs/gpu.md).
         network.to(torch.CPU);
         var check = OnnxExporter.ExportChecked(network, preprocessing, batch.narrow(0, 0, Math.Min(ExportChecks, batch.shape[0])));
         return new ExportedModel(check.Onnx, preprocessing, network.Dimensions, record.Losses, record.Seconds, record.ImagesPerSecond,

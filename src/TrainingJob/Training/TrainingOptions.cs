@@ -80,7 +80,7 @@ public sealed record TrainingOptions
     public int ImageSize { get; init; } = 128;
     /// <summary>
     /// The face step; images in which it finds no face are left out of the dataset. On by default: it lifts search by
-    /// phone-like photos from chance to about 0.91 P@1 and leaves studio crops as they were (docs/accuracy.md).
+    /// phone-like photos far above chance and leaves studio crops as they were (docs/accuracy.md, "Phone-like photos").
     /// </summary>
     public FaceStep Face { get; init; } = FaceStep.Detect;
     public int BatchSize { get; init; } = 16;
@@ -127,7 +127,7 @@ public sealed record TrainingOptions
     public FacetVectorKind FacetVectors { get; init; } = FacetVectorKind.Learned;
     /// <summary>
     /// The composition objective's temperature and transform term. The term is on (weight 1): on three seeds it raised
-    /// Yale's held-out cells from 0.683 to 0.731 and the drawn faces' from 0.970 to 0.976 (docs/accuracy.md, issue 17).
+    /// the held-out cells of Yale and of the drawn faces (docs/accuracy.md, "Unseen combinations: the levers of issue 17").
     /// </summary>
     public CompositionTerms Composition { get; init; } = new(TransformWeight: 1);
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;

@@ -9,8 +9,8 @@ namespace FaceFunctions.Imaging;
 /// Resamples an image through an affine map (turn, scale, shift) in one pass. Each output pixel averages n x n
 /// bilinear samples spread evenly over its footprint in the image, n being how many image pixels one output pixel
 /// spans, so a shrink does not alias; only the output's pixels are visited, never the whole image. Pixels outside the
-/// image are black. ImageSharp's own transform visits the whole source region: for the faces of the phone-like photos
-/// (docs/accuracy.md) about 9 ms a face against about 2 for this, in a one-off probe.
+/// image are black. ImageSharp's own transform visits the whole source region, which costs most where a small face sits
+/// in a large photo (docs/accuracy.md, "Phone-like photos").
 /// </summary>
 public static class AffineSampler
 {

@@ -49,8 +49,8 @@ public sealed record FaceCropping
     public float Margin { get; init; } = 0.25f;
 
     /// <summary>
-    /// The detector's confidence below which a face does not count. 0.3 finds all but one of the drawn faces' phone-like
-    /// photos, where 0.5 missed 6-11 of 168 (4-7%); Yale's are found at either (docs/accuracy.md).
+    /// The detector's confidence below which a face does not count: 0.5 missed some of the drawn faces' phone-like
+    /// photos that 0.3 finds (docs/accuracy.md, "Phone-like photos").
     /// </summary>
     public float MinScore { get; init; } = 0.3f;
 }

@@ -31,7 +31,7 @@ public sealed class PostgresOptions
     public int HnswConnectivity { get; set; } = 16;
     /// <summary>
     /// Candidates kept while the HNSW graph is built (ef_construction). 128, as the in-process index builds, not
-    /// pgvector's own 64: at 64 a 1M x 128 graph never passed recall 0.956 (docs/performance.md).
+    /// pgvector's own 64, at which a large graph's recall stopped short (docs/performance.md, pgvector).
     /// </summary>
     public int HnswExpansionAdd { get; set; } = 128;
     /// <summary>Candidates kept while searching (hnsw.ef_search): higher finds more of the true neighbours, slower.</summary>
