@@ -19,11 +19,17 @@ namespace FaceFunctions.Functions.Api;
 public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<ComposeFunction> logger)
 {
     [Function("ComposeForm")]
+    [Operation("composeWithImage", ApiTag.Search,
+        "Search with an uploaded image plus facet changes (\"this person, smiling\"): the image's vector, then the query's terms.",
+        Request = RequestShape.ImageAndQuery, Parameters = [OperationParameter.WholeImage], Answer = typeof(SearchResponse),
+        Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
     public Task<IActionResult> RunForm(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose/form")] HttpRequest request,
         CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Compose")]
+    [Operation("compose", ApiTag.Search, "Search with a weighted sum of facet values, optionally added to a gallery image's vector.",
+        Request = RequestShape.Query, Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 503])]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -13,6 +13,8 @@ namespace FaceFunctions.Functions.Api;
 public sealed class HealthFunction(ModelProvider provider)
 {
     [Function("Health")]
+    [Operation("health", ApiTag.Service, "Whether a model serves, which, and since when.", Answer = typeof(Health), Answered = "A model serves.",
+        Problems = [503])]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
         var model = provider.Current;

@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +13,9 @@ namespace FaceFunctions.Functions.Api;
 public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores, ILogger<ImageFunction> logger)
 {
     [Function("Image")]
+    [Operation("image", ApiTag.Gallery, "A gallery image as PNG, by the id a result carries.", Parameters = [OperationParameter.ImageId],
+        Answer = typeof(byte[]), Answered = "The image. Send its ETag back in If-None-Match to get 304 Not Modified while it is current.",
+        Problems = [404, 503])]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{id}")] HttpRequest request,
         string id, CancellationToken cancellationToken)

@@ -10,6 +10,8 @@ namespace FaceFunctions.Functions.Api;
 public sealed class LabelsFunction(ModelProvider provider)
 {
     [Function("Labels")]
+    [Operation("labels", ApiTag.Gallery, "The facets of the served model and the values each can take.", Answer = typeof(Labels),
+        Answered = "The facets.", Problems = [503])]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "labels")] HttpRequest request)
     {
         using var lease = provider.Acquire();

@@ -16,6 +16,7 @@ public sealed class OpenApiFunction(IOptions<ServingOptions> options)
     private readonly string _document = OpenApiDocument.Build(options.Value).ToJsonString();
 
     [Function("OpenApi")]
+    [Operation("openApi", ApiTag.Service, "This document.", Answer = typeof(System.Text.Json.Nodes.JsonObject), Answered = "OpenAPI 3.0 JSON.")]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
         new ContentResult { Content = _document, ContentType = "application/json", StatusCode = StatusCodes.Status200OK };
 }

@@ -19,11 +19,17 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
     public const string FilterParameter = "filter";
 
     [Function("SearchForm")]
+    [Operation("searchForm", ApiTag.Search, "Search with an image sent as the multipart/form-data file field \"image\".",
+        Request = RequestShape.ImageForm, Parameters = [OperationParameter.K, OperationParameter.WholeImage, OperationParameter.Filter],
+        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
     public Task<IActionResult> RunForm(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search/form")] HttpRequest request,
         CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Search")]
+    [Operation("search", ApiTag.Search, "Search with an image sent as the request body.",
+        Request = RequestShape.Image, Parameters = [OperationParameter.K, OperationParameter.WholeImage, OperationParameter.Filter],
+        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -1,15 +1,20 @@
+using System.Globalization;
+using System.Reflection;
 using System.Text.Json.Nodes;
 using FaceFunctions.Functions.Api;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
+using FaceFunctions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace FaceFunctions.Functions.Contract;
 
 /// <summary>
 /// The OpenAPI 3.0 description of the API, shaped for client generators (Kiota, NSwag): one media type family per
 /// operation (raw image bodies on /api/search, multipart on the /form routes, JSON on /api/compose), every response a
-/// client can meet, and bounds from this deployment's settings. The operations are written here; every body's schema
-/// is generated from the record the functions read or answer (<see cref="OpenApiSchemas"/>). tests/FaceFunctions.Tests/Clients generates clients
+/// client can meet, and bounds from this deployment's settings. Generated: the paths from the functions' triggers and
+/// their <see cref="OperationAttribute"/>, every body's schema from the record the functions read or answer
+/// (<see cref="OpenApiSchemas"/>). tests/FaceFunctions.Tests/Clients generates clients
 /// from it and calls every operation.
 /// </summary>
 public static class OpenApiDocument
@@ -34,9 +39,9 @@ public static class OpenApiDocument
             },
             new JsonObject { ["url"] = "http://localhost:7071", ["description"] = "Local: func start, or the local host (scripts/demo.sh)." }),
         ["tags"] = new JsonArray(
-            Tag(SearchTag, "Find gallery images by facet values, by an image, or by both."),
-            Tag(GalleryTag, "What the served model knows: its facets and its gallery images."),
-            Tag(ServiceTag, "The service itself: health and this document.")),
+            Tag(ApiTag.Search, "Find gallery images by facet values, by an image, or by both."),
+            Tag(ApiTag.Gallery, "What the served model knows: its facets and its gallery images."),
+            Tag(ApiTag.Service, "The service itself: health and this document.")),
         ["paths"] = Paths(options),
         ["components"] = new JsonObject
         {
@@ -49,58 +54,82 @@ public static class OpenApiDocument
         },
     };
 
-    private const string SearchTag = "search", GalleryTag = "gallery", ServiceTag = "service";
+    private static JsonObject Tag(ApiTag tag, string description) => new() { ["name"] = Choices.NameOf(tag), ["description"] = description };
 
-    private static JsonObject Tag(string name, string description) => new() { ["name"] = name, ["description"] = description };
-
-    private static JsonObject Paths(ServingOptions options) => new()
+    /// <summary>Every function with an <see cref="OperationAttribute"/>, at its trigger's route and method.</summary>
+    private static JsonObject Paths(ServingOptions options)
     {
-        ["/api/health"] = Get(Operation("health", ServiceTag, "Whether a model serves, which, and since when.", keyed: false,
-            Ok("A model serves.", Json(Ref(typeof(Health)))), "503")),
-        ["/api/labels"] = Get(Operation("labels", GalleryTag, "The facets of the served model and the values each can take.", keyed: true,
-            Ok("The facets.", Json(Ref(typeof(Labels)))), "503")),
-        ["/api/compose"] = Post(Operation("compose", SearchTag,
-                "Search with a weighted sum of facet values, optionally added to a gallery image's vector.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "503")
-            .With("requestBody", new JsonObject { ["required"] = true, ["content"] = Json(Ref(typeof(ComposeQuery))) })),
-        ["/api/compose/form"] = Post(Operation("composeWithImage", SearchTag,
-                "Search with an uploaded image plus facet changes (\"this person, smiling\"): the image's vector, then the query's terms.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
-            .With("parameters", new JsonArray(WholeImage()))
-            .With("requestBody", Form(new JsonObject
-            {
-                [Upload.ImageField] = Binary("The image."),
-                [Upload.QueryField] = Ref(typeof(ComposeQuery)),
-            }, new JsonObject { [Upload.QueryField] = new JsonObject { ["contentType"] = "application/json" } }))),
-        ["/api/search"] = Post(Operation("search", SearchTag, "Search with an image sent as the request body.", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
-            .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
-            .With("requestBody", new JsonObject
-            {
-                ["required"] = true,
-                ["description"] = ImageDescription + " A multipart form is accepted here too; generated clients use /api/search/form for it.",
-                ["content"] = ImageContent(),
-            })),
-        ["/api/search/form"] = Post(Operation("searchForm", SearchTag, "Search with an image sent as the multipart/form-data file field \"image\".", keyed: true,
-                Ok("The nearest gallery images.", Json(Ref(typeof(SearchResponse)))), "400", "413", "415", "422", "503")
-            .With("parameters", new JsonArray(K(options), WholeImage(), Filter()))
-            .With("requestBody", Form(new JsonObject { [Upload.ImageField] = Binary(ImageDescription) }, null))),
-        ["/api/images/{id}"] = Get(Operation("image", GalleryTag, "A gallery image as PNG, by the id a result carries.", keyed: true,
-                new JsonObject
-                {
-                    // 304 is left out of the responses: Kiota makes an operation with a response that has no body return
-                    // nothing, and generated clients send no If-None-Match of their own.
-                    ["description"] = "The image. Send its ETag back in If-None-Match to get 304 Not Modified while it is current.",
-                    ["headers"] = new JsonObject { ["ETag"] = Header("The image's version, for If-None-Match.", "string") },
-                    ["content"] = new JsonObject { ["image/png"] = new JsonObject { ["schema"] = Binary("PNG bytes.") } },
-                }, "404", "503")
-            .With("parameters", new JsonArray(new JsonObject
-            {
-                ["name"] = "id", ["in"] = "path", ["required"] = true, ["description"] = "A gallery image's id.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
-            }))),
-        ["/api/openapi.json"] = Get(Operation("openApi", ServiceTag, "This document.", keyed: false,
-            Ok("OpenAPI 3.0 JSON.", Json(new JsonObject { ["type"] = "object" })))),
+        var paths = new JsonObject();
+        foreach (var (route, method, keyed, operation) in Operations())
+            paths[$"/api/{route}"] = new JsonObject { [method] = Describe(operation, keyed, options) };
+        return paths;
+    }
+
+    private static IEnumerable<(string Route, string Method, bool Keyed, OperationAttribute Operation)> Operations() =>
+        typeof(OpenApiDocument).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+            .Select(method => (Operation: method.GetCustomAttribute<OperationAttribute>(),
+                Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)))
+            .Where(f => f.Operation is not null && f.Trigger is not null)
+            .Select(f => (f.Trigger!.Route!, f.Trigger.Methods!.Single(), f.Trigger.AuthLevel != AuthorizationLevel.Anonymous, f.Operation!))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal);
+
+    private static JsonObject Describe(OperationAttribute operation, bool keyed, ServingOptions options)
+    {
+        var described = Operation(operation.Id, Choices.NameOf(operation.Tag), operation.Summary, keyed, Success(operation),
+            operation.Problems.Select(status => status.ToString(CultureInfo.InvariantCulture)).ToArray());
+        if (operation.Parameters.Length > 0)
+            described["parameters"] = new JsonArray(operation.Parameters.Select(p => (JsonNode)Parameter(p, options)).ToArray());
+        if (Body(operation.Request) is { } body)
+            described["requestBody"] = body;
+        return described;
+    }
+
+    /// <summary>The 200 answer: a record's JSON, this document, or a PNG.</summary>
+    private static JsonObject Success(OperationAttribute operation)
+    {
+        if (operation.Answer == typeof(JsonObject))
+            return Ok(operation.Answered, Json(new JsonObject { ["type"] = "object" }));
+        if (operation.Answer != typeof(byte[]))
+            return Ok(operation.Answered, Json(Ref(operation.Answer)));
+        return new JsonObject
+        {
+            // 304 is left out of the responses: Kiota makes an operation with a response that has no body return
+            // nothing, and generated clients send no If-None-Match of their own.
+            ["description"] = operation.Answered,
+            ["headers"] = new JsonObject { ["ETag"] = Header("The image's version, for If-None-Match.", "string") },
+            ["content"] = new JsonObject { ["image/png"] = new JsonObject { ["schema"] = Binary("PNG bytes.") } },
+        };
+    }
+
+    private static JsonObject? Body(RequestShape shape) => shape switch
+    {
+        RequestShape.Query => new JsonObject { ["required"] = true, ["content"] = Json(Ref(typeof(ComposeQuery))) },
+        RequestShape.ImageAndQuery => Form(new JsonObject
+        {
+            [Upload.ImageField] = Binary("The image."),
+            [Upload.QueryField] = Ref(typeof(ComposeQuery)),
+        }, new JsonObject { [Upload.QueryField] = new JsonObject { ["contentType"] = "application/json" } }),
+        RequestShape.Image => new JsonObject
+        {
+            ["required"] = true,
+            ["description"] = ImageDescription + " A multipart form is accepted here too; generated clients use /api/search/form for it.",
+            ["content"] = ImageContent(),
+        },
+        RequestShape.ImageForm => Form(new JsonObject { [Upload.ImageField] = Binary(ImageDescription) }, null),
+        _ => null,
+    };
+
+    private static JsonObject Parameter(OperationParameter parameter, ServingOptions options) => parameter switch
+    {
+        OperationParameter.K => K(options),
+        OperationParameter.WholeImage => WholeImage(),
+        OperationParameter.Filter => Filter(),
+        _ => new JsonObject
+        {
+            ["name"] = "id", ["in"] = "path", ["required"] = true, ["description"] = "A gallery image's id.",
+            ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 },
+        },
     };
 
     private static readonly string ImageDescription =
@@ -114,10 +143,6 @@ public static class OpenApiDocument
             content[type] = new JsonObject { ["schema"] = Binary("The image's bytes.") };
         return content;
     }
-
-    private static JsonObject Get(JsonObject operation) => new() { ["get"] = operation };
-
-    private static JsonObject Post(JsonObject operation) => new() { ["post"] = operation };
 
     private static JsonObject With(this JsonObject node, string key, JsonNode value)
     {
