@@ -21,9 +21,9 @@ public sealed class ModelPublisher(IArtifactStore store)
             [ArtifactNames.Preprocessing] = ModelJson.Serialize(bundle.Preprocessing),
             [ArtifactNames.GalleryVectors] = new(Npy.Write(bundle.GalleryVectors, bundle.Gallery.Count, bundle.Dimensions)),
             [ArtifactNames.Gallery] = ModelJson.Serialize(bundle.Gallery),
-            [ArtifactNames.FacetVectors] = new(Npy.Write(bundle.Facets.Matrix, bundle.Facets.Matrix.Length / bundle.Dimensions, bundle.Dimensions)),
-            [ArtifactNames.Facets] = ModelJson.Serialize(bundle.Facets.Facets),
         };
+        foreach (var (name, content) in bundle.Facets.ToFiles())
+            files[name] = content;
         if (bundle.Report is not null)
             files[ArtifactNames.Report] = bundle.Report;
         foreach (var (name, content) in files)

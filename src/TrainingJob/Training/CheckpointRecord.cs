@@ -19,10 +19,8 @@ public sealed record CheckpointRecord(TrainingOptions Options, DatasetFingerprin
     public static void Write(string folder, CheckpointRecord record, FacetVectors? learned)
     {
         File.WriteAllBytes(Path.Combine(folder, FileName), ModelJson.Serialize(record).ToArray());
-        if (learned is null) return;
-        File.WriteAllBytes(Path.Combine(folder, ArtifactNames.Facets), ModelJson.Serialize(learned.Facets).ToArray());
-        File.WriteAllBytes(Path.Combine(folder, ArtifactNames.FacetVectors),
-            Npy.Write(learned.Matrix, learned.Matrix.Length / learned.Dimensions, learned.Dimensions));
+        foreach (var (name, content) in learned?.ToFiles() ?? new Dictionary<string, BinaryData>())
+            File.WriteAllBytes(Path.Combine(folder, name), content.ToArray());
     }
 
     /// <summary>The record of a finished checkpoint, and its learned facet vectors (null where the objective learns none).</summary>
@@ -37,8 +35,7 @@ public sealed record CheckpointRecord(TrainingOptions Options, DatasetFingerprin
         var facetsPath = Path.Combine(folder, ArtifactNames.Facets);
         if (!File.Exists(facetsPath))
             return (record, null);
-        var entries = ModelJson.Deserialize<List<FacetEntry>>(new BinaryData(File.ReadAllBytes(facetsPath)), ArtifactNames.Facets);
-        var (matrix, _, dimensions) = Npy.Read(File.ReadAllBytes(Path.Combine(folder, ArtifactNames.FacetVectors)));
-        return (record, new FacetVectors(entries, matrix, dimensions));
+        return (record, FacetVectors.FromFiles(new BinaryData(File.ReadAllBytes(facetsPath)),
+            new BinaryData(File.ReadAllBytes(Path.Combine(folder, ArtifactNames.FacetVectors)))));
     }
 }

@@ -34,6 +34,20 @@ public sealed class FacetVectors
         return false;
     }
 
+    /// <summary>The two files that store them, in a model version and in a finished checkpoint: facets.json and facet-vectors.npy.</summary>
+    public IReadOnlyDictionary<string, BinaryData> ToFiles() => new Dictionary<string, BinaryData>
+    {
+        [ArtifactNames.Facets] = ModelJson.Serialize(Facets),
+        [ArtifactNames.FacetVectors] = new(Npy.Write(Matrix, Matrix.Length / Dimensions, Dimensions)),
+    };
+
+    /// <summary>Facet vectors from the files <see cref="ToFiles"/> writes.</summary>
+    public static FacetVectors FromFiles(BinaryData facets, BinaryData vectors)
+    {
+        var (matrix, _, dimensions) = Npy.Read(vectors.ToMemory().Span);
+        return new FacetVectors(ModelJson.Deserialize<List<FacetEntry>>(facets, ArtifactNames.Facets), matrix, dimensions);
+    }
+
     /// <summary>Facet vectors from image vectors (row-major, unit length) and each image's labels.</summary>
     public static FacetVectors FromImages(IReadOnlyList<string> facets, IReadOnlyList<IReadOnlyDictionary<string, string>> labels,
         float[] vectors, int dimensions)

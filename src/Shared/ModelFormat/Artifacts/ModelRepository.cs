@@ -102,9 +102,8 @@ public sealed class ModelRepository(IArtifactStore store)
     {
         var (gallery, rows, dimensions) = Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span);
         var entries = ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery);
-        var (facetMatrix, _, facetDimensions) = Npy.Read(Required(files, ArtifactNames.FacetVectors).ToMemory().Span);
-        var facetEntries = ModelJson.Deserialize<List<FacetEntry>>(Required(files, ArtifactNames.Facets), ArtifactNames.Facets);
-        if (rows != entries.Count || dimensions != manifest.Dimensions || facetDimensions != dimensions)
+        var facets = FacetVectors.FromFiles(Required(files, ArtifactNames.Facets), Required(files, ArtifactNames.FacetVectors));
+        if (rows != entries.Count || dimensions != manifest.Dimensions || facets.Dimensions != dimensions)
             throw new InvalidDataException("The gallery's vectors, entries and dimensions disagree.");
         return new ModelBundle
         {
@@ -116,7 +115,7 @@ public sealed class ModelRepository(IArtifactStore store)
             Dimensions = dimensions,
             Gallery = entries,
             FacetNames = manifest.Facets,
-            Facets = new FacetVectors(facetEntries, facetMatrix, dimensions),
+            Facets = facets,
             Report = files.GetValueOrDefault(ArtifactNames.Report),
             Description = manifest.Description,
         };
