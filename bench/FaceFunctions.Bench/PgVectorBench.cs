@@ -1,10 +1,10 @@
-using FaceFunctions.TrainingJob.Publishing;
 using System.Diagnostics;
 using System.Text.Json;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Publishing;
 using Npgsql;
 
 namespace FaceFunctions.Bench;

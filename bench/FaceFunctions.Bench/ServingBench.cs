@@ -1,4 +1,3 @@
-using FaceFunctions.TrainingJob.Publishing;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,6 +6,7 @@ using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.Vectors;
 using Microsoft.Extensions.Logging.Abstractions;
 

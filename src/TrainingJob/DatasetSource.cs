@@ -1,6 +1,6 @@
-using FaceFunctions.TrainingJob.Datasets;
 using Azure.Storage.Blobs;
 using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Datasets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

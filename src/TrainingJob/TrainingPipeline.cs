@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
-using FaceFunctions.Options;
 using FaceFunctions.Index;
 using FaceFunctions.Index.Postgres;
+using FaceFunctions.Options;
 using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Publishing;

@@ -1,9 +1,9 @@
-using FaceFunctions.Embedding;
 using System.Diagnostics;
+using FaceFunctions.Embedding;
+using FaceFunctions.Faces;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
-using FaceFunctions.Faces;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using FaceFunctions.Functions.Contract;
-using ProblemDetails = FaceFunctions.Functions.Contract.ProblemDetails;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using ProblemDetails = FaceFunctions.Functions.Contract.ProblemDetails;
 
 namespace FaceFunctions.Functions.Api;
 

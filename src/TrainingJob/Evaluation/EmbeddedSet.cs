@@ -1,5 +1,5 @@
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Artifacts;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Vectors;
 
 namespace FaceFunctions.TrainingJob.Evaluation;

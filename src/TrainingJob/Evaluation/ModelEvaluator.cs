@@ -1,12 +1,12 @@
-using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
 using FaceFunctions.Options;
+using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Training;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FaceFunctions.TrainingJob.Evaluation;
 

@@ -1,6 +1,6 @@
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Vectors;
 
 namespace FaceFunctions.TrainingJob.Evaluation;

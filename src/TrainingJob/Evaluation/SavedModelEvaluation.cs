@@ -1,9 +1,9 @@
 using System.Text.Json;
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.Options;
 using FaceFunctions.Storage;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.Extensions.Logging;
 

@@ -3,8 +3,8 @@ using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Export;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace FaceFunctions.TrainingJob.Model;
 

@@ -4,8 +4,8 @@ using FaceFunctions.TrainingJob.Export;
 using Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace FaceFunctions.TrainingJob.Model;
 

@@ -1,6 +1,6 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Datasets;
 
 namespace FaceFunctions.TrainingJob.Publishing;
 

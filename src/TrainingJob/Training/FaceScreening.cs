@@ -1,8 +1,8 @@
-using FaceFunctions.Artifacts;
 using System.Collections.Concurrent;
-using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Faces;
 using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Datasets;
 
 namespace FaceFunctions.TrainingJob.Training;
 

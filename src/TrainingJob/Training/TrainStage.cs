@@ -1,8 +1,8 @@
-using FaceFunctions.Embedding;
 using System.Diagnostics;
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.Embedding;
 using FaceFunctions.Imaging;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Export;
 using FaceFunctions.TrainingJob.Model;
 using TorchSharp;

@@ -1,5 +1,5 @@
-using FaceFunctions.Artifacts;
 using System.Diagnostics;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Imaging;
 using FaceFunctions.TrainingJob.Model;
 using TorchSharp;

@@ -1,8 +1,8 @@
-using FaceFunctions.TrainingJob.Model;
-using FaceFunctions.Artifacts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Evaluation;
+using FaceFunctions.TrainingJob.Model;
 
 namespace FaceFunctions.TrainingJob.Training;
 

@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Imaging;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;

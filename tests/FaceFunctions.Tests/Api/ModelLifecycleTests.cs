@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using FaceFunctions.TrainingJob.Publishing;
+using Microsoft.AspNetCore.Builder;
 using Xunit;
 
 namespace FaceFunctions.Tests.Api;

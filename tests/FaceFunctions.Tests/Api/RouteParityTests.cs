@@ -1,7 +1,7 @@
-using FaceFunctions.Functions.Contract;
 using System.Reflection;
 using System.Text.Json;
 using FaceFunctions.Functions.Api;
+using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.LocalHost;
 using FaceFunctions.Tests.Infrastructure;

@@ -1,10 +1,10 @@
-using FaceFunctions.Artifacts;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.Artifacts;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Training;
 using Microsoft.AspNetCore.Builder;
 using Xunit;

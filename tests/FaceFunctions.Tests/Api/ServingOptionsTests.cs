@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using FaceFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Imaging;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using SixLabors.ImageSharp;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;

@@ -1,5 +1,5 @@
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Artifacts;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Vectors;
 using Xunit;

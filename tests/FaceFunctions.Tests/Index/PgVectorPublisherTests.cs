@@ -2,8 +2,8 @@ using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
 using FaceFunctions.Index.Postgres;
 using FaceFunctions.Tests.Infrastructure;
-using Npgsql;
 using FaceFunctions.TrainingJob.Publishing;
+using Npgsql;
 using Xunit;
 
 namespace FaceFunctions.Tests.Index;

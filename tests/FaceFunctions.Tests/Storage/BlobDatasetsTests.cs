@@ -1,6 +1,6 @@
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

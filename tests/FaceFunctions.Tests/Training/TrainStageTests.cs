@@ -1,6 +1,6 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Training;
 using Xunit;

@@ -1,9 +1,9 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
-using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.TrainingJob.Training;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using FaceFunctions.Artifacts;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Training;
 using Xunit;
 

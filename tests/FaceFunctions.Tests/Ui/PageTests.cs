@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.Tests.Api;
 using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob.Datasets;
 using Microsoft.Playwright;
 using Xunit;
 
