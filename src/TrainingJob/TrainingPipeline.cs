@@ -62,6 +62,9 @@ public static class TrainingPipeline
     /// <summary>Every stage: train (keeping the checkpoint), then those after export.</summary>
     private static async Task<TrainingReport> TrainAsync(TrainJobOptions options, IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
     {
+        // The run's own checkpoint goes where it trains from: the first save would replace the network it fine-tunes.
+        if (options.Training.From is { } from && Path.GetFullPath(from).TrimEnd(Path.DirectorySeparatorChar) == options.CheckpointFolder)
+            throw new ArgumentException($"Fine-tuning {from} into {options.Output} would replace the checkpoint it starts from: choose another --output.");
         var dataset = await ReadAsync(options, options.Training.Face, storage, log, cancellationToken);
         var training = options.Training;
         var trainImages = dataset.ImagesThatTrain(training.TrainOn);

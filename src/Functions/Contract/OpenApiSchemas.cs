@@ -56,7 +56,7 @@ public static class OpenApiSchemas
 
     private static JsonNode Transform(Type root, JsonSchemaExporterContext context, JsonNode node, ServingOptions options)
     {
-        var type = System.Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+        var type = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
         var schema = node as JsonObject ?? [];
         var nullable = WithoutNull(schema) && !Requests.Contains(root);
         schema.Remove("default"); // the exporter's "default": null for optional members, which OpenAPI 3.0 reads as a value

@@ -88,6 +88,16 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
     }
 
     [Fact]
+    public async Task Train_from_a_checkpoint_into_the_output_that_keeps_it_is_refused_and_the_checkpoint_stays()
+    {
+        var options = TrainStageTests.Tiny.FineTuning(Model + ".checkpoint");
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TrainingPipeline.RunAsync(Job(Model) with { Training = options }, new LogCapture(), CancellationToken.None));
+        Assert.Contains("would replace the checkpoint it starts from", error.Message);
+        Assert.True(Checkpoint.IsFinished(Model + ".checkpoint"));
+    }
+
+    [Fact]
     public async Task Publish_sends_a_version_folder_to_blob_storage_and_makes_it_current()
     {
         await using var azurite = await Azurite.StartAsync();
