@@ -57,6 +57,20 @@ if [ "${1:-}" != quick ]; then
     "yale-issue17-term-t02-s1|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 1 --held-out-folds 3"
     "yale-issue17-term-t02-s2|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 2 --held-out-folds 3"
     "yale-issue17-term-t02-s3|$yale|--face none --transform-weight 1 --train-on first-of-each-cell --epochs 90 --temperature 0.2 --seed 3 --held-out-folds 3"
+    # Issue 29: the original experiment's recipe on the quantised ImageNet stand-in (../shared/weights), 128 px for
+    # time on two cores and 256 px as it ran, beside today's default on the same protocols (experiment_protocol).
+    "drawn-issue29-experiment-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
+    "drawn-issue29-experiment-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
+    "drawn-issue29-experiment-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
+    "yale-issue29-experiment-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
+    "yale-issue29-experiment-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
+    "yale-issue29-experiment-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
+    "drawn-issue29-default-s1|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 1"
+    "drawn-issue29-default-s2|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 2"
+    "drawn-issue29-default-s3|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 3"
+    "yale-issue29-default-s1|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 1"
+    "drawn-issue29-experiment-256-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --seed 1"
+    "yale-issue29-experiment-256-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --seed 1"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
@@ -156,7 +170,7 @@ run_one() {
   cp "$out/model/report.json" "$results/$name.json"
   cp "$out/model/loss.png" "$results/$name-loss.png"
   rm -rf "$out" "$out.previous"
-  grep -E "^(seed protocol|unseen|transform)" "$results/$name.log" | sed "s/^/   $name: /"
+  grep -E "^(seed protocol|experiment's protocol|unseen|transform)" "$results/$name.log" | sed "s/^/   $name: /"
 }
 export -f run_one
 export job results

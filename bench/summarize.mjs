@@ -53,6 +53,19 @@ for (const [key, rs] of groups) {
     `${f3(r.untrained.seed_protocol.top1)} / ${f3(r.untrained.unseen_images.top1)} / ${f3(r.untrained.transform.top1)} |`);
 }
 
+const experiment = [...groups].filter(([, rs]) => rs.some((r) => r.report.experiment_protocol));
+if (experiment.length > 0) {
+  console.log("\nThe original experiment's protocol (100 cells drawn at random, each queried against the training images; experiment_protocol in report.json) beside the seed protocol, each with chance (random vectors through the same protocol) and the untrained backbone, mean over seeds:\n");
+  console.log("| configuration | seeds | experiment_protocol top-1 | chance | untrained | seed_protocol top-1 | chance | untrained |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const [key, rs] of experiment) {
+    const get = (part, protocol, field) => rs.map((r) => (part ? r.report[part] : r.report)?.[protocol]?.[field]);
+    console.log(`| ${key} | ${rs.length} | ${stat(get(null, "experiment_protocol", "top1"))} | ${stat(get(null, "experiment_protocol", "chance"))} | ` +
+      `${stat(get("untrained", "experiment_protocol", "top1"))} | ${stat(get(null, "seed_protocol", "top1"))} | ${stat(get(null, "seed_protocol", "chance"))} | ` +
+      `${stat(get("untrained", "seed_protocol", "top1"))} |`);
+  }
+}
+
 const compared = [...groups].filter(([, rs]) => rs.some((r) => r.report.other_facet_vectors));
 if (compared.length > 0) {
   console.log("\nThe same models through the same protocols with the other kind of facet vectors (other_facet_vectors in report.json):\n");

@@ -10,6 +10,7 @@ using FaceFunctions.Storage;
 using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Evaluation;
 using FaceFunctions.TrainingJob.Export;
+using FaceFunctions.TrainingJob.Model;
 using FaceFunctions.TrainingJob.Publishing;
 using FaceFunctions.TrainingJob.Reporting;
 using FaceFunctions.TrainingJob.Training;
@@ -69,7 +70,7 @@ public static class TrainingPipeline
         var training = options.Training;
         var trainImages = dataset.ImagesThatTrain(training.TrainOn);
         var trainCells = trainImages.Select(i => i.CellOf(dataset.Facets)).Distinct().Count();
-        training = training with { Epochs = training.EpochsFor(trainImages.Count, trainCells) };
+        training = training.ForCells(trainCells) with { Epochs = training.EpochsFor(trainImages.Count, trainCells) };
         LogStart(log, dataset, trainImages, training);
         var plan = RunPlan.For(training, options.CheckpointFolder);
         var trained = TrainMain(dataset, trainImages, plan, log, cancellationToken);
@@ -163,12 +164,16 @@ public static class TrainingPipeline
         new(version,
             new DatasetSummary(dataset.Source, dataset.Facets.ToDictionary(f => f, dataset.Values),
                 dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems, gallery.Duplicates),
-            new TrainingSummary(training.Backbone, training.Objective, training.HeadDimensions is null ? "pooled" : "head",
+            new TrainingSummary(training.Backbone, training.Objective, EmbeddingOf(training),
                 trained.Dimensions, TrainStage.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
                 trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
             new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
-            evaluation.Result.SeedProtocol, evaluation.Result.UnseenImages, evaluation.UnseenCombinations, evaluation.Result.Transform,
+            evaluation.Result.SeedProtocol, evaluation.Result.ExperimentProtocol, evaluation.Result.UnseenImages, evaluation.UnseenCombinations, evaluation.Result.Transform,
             evaluation.Untrained, evaluation.FacetVectors, evaluation.Comparison);
+
+    /// <summary>What the index stores, for the report: the pooled features, the head's output, or the experiment's feature-map median.</summary>
+    private static string EmbeddingOf(TrainingOptions training) =>
+        training.Readout == EmbeddingReadout.FeatureMapMedian ? Choices.NameOf(training.Readout) : training.HeadDimensions is null ? "pooled" : "head";
 
     private static ModelBundle Bundle(string version, LabelledDataset dataset, Gallery gallery, ExportedModel trained,
         ModelEvaluation evaluation, TrainingReport report) => new()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FaceFunctions.Artifacts;
 using FaceFunctions.TrainingJob.Datasets;
 using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.Options;
 using FaceFunctions.TrainingJob.Training;
 
 namespace FaceFunctions.TrainingJob.Commands;
@@ -26,7 +27,11 @@ internal sealed class TrainingArguments
         DefaultValueFactory = _ => Defaults.Composition.TransformWeight,
     };
     private readonly Option<Backbone> _backbone = ChoiceOptions.Create("--backbone", "The network: resnet18 starts from ImageNet weights.", Defaults.Backbone);
-    private readonly Option<string?> _weights = new("--weights") { Description = "Backbone weights: a TorchSharp state dict; for resnet18 \"none\" trains from scratch." };
+    private readonly Option<string?> _weights = new("--weights")
+    {
+        Description = "Backbone weights. mobilenet_v2: torchvision's .pth (mobilenet_v2-b0353104.pth), the quantised " + WeightFiles.QuantisedMobileNetV2 +
+                      " or a TorchSharp state dict; resnet18: a TorchSharp state dict, \"none\" trains from scratch. Files whose names say what they are are checked by SHA-256.",
+    };
     private readonly Option<Objective> _objective = ChoiceOptions.Create("--objective", "What training minimises.", Defaults.Objective);
     private readonly Option<int?> _head = new("--head") { Description = "Index a linear projection head of this size instead of the pooled features." };
     private readonly Option<double> _width = new("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => Defaults.WidthMultiplier };
@@ -41,33 +46,50 @@ internal sealed class TrainingArguments
     private readonly Option<ComputeDevice> _device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", Defaults.Device);
     private readonly Option<int?> _patience = new("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 
+    private readonly Option<Recipe> _recipe = ChoiceOptions.Create("--recipe",
+        "A named configuration the other options change: original-experiment is the JAFFE experiment as it was run (docs/accuracy.md) " +
+        "and needs --weights.", Recipe.Default);
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _backbone, _weights, _objective, _facetVectors, _head, _epochs, _imageSize, _face, _batchSize,
+        foreach (var option in new Option[] { _recipe, _backbone, _weights, _objective, _facetVectors, _head, _epochs, _imageSize, _face, _batchSize,
                      _learningRate, _facetLearningRate, _temperature, _transformWeight, _width, _trainOn, _noFlip, _frozenStages, _device, _patience })
             command.Options.Add(option);
     }
 
-    public TrainingOptions Options(ParseResult result, int seed) => new()
+    /// <summary>The recipe's options, each replaced by the command line's where it was given.</summary>
+    public TrainingOptions Options(ParseResult result, int seed)
     {
-        Backbone = result.GetValue(_backbone),
-        Weights = result.GetValue(_weights),
-        Objective = result.GetValue(_objective),
-        FacetVectors = result.GetValue(_facetVectors),
-        HeadDimensions = result.GetValue(_head),
-        Epochs = result.GetValue(_epochs),
-        ImageSize = result.GetValue(_imageSize),
-        Face = result.GetValue(_face),
-        Seed = seed,
-        BatchSize = result.GetValue(_batchSize),
-        LearningRate = result.GetValue(_learningRate),
-        FacetLearningRate = result.GetValue(_facetLearningRate),
-        Composition = new CompositionTerms(result.GetValue(_temperature), result.GetValue(_transformWeight)),
-        WidthMultiplier = result.GetValue(_width),
-        TrainOn = result.GetValue(_trainOn),
-        Flip = !result.GetValue(_noFlip),
-        FrozenStages = result.GetValue(_frozenStages) ?? Backbones.DefaultFrozenStages(result.GetValue(_backbone), result.GetValue(_weights)),
-        Device = result.GetValue(_device),
-        EarlyStoppingPatience = result.GetValue(_patience),
-    };
+        var recipe = result.GetValue(_recipe);
+        var start = recipe.Options();
+        T Given<T>(Option<T> option, T fallback) => result.GetResult(option) is { Implicit: false } ? result.GetValue(option)! : fallback;
+        var backbone = Given(_backbone, start.Backbone);
+        var weights = Given(_weights, start.Weights);
+        if (recipe.NeedsWeights() && weights is null)
+            throw new ArgumentException($"--recipe {Choices.NameOf(recipe)} starts from ImageNet MobileNetV2: pass --weights with torchvision's " +
+                                        $"mobilenet_v2-b0353104.pth or {WeightFiles.QuantisedMobileNetV2} (../shared/weights).");
+        return start with
+        {
+            Backbone = backbone,
+            Weights = weights,
+            Objective = Given(_objective, start.Objective),
+            FacetVectors = Given(_facetVectors, start.FacetVectors),
+            HeadDimensions = Given(_head, start.HeadDimensions),
+            Epochs = Given(_epochs, start.Epochs),
+            ImageSize = Given(_imageSize, start.ImageSize),
+            Face = Given(_face, start.Face),
+            Seed = seed,
+            BatchSize = Given(_batchSize, start.BatchSize),
+            LearningRate = Given(_learningRate, start.LearningRate),
+            FacetLearningRate = Given(_facetLearningRate, start.FacetLearningRate),
+            Composition = new CompositionTerms(Given(_temperature, start.Composition.Temperature), Given(_transformWeight, start.Composition.TransformWeight)),
+            WidthMultiplier = Given(_width, start.WidthMultiplier),
+            TrainOn = Given(_trainOn, start.TrainOn),
+            Flip = !result.GetValue(_noFlip) && start.Flip,
+            FrozenStages = result.GetValue(_frozenStages)
+                           ?? (recipe == Recipe.Default ? Backbones.DefaultFrozenStages(backbone, weights) : start.FrozenStages),
+            Device = result.GetValue(_device),
+            EarlyStoppingPatience = result.GetValue(_patience),
+        };
+    }
 }

@@ -113,11 +113,13 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
     {
         log.LogInformation("Facet vectors: {FacetVectors}.", Choices.NameOf(evaluation.FacetVectors));
         Print("seed protocol", evaluation.Result.SeedProtocol);
+        Print($"experiment's protocol ({Protocols.ExperimentDraws} drawn cells)", evaluation.Result.ExperimentProtocol);
         Print("unseen images", evaluation.Result.UnseenImages);
         Print("unseen combinations", evaluation.UnseenCombinations);
         PrintByValue(evaluation.UnseenCombinations);
         Print("transform", evaluation.Result.Transform);
         Print("untrained seed protocol", evaluation.Untrained.SeedProtocol);
+        Print("untrained experiment's protocol", evaluation.Untrained.ExperimentProtocol);
         if (evaluation.Comparison is not { } other) return;
         var kind = Choices.NameOf(other.FacetVectors);
         Print($"with {kind} facet vectors: seed protocol", other.SeedProtocol);

@@ -49,7 +49,7 @@ public static class OnnxExporter
         model.eval();
         float[] expected;
         using (no_grad())
-        using (var output = model.forward(batch.to(model.parameters().First().device)))
+        using (var output = model.Embed(batch.to(model.parameters().First().device)))
             expected = output.cpu().data<float>().ToArray();
         using var embedder = new OnnxEmbedder(onnx, preprocessing, new OnnxEmbedderOptions { UseCuda = false }, NullLogger.Instance);
         var actual = embedder.Run(batch.cpu().contiguous().data<float>().ToArray(), (int)batch.shape[0]);

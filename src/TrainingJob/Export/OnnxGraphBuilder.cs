@@ -28,13 +28,28 @@ public sealed class OnnxGraphBuilder
 
     public string Scalar(string stem, float value) => Initializer(stem, torch.tensor(value));
 
-    /// <summary>Adds a node with one output and returns that output's name.</summary>
-    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    /// <summary>Adds a 1-d int64 initializer (shapes, axes, counts).</summary>
+    public string Int64s(string stem, params long[] values)
+    {
+        var name = Name(stem);
+        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Dims.Add(values.Length);
+        proto.Int64Data.AddRange(values);
+        _graph.Initializer.Add(proto);
+        return name;
+    }
+
+    /// <summary>Adds a node and returns its first output's name; <paramref name="outputs"/> names the outputs the operator requires (TopK's two).</summary>
+    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) => Node(op, inputs, 1, attributes);
+
+    public string Node(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes)
     {
         var output = Name(op.ToLowerInvariant());
         var node = new NodeProto { OpType = op, Name = output };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
+        for (var extra = 1; extra < outputs; extra++)
+            node.Output.Add($"{output}_{extra}");
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
         return output;

@@ -29,7 +29,9 @@ public static class Backbones
         [Backbone.MobileNetV2] = new(Backbone.MobileNetV2,
             (width, weights) => LoadMobileNetV2(new MobileNetV2Embedder(widthMultiplier: width), weights), _ => 0,
             "null trains from scratch; a .pt/.pth file is a PyTorch state dict of torchvision's mobilenet_v2 " +
-            "(torch.save(model.state_dict())); any other file a TorchSharp state dict of this network (Module.save)", NoWeights: null),
+            "(torch.save(model.state_dict()), such as ImageNet's mobilenet_v2-b0353104.pth); an .onnx file a quantised ONNX MobileNetV2 " +
+            "with BatchNorm folded (../shared/weights/mobilenetv2-7.quant.onnx); any other file a TorchSharp state dict of this network (Module.save)",
+            NoWeights: null),
         [Backbone.ResNet18] = new(Backbone.ResNet18,
             (_, weights) => WithImageNetWeights(new ResNetEmbedder(), weights), weights => weights is null ? 2 : 0,
             "null loads the ImageNet weights, \"none\" trains from scratch, a file is a TorchSharp state dict", NoWeights: "none"),
@@ -42,9 +44,9 @@ public static class Backbones
         Registry[backbone].Create(widthMultiplier, weights);
 
     /// <summary>The network a checkpoint was saved from, with its weights (<see cref="Training.Checkpoint.NetworkFile"/>).</summary>
-    public static EmbeddingNetwork FromCheckpoint(string folder, Backbone backbone, double widthMultiplier, int? headDimensions)
+    public static EmbeddingNetwork FromCheckpoint(string folder, Backbone backbone, double widthMultiplier, int? headDimensions, EmbeddingReadout readout)
     {
-        var network = new EmbeddingNetwork(Create(backbone, widthMultiplier, Registry[backbone].NoWeights), headDimensions);
+        var network = new EmbeddingNetwork(Create(backbone, widthMultiplier, Registry[backbone].NoWeights), headDimensions, readout);
         network.load(Path.Combine(folder, Training.Checkpoint.NetworkFile));
         return network;
     }
@@ -53,6 +55,12 @@ public static class Backbones
     {
         if (weights is null)
             return backbone;
+        WeightFiles.Verify(weights);
+        if (Path.GetExtension(weights).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            QuantizedOnnxWeights.LoadInto(backbone, weights);
+            return backbone;
+        }
         if (!PyTorchFile(weights))
         {
             backbone.load(weights);

@@ -27,8 +27,16 @@ public sealed class ConvBnActivation : Module<Tensor, Tensor>, IOnnxExportable
         RegisterComponents();
     }
 
+    /// <summary>The convolution's kernel shape: [out, in / groups, k, k].</summary>
+    public long[] KernelShape => conv.weight!.shape;
+
+    /// <summary>Loaded folded (<see cref="LoadFolded"/>) and not yet given statistics: the next forward gives them.</summary>
+    public bool Folded { get; private set; }
+
     public override Tensor forward(Tensor input)
     {
+        if (Folded)
+            SpreadFolded(input);
         using var convolved = conv.forward(input);
         var normalised = bn.forward(convolved);
         if (_activation == Activation.None) return normalised;
@@ -45,6 +53,44 @@ public sealed class ConvBnActivation : Module<Tensor, Tensor>, IOnnxExportable
         bn.bias!.copy_(shift);
         bn.running_mean!.copy_(mean);
         bn.running_var!.copy_(variance);
+    }
+
+    /// <summary>
+    /// Copies in a convolution whose BatchNorm was folded into it (kernel and bias, as quantised ONNX files carry them):
+    /// the normalisation starts as identity plus the bias, so that the layer computes what the folded one does, and
+    /// the first input it sees gives it statistics (<see cref="SpreadFolded"/>).
+    /// </summary>
+    public void LoadFolded(Tensor kernel, Tensor bias)
+    {
+        using var _ = no_grad();
+        conv.weight!.copy_(kernel);
+        bn.weight!.fill_(1);
+        bn.bias!.copy_(bias);
+        bn.running_mean!.zero_();
+        bn.running_var!.fill_(1 - Epsilon); // (x - 0) / sqrt(1 - eps + eps) = x
+        Folded = true;
+    }
+
+    /// <summary>
+    /// Gives a folded layer the statistics of its convolution's outputs on <paramref name="input"/> as running mean and
+    /// variance, and a scale and shift that undo them: in evaluation mode it computes exactly what it did, and in
+    /// training mode, where BatchNorm normalises by each batch, it starts near it instead of at unit variance, which
+    /// would throw away the scale of every channel the pretrained network had learned.
+    /// </summary>
+    private void SpreadFolded(Tensor input)
+    {
+        Folded = false;
+        using var _ = no_grad();
+        using var convolved = conv.forward(input);
+        var (variance, mean) = var_mean(convolved, [0L, 2L, 3L], unbiased: false);
+        using (variance)
+        using (mean)
+        {
+            bn.bias!.add_(mean);
+            bn.running_mean!.copy_(mean);
+            bn.running_var!.copy_(variance);
+            bn.weight!.copy_((variance + Epsilon).sqrt());
+        }
     }
 
     public string ExportTo(OnnxGraphBuilder graph, string input)

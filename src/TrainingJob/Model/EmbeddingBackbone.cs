@@ -9,13 +9,27 @@ namespace FaceFunctions.TrainingJob.Model;
 /// <summary>A convolutional network ending in global average pooling: images [N, 3, S, S] to features [N, Dimensions].</summary>
 public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>(name), IOnnxExportable
 {
-    /// <summary>Length of the pooled features.</summary>
+    /// <summary>Channels of the last feature map, so length of the pooled features.</summary>
     public abstract int Dimensions { get; }
 
     /// <summary>The input normalisation the network's weights expect, at the given size.</summary>
     public abstract Preprocessing Preprocessing(int imageSize);
 
-    public abstract string ExportTo(OnnxGraphBuilder graph, string input);
+    /// <summary>The last feature map, [N, Dimensions, H, W], before pooling.</summary>
+    public abstract Tensor FeatureMap(Tensor input);
+
+    /// <summary>Writes <see cref="FeatureMap"/> into the graph; returns the map's name.</summary>
+    public abstract string ExportFeatureMap(OnnxGraphBuilder graph, string input);
+
+    /// <summary>The feature map's global average.</summary>
+    public sealed override Tensor forward(Tensor input)
+    {
+        using var map = FeatureMap(input);
+        return map.mean([2L, 3L]);
+    }
+
+    public string ExportTo(OnnxGraphBuilder graph, string input) =>
+        graph.Node("Flatten", [graph.Node("GlobalAveragePool", [ExportFeatureMap(graph, input)])], OnnxGraphBuilder.Int("axis", 1));
 
     /// <summary>The network's stages from the input on (the stem first), each as its modules.</summary>
     protected abstract IReadOnlyList<IReadOnlyList<nn.Module>> StagesFromInput();
@@ -34,6 +48,23 @@ public abstract class EmbeddingBackbone(string name) : nn.Module<Tensor, Tensor>
         if (remaining.Count > 0)
             throw new InvalidOperationException($"{remaining.Count} layers are left after the stages of this network.");
         return stages;
+    }
+
+    /// <summary>
+    /// Gives the layers whose weights came with BatchNorm folded in (<see cref="ConvBnActivation.LoadFolded"/>) the
+    /// statistics of <paramref name="images"/>, in evaluation mode, before training normalises by batches. Without
+    /// folded layers it does nothing.
+    /// </summary>
+    public void SpreadFoldedNorms(Tensor images)
+    {
+        if (!modules().OfType<ConvBnActivation>().Any(layer => layer.Folded)) return;
+        var mode = training;
+        eval();
+        using (no_grad())
+        using (FeatureMap(images))
+        {
+        }
+        train(mode);
     }
 
     private IReadOnlyList<TorchSharp.Modules.BatchNorm2d> _frozenNorms = [];

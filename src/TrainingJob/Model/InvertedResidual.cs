@@ -25,6 +25,9 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>, IOnnxExportable
         RegisterComponents();
     }
 
+    /// <summary>Its convolutions from the input on: [expansion], depthwise, projection.</summary>
+    public IEnumerable<ConvBnActivation> Layers => block.children().Cast<ConvBnActivation>();
+
     public override Tensor forward(Tensor input)
     {
         var output = block.forward(input);

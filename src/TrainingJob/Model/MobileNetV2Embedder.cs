@@ -47,28 +47,27 @@ public sealed class MobileNetV2Embedder : EmbeddingBackbone
 
     public override int Dimensions { get; }
 
+    /// <summary>Every convolution from the input on, in the order the layers run.</summary>
+    public IReadOnlyList<ConvBnActivation> Convolutions =>
+        features.children().SelectMany(layer => layer is InvertedResidual block ? block.Layers : [(ConvBnActivation)layer]).ToList();
+
     /// <summary>Whether block <paramref name="index"/> has a 1x1 expansion layer (expansion factor above 1).</summary>
     public bool Expands(int index) => _expansions[index] != 1;
 
     /// <summary>ImageNet's mean and deviation, as torchvision trains MobileNetV2.</summary>
     public override Preprocessing Preprocessing(int imageSize) => new() { ImageSize = imageSize };
 
-    public override Tensor forward(Tensor input)
-    {
-        using var map = features.forward(input);
-        return map.mean([2L, 3L]);
-    }
+    public override Tensor FeatureMap(Tensor input) => features.forward(input);
 
     /// <summary>The stem, the paper's seven stages of blocks, and the 1x1 head.</summary>
     protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput() =>
         Split(features.children(), [1, .. PaperStages.Select(stage => stage.N), 1]);
 
-    public override string ExportTo(OnnxGraphBuilder graph, string input)
+    public override string ExportFeatureMap(OnnxGraphBuilder graph, string input)
     {
         var x = input;
         foreach (var layer in features.children())
             x = ((IOnnxExportable)layer).ExportTo(graph, x);
-        x = graph.Node("GlobalAveragePool", [x]);
-        return graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1));
+        return x;
     }
 }

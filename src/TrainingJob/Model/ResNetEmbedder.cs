@@ -47,24 +47,23 @@ public sealed class ResNetEmbedder : EmbeddingBackbone
         Std = [1f / 255f, 1f / 255f, 1f / 255f],
     };
 
-    public override Tensor forward(Tensor input)
+    public override Tensor FeatureMap(Tensor input)
     {
         using var scope = NewDisposeScope();
         var x = functional.max_pool2d(stem.forward(input), 3, 2, 1);
-        return stages.forward(x).mean([2L, 3L]).MoveToOuterDisposeScope();
+        return stages.forward(x).MoveToOuterDisposeScope();
     }
 
     protected override IReadOnlyList<IReadOnlyList<Module>> StagesFromInput() =>
         Split([stem, .. stages.children()], [1, .. PretrainedLayout]);
 
-    public override string ExportTo(OnnxGraphBuilder graph, string input)
+    public override string ExportFeatureMap(OnnxGraphBuilder graph, string input)
     {
         var x = graph.Node("MaxPool", [stem.ExportTo(graph, input)],
             OnnxGraphBuilder.Ints("kernel_shape", 3, 3), OnnxGraphBuilder.Ints("strides", 2, 2), OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1));
         foreach (var block in stages.children())
             x = ((IOnnxExportable)block).ExportTo(graph, x);
-        x = graph.Node("GlobalAveragePool", [x]);
-        return graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1));
+        return x;
     }
 
     /// <summary>

@@ -19,17 +19,23 @@ public static class TrainStage
     /// <summary>Images of the training set on which the export is checked against TorchSharp.</summary>
     private const int ExportChecks = 8;
 
+    /// <summary>Clean training images whose statistics spread folded BatchNorm layers out before training (EmbeddingBackbone.SpreadFoldedNorms).</summary>
+    private const int FoldedStatisticsImages = 64;
+
     /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
     public static ExportedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
         ITrainingProgress? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
+        if (options.Readout == EmbeddingReadout.FeatureMapMedian && options.Objective.LearnsFacetVectors())
+            throw new ArgumentException("The feature-map-median readout indexes other vectors than the loss sees: its facet vectors cannot be learned; use --objective triplet.");
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
         using var network = options.From is { } from
-            ? Backbones.FromCheckpoint(from, options.Backbone, options.WidthMultiplier, options.HeadDimensions)
-            : new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions);
+            ? Backbones.FromCheckpoint(from, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Readout)
+            : new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions, options.Readout);
         var preprocessing = PreprocessingOf(network, options);
         using var batch = Preprocess(images, preprocessing);
+        network.Backbone.SpreadFoldedNorms(batch.narrow(0, 0, Math.Min(FoldedStatisticsImages, batch.shape[0])));
         var values = dataset.Facets.Select(dataset.Values).ToList();
         int[][] LabelsOf(IReadOnlyList<LabelledImage> set) =>
             set.Select(i => dataset.Facets.Select((f, k) => IndexOf(values[k], i.Labels[f])).ToArray()).ToArray();
@@ -52,7 +58,7 @@ public static class TrainStage
     public static ExportedModel ExportCheckpoint(string folder, CheckpointRecord record, FacetVectors? learned, IReadOnlyList<LabelledImage> trainImages)
     {
         var options = record.Options;
-        using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions);
+        using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Readout);
         network.eval();
         var preprocessing = PreprocessingOf(network, options);
         using var batch = Preprocess(trainImages.Take(ExportChecks).ToList(), preprocessing);
@@ -60,7 +66,7 @@ public static class TrainStage
     }
 
     private static Preprocessing PreprocessingOf(EmbeddingNetwork network, TrainingOptions options) =>
-        network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping() };
+        network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping(), Resize = options.Fit };
 
     /// <summary>ONNX written and checked against TorchSharp, with how the training went.</summary>
     private static ExportedModel Export(EmbeddingNetwork network, Preprocessing preprocessing, torch.Tensor batch, CheckpointRecord record,

@@ -70,14 +70,21 @@ public sealed record TrainingOptions
     /// <summary>See <see cref="Model.Backbones.Create"/>.</summary>
     public string? Weights { get; init; }
     public Objective Objective { get; init; } = Objective.Composition;
-    /// <summary>Null indexes the pooled backbone features; a number adds a linear projection head of that size.</summary>
+    /// <summary>
+    /// Null indexes the pooled backbone features; a number adds a linear projection head of that size. With
+    /// <see cref="EmbeddingReadout.FeatureMapMedian"/> null means one output per cell (the experiment's classifier).
+    /// </summary>
     public int? HeadDimensions { get; init; }
+    /// <summary>What the index stores and the loss acts on; see <see cref="EmbeddingReadout"/>.</summary>
+    public EmbeddingReadout Readout { get; init; } = EmbeddingReadout.NetworkOutput;
     /// <summary>
     /// Null: the objective's default (<see cref="Objectives.DefaultEpochs"/>) counted in passes over one image of each
     /// cell, so that training on two images of each cell takes half the epochs and the same time (<see cref="EpochsFor"/>).
     /// </summary>
     public int? Epochs { get; init; }
     public int ImageSize { get; init; } = 128;
+    /// <summary>How images are fitted to the square input, in training and so in serving.</summary>
+    public ImageFit Fit { get; init; } = ImageFit.CenterCrop;
     /// <summary>
     /// The face step; images in which it finds no face are left out of the dataset. On by default: it lifts search by
     /// phone-like photos far above chance and leaves studio crops as they were (docs/accuracy.md, "Phone-like photos").
@@ -99,6 +106,8 @@ public sealed record TrainingOptions
     public TrainingImages TrainOn { get; init; } = TrainingImages.AllButOneOfEachCell;
     /// <summary>Augment anchors, positives and negatives (random resized crop, shear, flip, brightness and contrast).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>How far the augmentations go.</summary>
+    public AugmentationSettings Augmentation { get; init; } = AugmentationSettings.Default;
     /// <summary>
     /// Mirror half the augmented images. Off where a facet has a side, such as Yale's leftlight and rightlight: a
     /// mirrored leftlight face looks lit from the right but keeps its label.
@@ -142,8 +151,16 @@ public sealed record TrainingOptions
             Backbone = trained.Backbone,
             WidthMultiplier = trained.WidthMultiplier,
             HeadDimensions = trained.HeadDimensions,
+            Readout = trained.Readout,
         };
     }
+
+    /// <summary>
+    /// These options with what the dataset decides resolved: the experiment's classifier head has one output per cell
+    /// (<paramref name="cells"/>) unless the head's size was given.
+    /// </summary>
+    public TrainingOptions ForCells(int cells) =>
+        Readout == EmbeddingReadout.FeatureMapMedian && HeadDimensions is null ? this with { HeadDimensions = cells } : this;
 
     /// <summary>The epochs that train <paramref name="images"/> images of <paramref name="cells"/> cells: <see cref="Epochs"/>, or the default budget.</summary>
     public int EpochsFor(int images, int cells) =>

@@ -13,6 +13,7 @@ public sealed record TrainingReport(
     TrainingSummary Training,
     ExportSummary Export,
     ProtocolResult SeedProtocol,
+    ProtocolResult ExperimentProtocol,
     ProtocolResult UnseenImages,
     ProtocolResult UnseenCombinations,
     ProtocolResult Transform,

@@ -33,7 +33,7 @@ internal sealed class TrainingSession : IDisposable
         _useTriplet = options.Objective.UsesTriplet();
         _sampler = new TripletSampler(labels, new Random(options.Seed));
         _order = new Random(options.Seed + 1);
-        Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.Dimensions, options.Composition, device);
+        Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.OutputDimensions, options.Composition, device);
         _targets = Composition is null ? null : tensor(Composition.TargetsOf(labels), device: device);
         _data = images.to(device);
         // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.
@@ -72,7 +72,7 @@ internal sealed class TrainingSession : IDisposable
             var indices = tensor(rows.Select(i => (long)i).ToArray(), device: _device);
             var batch = _data.index_select(0, indices);
             if (_options.Augment)
-                batch = Augmentation.Apply(batch, _options.Flip, _preprocessing);
+                batch = Augmentation.Apply(batch, _options.Flip, _preprocessing, _options.Augmentation);
             var loss = Loss(_network.forward(batch), chunk.Length, _targets?.index_select(0, indices));
             _optimizer.zero_grad();
             loss.backward();
@@ -101,10 +101,13 @@ internal sealed class TrainingSession : IDisposable
         return value;
     }
 
-    /// <summary>The objective on unit-length embeddings; with the triplet loss the batch is anchors, positives, negatives.</summary>
+    /// <summary>
+    /// The objective on unit-length outputs, or on the raw ones where the readout says so (the experiment's triplet
+    /// on its classifier's outputs); with the triplet loss the batch is anchors, positives, negatives.
+    /// </summary>
     private Tensor Loss(Tensor outputs, int anchors, Tensor? cells)
     {
-        var embeddings = nn.functional.normalize(outputs, p: 2, dim: 1);
+        var embeddings = _network.Readout == EmbeddingReadout.FeatureMapMedian ? outputs : nn.functional.normalize(outputs, p: 2, dim: 1);
         var loss = zeros(1, device: _device);
         if (_useTriplet)
         {

@@ -33,14 +33,14 @@ public sealed class AugmentationTests
     public void Without_the_flip_no_image_changes_sides()
     {
         manual_seed(5);
-        Assert.Equal(0, Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: false, MobileNet)));
+        Assert.Equal(0, Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: false, MobileNet, AugmentationSettings.Default)));
     }
 
     [Fact]
     public void With_the_flip_about_half_the_images_change_sides()
     {
         manual_seed(5);
-        Assert.InRange(Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: true, MobileNet)), 16, 48);
+        Assert.InRange(Mirrored(Augmentation.Apply(LitFromTheLeft(), flip: true, MobileNet, AugmentationSettings.Default)), 16, 48);
     }
 
     /// <summary>64 mid-grey images (pixel value 0.5), normalised as <paramref name="preprocessing"/> says.</summary>
@@ -54,9 +54,9 @@ public sealed class AugmentationTests
     public void The_jitter_is_the_same_in_pixels_whatever_the_backbones_normalisation()
     {
         manual_seed(5);
-        var onMobileNet = Pixels(Augmentation.Apply(Grey(MobileNet), flip: true, MobileNet), MobileNet);
+        var onMobileNet = Pixels(Augmentation.Apply(Grey(MobileNet), flip: true, MobileNet, AugmentationSettings.Default), MobileNet);
         manual_seed(5);
-        var onResNet = Pixels(Augmentation.Apply(Grey(ResNet), flip: true, ResNet), ResNet);
+        var onResNet = Pixels(Augmentation.Apply(Grey(ResNet), flip: true, ResNet, AugmentationSettings.Default), ResNet);
         Assert.True(onMobileNet.allclose(onResNet, rtol: 1e-4, atol: 1e-4));
         // Brightness moves a mid-grey image by a visible amount: the factor is drawn from 0.6-1.4, so about 0.1 on average.
         var shift = (onResNet - 0.5f).abs().mean().item<float>();

@@ -34,19 +34,21 @@ public static class InputValues
     }
 
     /// <summary>
-    /// <see cref="ImageFit.CenterCrop"/>, the one fit: scales the shorter side to <see cref="Preprocessing.ImageSize"/> and crops the middle, in one pass that allocates only the
-    /// output. An image far from square (70000x1) would make that pass plan a row of millions of pixels, so its middle
-    /// square is cut out first.
+    /// The preprocessing's fit in one pass that allocates only the output: <see cref="ImageFit.CenterCrop"/> scales the
+    /// shorter side to <see cref="Preprocessing.ImageSize"/> and crops the middle; <see cref="ImageFit.Stretch"/> scales
+    /// each side to it. An image far from square (70000x1) would make the crop's pass plan a row of millions of pixels,
+    /// so its middle square is cut out first.
     /// </summary>
     private static void Fit(this Preprocessing preprocessing, IImageProcessingContext context, int width, int height)
     {
         var (shorter, longer) = (Math.Min(width, height), Math.Max(width, height));
-        if ((long)longer * preprocessing.ImageSize / shorter > MaxAspect * preprocessing.ImageSize)
+        var crop = preprocessing.Resize == ImageFit.CenterCrop;
+        if (crop && (long)longer * preprocessing.ImageSize / shorter > MaxAspect * preprocessing.ImageSize)
             context.Crop(new Rectangle((width - shorter) / 2, (height - shorter) / 2, shorter, shorter));
         context.Resize(new ResizeOptions
         {
             Size = new Size(preprocessing.ImageSize, preprocessing.ImageSize),
-            Mode = ResizeMode.Crop,
+            Mode = crop ? ResizeMode.Crop : ResizeMode.Stretch,
             Sampler = KnownResamplers.Triangle,
         });
     }

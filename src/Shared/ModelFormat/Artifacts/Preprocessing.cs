@@ -36,6 +36,10 @@ public enum ImageFit
     /// <summary>Scale the shorter side to the input size, then crop the middle.</summary>
     [JsonStringEnumMemberName("center-crop")]
     CenterCrop,
+
+    /// <summary>Scale each side to the input size, changing the aspect ratio (torchvision's Resize((S, S)), the original experiment's).</summary>
+    [JsonStringEnumMemberName("stretch")]
+    Stretch,
 }
 
 /// <summary>The face step's settings, recorded in preprocessing.json so that serving crops as training did.</summary>

@@ -1,0 +1,74 @@
+using Onnx;
+using static TorchSharp.torch;
+
+namespace FaceFunctions.TrainingJob.Model;
+
+/// <summary>
+/// Reads a quantised ONNX MobileNetV2 (the ONNX model zoo's, quantised by ONNX Runtime: ../shared/weights/README.md)
+/// into <see cref="MobileNetV2Embedder"/>: each Conv node's kernel and bias come through DequantizeLinear nodes
+/// (value = (q - zero point) x scale) with BatchNorm folded in, and load in graph order, which is the network's layer
+/// order; every shape must match. The classifier (Gemm) has no counterpart here and is not read.
+/// </summary>
+public static class QuantizedOnnxWeights
+{
+    public static void LoadInto(MobileNetV2Embedder backbone, string path)
+    {
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+        var initializers = graph.Initializer.ToDictionary(t => t.Name);
+        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (Output: o, Node: n))).ToDictionary(p => p.Output, p => p.Node);
+        var convolutions = graph.Node.Where(n => n.OpType == "Conv").ToList();
+        var layers = backbone.Convolutions;
+        if (convolutions.Count != layers.Count)
+            throw new ArgumentException($"{path} has {convolutions.Count} convolutions; mobilenet_v2 at this width has {layers.Count}.");
+        for (var i = 0; i < layers.Count; i++)
+        {
+            if (convolutions[i].Input.Count < 3)
+                throw new ArgumentException($"{path}: convolution {convolutions[i].Name} has no bias, so no folded BatchNorm.");
+            using var kernel = Dequantised(convolutions[i].Input[1], initializers, producers, path);
+            using var bias = Dequantised(convolutions[i].Input[2], initializers, producers, path);
+            var expected = layers[i].KernelShape;
+            if (!kernel.shape.SequenceEqual(expected) || bias.shape.Length != 1 || bias.shape[0] != expected[0])
+                throw new ArgumentException($"{path}: convolution {i} ({convolutions[i].Name}) is {string.Join('x', kernel.shape)}; " +
+                                            $"this network's is {string.Join('x', expected)}.");
+            layers[i].LoadFolded(kernel, bias);
+        }
+    }
+
+    /// <summary>A weight as floats: an initializer itself, or the output of a DequantizeLinear node over initializers.</summary>
+    private static Tensor Dequantised(string name, Dictionary<string, TensorProto> initializers, Dictionary<string, NodeProto> producers, string path)
+    {
+        if (initializers.TryGetValue(name, out var plain))
+            return Values(plain, path);
+        if (!producers.TryGetValue(name, out var node) || node.OpType != "DequantizeLinear" || node.Input.Count < 2
+            || !node.Input.All(initializers.ContainsKey))
+            throw new ArgumentException($"{path}: weight {name} is neither stored nor dequantised from stored values.");
+        using var quantised = Values(initializers[node.Input[0]], path);
+        using var scale = Values(initializers[node.Input[1]], path);
+        using var zeroPoint = node.Input.Count > 2 ? Values(initializers[node.Input[2]], path) : zeros(1);
+        // One scale and zero point per tensor, as this file has; per-channel ones would need the node's axis.
+        if (scale.numel() != 1 || zeroPoint.numel() != 1)
+            throw new ArgumentException($"{path}: weight {name} is quantised per channel, which this reader does not take.");
+        return (quantised - zeroPoint.reshape(1)) * scale.reshape(1);
+    }
+
+    /// <summary>A stored tensor as float32, whatever integer or float type it was stored in.</summary>
+    private static Tensor Values(TensorProto proto, string path)
+    {
+        var shape = proto.Dims.ToArray();
+        var raw = proto.RawData.Span;
+        float[] values = (TensorProto.Types.DataType)proto.DataType switch
+        {
+            TensorProto.Types.DataType.Float when proto.FloatData.Count > 0 => proto.FloatData.ToArray(),
+            TensorProto.Types.DataType.Float => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(raw).ToArray(),
+            TensorProto.Types.DataType.Int8 or TensorProto.Types.DataType.Uint8 or TensorProto.Types.DataType.Int32 when proto.Int32Data.Count > 0 =>
+                proto.Int32Data.Select(v => (float)v).ToArray(),
+            TensorProto.Types.DataType.Int8 => raw.ToArray().Select(b => (float)(sbyte)b).ToArray(),
+            TensorProto.Types.DataType.Uint8 => raw.ToArray().Select(b => (float)b).ToArray(),
+            TensorProto.Types.DataType.Int32 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(raw).ToArray().Select(v => (float)v).ToArray(),
+            var other => throw new ArgumentException($"{path}: {proto.Name} is stored as {other}, which this reader does not take."),
+        };
+        if (values.Length != shape.Aggregate(1L, (a, b) => a * b))
+            throw new ArgumentException($"{path}: {proto.Name} holds {values.Length} values for shape {string.Join('x', shape)}.");
+        return tensor(values, shape);
+    }
+}

@@ -1,0 +1,20 @@
+namespace FaceFunctions.TrainingJob.Training;
+
+/// <summary>
+/// How far <see cref="Augmentation"/> moves each image: the side of the random crop as a fraction of the image's, its
+/// aspect ratio, shear (as the tangent of its angle) and rotation, and ColorJitter's brightness, contrast and
+/// saturation (each factor drawn from 1 +- the value).
+/// </summary>
+public sealed record AugmentationSettings(double CropSideMin, double AspectMin, double AspectMax, double Shear, double RotationDegrees,
+    double Brightness, double Contrast, double Saturation)
+{
+    /// <summary>The project's default: crop area 70-100%, aspect 0.9-1.1, shear 0.1, brightness 0.4, contrast 0.2.</summary>
+    public static readonly AugmentationSettings Default = new(Math.Sqrt(0.7), 0.9, 1.1, 0.1, 0, 0.4, 0.2, 0);
+
+    /// <summary>
+    /// The original experiment's: RandomResizedCrop (area 75-100%, aspect 3/4-4/3), ColorJitter (brightness 0.3,
+    /// contrast 0.5, saturation 0.5), RandomAffine (0.5 degrees, shear 0.5 degrees). The crop side is drawn uniformly
+    /// rather than the area, and the jitters come in a fixed order rather than torchvision's random one.
+    /// </summary>
+    public static readonly AugmentationSettings OriginalExperiment = new(Math.Sqrt(0.75), 3.0 / 4, 4.0 / 3, Math.Tan(0.5 * Math.PI / 180), 0.5, 0.3, 0.5, 0.5);
+}

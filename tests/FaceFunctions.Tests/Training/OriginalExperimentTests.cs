@@ -1,0 +1,185 @@
+using FaceFunctions.Artifacts;
+using FaceFunctions.Embedding;
+using FaceFunctions.Imaging;
+using FaceFunctions.Tests.Infrastructure;
+using FaceFunctions.TrainingJob;
+using FaceFunctions.TrainingJob.Datasets;
+using FaceFunctions.TrainingJob.Evaluation;
+using FaceFunctions.TrainingJob.Export;
+using FaceFunctions.TrainingJob.Model;
+using FaceFunctions.TrainingJob.Training;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FaceFunctions.Tests.Training;
+
+/// <summary>The original experiment's recipe (issue 29): its weights, its features, its protocol, and that it trains.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class OriginalExperimentTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public void Features_are_the_lower_median_over_width_then_height_scaled_by_min_and_max()
+    {
+        // Channel 0: rows [1 5 3 7] and [2 2 8 0] have lower medians 3 and 2, whose lower median is 2; channel 1 is 10
+        // everywhere; channel 2 is -4 everywhere. Then (x - min) / max = (x + 4) / 10, and nothing is negative.
+        float[] values = [1, 5, 3, 7, 2, 2, 8, 0, .. Enumerable.Repeat(10f, 8), .. Enumerable.Repeat(-4f, 8)];
+        using var map = tensor(values, [1, 3, 2, 4]);
+        using var features = SpatialMedian.Of(map);
+        AssertClose([0.6f, 1.4f, 0f], features.data<float>().ToArray(), 1e-6f);
+    }
+
+    [Theory]
+    [InlineData(64)] // a 2 x 2 map: an even count, the lower median
+    [InlineData(96)] // 3 x 3: an odd count
+    public void The_exported_readout_computes_the_features_and_serving_makes_them_non_negative_and_unit_length(int size)
+    {
+        random.manual_seed(3);
+        using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: 6, EmbeddingReadout.FeatureMapMedian);
+        var preprocessing = network.Backbone.Preprocessing(size);
+        using var batch = randn(4, 3, size, size);
+        var check = OnnxExporter.ExportChecked(network, preprocessing, batch);
+        Assert.InRange(check.RawDifference, 0, 1e-5);
+        Assert.Equal(network.Backbone.Dimensions, network.Dimensions); // the index holds the feature map's channels, not the 6 the loss sees
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(size + 10, size);
+        using var embedder = new OnnxEmbedder(check.Onnx, preprocessing, new OnnxEmbedderOptions { UseCuda = false }, NullLogger.Instance);
+        var vector = embedder.Embed(image);
+        Assert.Equal(network.Dimensions, vector.Length);
+        Assert.All(vector, v => Assert.True(v >= 0));
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 5);
+    }
+
+    [StandInWeightsFact]
+    public void The_stand_in_weights_load_dequantised_and_compute_what_the_quantised_file_computes()
+    {
+        using var backbone = (MobileNetV2Embedder)Backbones.Create(Backbone.MobileNetV2, 1.0, StandInWeights.File);
+        backbone.eval();
+        var preprocessing = backbone.Preprocessing(224);
+        var faces = DrawnFaces(224);
+        using var input = Inputs(faces.Images.Take(4).ToList(), preprocessing);
+        float[] ours;
+        using (no_grad())
+        using (var pooled = backbone.forward(input))
+            ours = pooled.data<float>().ToArray();
+        var theirs = PooledByTheQuantisedFile(input);
+        // The file also quantises every activation to 8 bits; the dequantised weights in float cannot match it exactly.
+        for (var image = 0; image < 4; image++)
+            Assert.InRange(Cosine(ours.AsSpan(image * 1280, 1280), theirs.AsSpan(image * 1280, 1280)), 0.95, 1.0);
+
+        // Spreading the folded BatchNorm out over images' statistics leaves what the network computes as it was.
+        backbone.SpreadFoldedNorms(input);
+        using (no_grad())
+        using (var spread = backbone.forward(input))
+            AssertClose(ours, spread.data<float>().ToArray(), 1e-3f);
+        Assert.DoesNotContain(backbone.Convolutions, layer => layer.Folded);
+    }
+
+    [Fact]
+    public void A_weights_file_whose_name_says_the_stand_in_but_whose_bytes_differ_is_refused()
+    {
+        var impostor = _folder.File(WeightFiles.QuantisedMobileNetV2);
+        File.WriteAllBytes(impostor, [1, 2, 3]);
+        var error = Assert.Throws<ArgumentException>(() => Backbones.Create(Backbone.MobileNetV2, 1.0, impostor));
+        Assert.Contains(WeightFiles.QuantisedMobileNetV2Sha256, error.Message);
+    }
+
+    [StandInWeightsFact]
+    public void The_recipe_trains_on_one_image_a_cell_with_a_classifier_of_one_output_a_cell_and_indexes_the_feature_map()
+    {
+        var faces = DrawnFaces(64);
+        var cells = faces.ByCell().Count;
+        var options = Recipe.OriginalExperiment.Options().ForCells(cells) with
+        {
+            Weights = StandInWeights.File, Epochs = 2, ImageSize = 64, Device = ComputeDevice.Cpu,
+        };
+        Assert.Equal(cells, options.HeadDimensions);
+        var trainImages = faces.ImagesThatTrain(options.TrainOn);
+        Assert.Equal(cells, trainImages.Count);
+        var model = TrainStage.Train(faces, trainImages, options, null, CancellationToken.None);
+        Assert.Equal(2, model.Losses.Count);
+        Assert.All(model.Losses, loss => Assert.True(double.IsFinite(loss) && loss > 0));
+        Assert.Equal(1280, model.Dimensions);
+        Assert.Equal(ImageFit.Stretch, model.Preprocessing.Resize);
+        Assert.Null(model.Preprocessing.Face);
+        var set = ModelEvaluator.Embed(faces, model.Onnx, model.Preprocessing, new ImageDecoder(), trainImages.Select(i => i.Id).ToHashSet());
+        var result = Protocols.ExperimentProtocol(set, seed: 1);
+        Assert.Equal(Protocols.ExperimentDraws, result.Queries);
+        Assert.NotNull(result.Chance);
+    }
+
+    [Fact]
+    public async Task The_recipe_without_weights_is_refused_before_anything_runs()
+    {
+        var (code, _, error) = await TrainingJobCommand.RunAsync("train", "--data", DatasetSource.Synthetic, "--output", _folder.File("model"),
+            "--recipe", "original-experiment");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--weights", error);
+        Assert.False(Directory.Exists(_folder.File("model")));
+    }
+
+    private LabelledDataset DrawnFaces(int size)
+    {
+        var folder = _folder.File($"faces-{size}");
+        SyntheticFaces.Write(folder, new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = size });
+        return DatasetReader.Read(folder);
+    }
+
+    private static Tensor Inputs(IReadOnlyList<LabelledImage> images, Preprocessing preprocessing)
+    {
+        var decoder = new ImageDecoder();
+        var values = images.SelectMany(i =>
+        {
+            using var image = decoder.Decode(i.Path);
+            return preprocessing.Apply(image);
+        }).ToArray();
+        return tensor(values, [images.Count, 3, preprocessing.ImageSize, preprocessing.ImageSize]);
+    }
+
+    /// <summary>
+    /// The quantised file's own pooled features: its GlobalAveragePool's output, made a graph output, run by ONNX
+    /// Runtime. Its first convolution reads the input itself rather than the input quantised: the file quantises the
+    /// input in steps of 1.08 (calibrated, it seems, on unnormalised pixels), which leaves the normalised images the
+    /// network was trained on (about -2 to 2.6) five levels, and its features 0.78 in cosine from the float network's.
+    /// </summary>
+    private static float[] PooledByTheQuantisedFile(Tensor input)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(StandInWeights.File));
+        var inputName = model.Graph.Input.Single().Name;
+        var quantisedInput = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear" && n.Input[0].StartsWith(inputName + "_", StringComparison.Ordinal)).Output[0];
+        foreach (var node in model.Graph.Node.Where(n => n.OpType == "Conv" && n.Input[0] == quantisedInput))
+            node.Input[0] = inputName;
+        var pooled = model.Graph.Node.Single(n => n.OpType == "GlobalAveragePool").Output[0];
+        model.Graph.Output.Add(new ValueInfoProto { Name = pooled });
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
+        var values = input.contiguous().data<float>().ToArray();
+        var results = new List<float>();
+        for (var image = 0; image < input.shape[0]; image++)
+        {
+            var one = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(values.AsMemory(image * 3 * 224 * 224, 3 * 224 * 224), [1, 3, 224, 224]);
+            using var outputs = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), one)], [pooled]);
+            results.AddRange(outputs.Single().AsTensor<float>());
+        }
+        return results.ToArray();
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, float tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.All(expected.Zip(actual), pair => Assert.InRange(pair.Second, pair.First - tolerance, pair.First + tolerance));
+    }
+
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, aa = 0, bb = 0;
+        for (var i = 0; i < a.Length; i++)
+            (dot, aa, bb) = (dot + a[i] * b[i], aa + a[i] * a[i], bb + b[i] * b[i]);
+        return dot / Math.Sqrt(aa * bb);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
