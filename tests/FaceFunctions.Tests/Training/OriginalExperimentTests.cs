@@ -88,6 +88,14 @@ public sealed class OriginalExperimentTests : IDisposable
         Assert.Contains(WeightFiles.QuantisedMobileNetV2Sha256, error.Message);
     }
 
+    [Fact]
+    public void An_onnx_weights_file_of_another_network_is_refused_naming_what_does_not_fit()
+    {
+        // The ImageNet ResNet18 the build ships: a float ONNX file with other convolutions than mobilenet_v2's.
+        var error = Assert.Throws<ArgumentException>(() => Backbones.Create(Backbone.MobileNetV2, 1.0, Backbones.PretrainedResNet18Path));
+        Assert.Contains("convolutions; mobilenet_v2 at this width has 52", error.Message);
+    }
+
     [StandInWeightsFact]
     public void The_recipe_trains_on_one_image_a_cell_with_a_classifier_of_one_output_a_cell_and_indexes_the_feature_map()
     {
