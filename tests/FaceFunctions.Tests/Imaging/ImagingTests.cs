@@ -25,7 +25,24 @@ public sealed class ImagingTests
         var json = JsonSerializer.Serialize(new Preprocessing(), ModelJson.Options);
         Assert.Contains("\"resize\": \"center-crop\"", json);
         Assert.Equal(ImageFit.CenterCrop, JsonSerializer.Deserialize<Preprocessing>(json, ModelJson.Options)!.Resize);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Preprocessing>(json.Replace("center-crop", "stretch"), ModelJson.Options));
+        Assert.Equal(ImageFit.Stretch, JsonSerializer.Deserialize<Preprocessing>(json.Replace("center-crop", "stretch"), ModelJson.Options)!.Resize);
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Preprocessing>(json.Replace("center-crop", "squash"), ModelJson.Options));
+    }
+
+    [Fact]
+    public void Stretch_keeps_the_whole_width_where_center_crop_cuts_the_sides()
+    {
+        // 40 x 20, its left eighth white: the middle 20 x 20 that center-crop keeps is all black.
+        using var image = new Image<Rgb24>(40, 20, new Rgb24(0, 0, 0));
+        for (var y = 0; y < 20; y++)
+        for (var x = 0; x < 5; x++)
+            image[x, y] = new Rgb24(255, 255, 255);
+        var crop = new Preprocessing { ImageSize = 8, Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
+        var stretch = crop with { Resize = ImageFit.Stretch };
+        Assert.All(crop.Apply(image), v => Assert.Equal(0f, v, 3));
+        var stretched = stretch.Apply(image);
+        Assert.InRange(stretched[0], 0.8f, 1f); // row 0, column 0: white (mostly; the resampler blends its neighbour in)
+        Assert.Equal(0f, stretched[7], 2); // row 0, column 7: black
     }
 
     [Fact]
