@@ -12,7 +12,7 @@ internal static class EvaluateCommand
         var dataset = new DatasetArguments();
         var model = new Option<string>("--model") { Description = "A model folder written by train.", Required = true };
         var output = new Option<string?>("--output") { Description = "Also write the figures to this JSON file." };
-        var command = new Command("evaluate", "Evaluate a saved model on a dataset (seed protocol, unseen images, transform).") { model, output };
+        var command = new Command("evaluate", "Evaluate a saved model on a dataset (seed protocol, the experiment's protocol, unseen images, transform).") { model, output };
         dataset.AddTo(command);
         storage.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
