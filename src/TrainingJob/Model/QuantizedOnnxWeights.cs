@@ -38,37 +38,16 @@ public static class QuantizedOnnxWeights
     private static Tensor Dequantised(string name, Dictionary<string, TensorProto> initializers, Dictionary<string, NodeProto> producers, string path)
     {
         if (initializers.TryGetValue(name, out var plain))
-            return Values(plain, path);
+            return OnnxInitializers.Read(plain, path);
         if (!producers.TryGetValue(name, out var node) || node.OpType != "DequantizeLinear" || node.Input.Count < 2
             || !node.Input.All(initializers.ContainsKey))
             throw new ArgumentException($"{path}: weight {name} is neither stored nor dequantised from stored values.");
-        using var quantised = Values(initializers[node.Input[0]], path);
-        using var scale = Values(initializers[node.Input[1]], path);
-        using var zeroPoint = node.Input.Count > 2 ? Values(initializers[node.Input[2]], path) : zeros(1);
+        using var quantised = OnnxInitializers.Read(initializers[node.Input[0]], path);
+        using var scale = OnnxInitializers.Read(initializers[node.Input[1]], path);
+        using var zeroPoint = node.Input.Count > 2 ? OnnxInitializers.Read(initializers[node.Input[2]], path) : zeros(1);
         // One scale and zero point per tensor, as this file has; per-channel ones would need the node's axis.
         if (scale.numel() != 1 || zeroPoint.numel() != 1)
             throw new ArgumentException($"{path}: weight {name} is quantised per channel, which this reader does not take.");
         return (quantised - zeroPoint.reshape(1)) * scale.reshape(1);
-    }
-
-    /// <summary>A stored tensor as float32, whatever integer or float type it was stored in.</summary>
-    private static Tensor Values(TensorProto proto, string path)
-    {
-        var shape = proto.Dims.ToArray();
-        var raw = proto.RawData.Span;
-        float[] values = (TensorProto.Types.DataType)proto.DataType switch
-        {
-            TensorProto.Types.DataType.Float when proto.FloatData.Count > 0 => proto.FloatData.ToArray(),
-            TensorProto.Types.DataType.Float => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(raw).ToArray(),
-            TensorProto.Types.DataType.Int8 or TensorProto.Types.DataType.Uint8 or TensorProto.Types.DataType.Int32 when proto.Int32Data.Count > 0 =>
-                proto.Int32Data.Select(v => (float)v).ToArray(),
-            TensorProto.Types.DataType.Int8 => raw.ToArray().Select(b => (float)(sbyte)b).ToArray(),
-            TensorProto.Types.DataType.Uint8 => raw.ToArray().Select(b => (float)b).ToArray(),
-            TensorProto.Types.DataType.Int32 => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(raw).ToArray().Select(v => (float)v).ToArray(),
-            var other => throw new ArgumentException($"{path}: {proto.Name} is stored as {other}, which this reader does not take."),
-        };
-        if (values.Length != shape.Aggregate(1L, (a, b) => a * b))
-            throw new ArgumentException($"{path}: {proto.Name} holds {values.Length} values for shape {string.Join('x', shape)}.");
-        return tensor(values, shape);
     }
 }

@@ -74,13 +74,7 @@ public sealed class ResNetEmbedder : EmbeddingBackbone
     {
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)).Graph;
         var weights = graph.Initializer.ToDictionary(t => t.Name);
-        Tensor Weight(string name)
-        {
-            var proto = weights[name];
-            var values = proto.FloatData.Count > 0 ? proto.FloatData.ToArray()
-                : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(proto.RawData.Span).ToArray();
-            return tensor(values, proto.Dims.ToArray());
-        }
+        Tensor Weight(string name) => OnnxInitializers.Read(weights[name], onnxPath);
         var convolutions = graph.Node.Where(n => n.OpType == "Conv").ToList();
         var norms = graph.Node.Where(n => n.OpType == "BatchNormalization").ToList();
         var targets = new[] { stem }.Concat(stages.children().Cast<BasicBlock>().SelectMany(b => b.ConvolutionsInGraphOrder())).ToList();

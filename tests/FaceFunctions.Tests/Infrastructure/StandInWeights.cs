@@ -11,9 +11,7 @@ public static class StandInWeights
 {
     public const string Setting = "FACEFUNCTIONS_WEIGHTS";
 
-    public static string File => Environment.GetEnvironmentVariable(Setting) is { Length: > 0 } file
-        ? Path.GetFullPath(file)
-        : Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "weights", "mobilenetv2-7.quant.onnx"));
+    public static string File => BesideCheckout.Path(Setting, "weights", "mobilenetv2-7.quant.onnx");
 
     /// <summary>Why a test on them is skipped; null when they are there.</summary>
     public static string? Absent => System.IO.File.Exists(File) ? null : $"The stand-in weights are not at {File}: set {Setting} to the file.";

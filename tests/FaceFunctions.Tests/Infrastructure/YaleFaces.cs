@@ -10,9 +10,7 @@ public static class YaleFaces
 {
     public const string Setting = "FACEFUNCTIONS_YALEFACES";
 
-    public static string Folder => Environment.GetEnvironmentVariable(Setting) is { Length: > 0 } folder
-        ? Path.GetFullPath(folder)
-        : Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "data", "yalefaces"));
+    public static string Folder => BesideCheckout.Path(Setting, "data", "yalefaces");
 
     public static bool Present => Directory.Exists(Folder) && Directory.EnumerateFiles(Folder).Any();
 
