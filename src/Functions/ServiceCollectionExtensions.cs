@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ModelProvider>();
         AddModelSource(services, configuration);
         services.AddSingleton<Api.ImageEmbedding>();
+        services.AddSingleton<GalleryService>();
         services.AddHostedService<ModelLoaderService>();
         return services;
     }

@@ -43,7 +43,8 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         if (upload.Failure is not null)
             return upload.Failure;
         var image = upload.Image;
-        var query = Bind(upload.Query ?? "{}"u8.ToArray(), model, limits, uploaded: image is not null, out var problem);
+        var view = model.View;
+        var query = Bind(upload.Query ?? "{}"u8.ToArray(), view, limits, uploaded: image is not null, out var problem);
         if (query is null)
             return problem!;
 
@@ -56,13 +57,13 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
                 return embedded.Failure!;
             (uploaded, face) = (embedded.Vector, embedded.Face);
         }
-        if (!VectorMath.TryCompose(query.Terms(model, uploaded), model.Bundle.Dimensions, out var vector, out var whyNot))
+        if (!VectorMath.TryCompose(query.Terms(view, uploaded), view.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
-        return await SearchAnswer.AnswerAsync(model, vector, query.K, query.Filter, face, logger, cancellationToken);
+        return await SearchAnswer.AnswerAsync(model, view, vector, query.K, query.Filter, face, logger, cancellationToken);
     }
 
-    /// <summary>The body as a <see cref="ComposeQuery"/>, checked against the model (<see cref="QueryTerms"/>); or the problem.</summary>
-    private static QueryTerms? Bind(byte[] body, ServingModel model, ServingOptions limits, bool uploaded, out IActionResult? problem)
+    /// <summary>The body as a <see cref="ComposeQuery"/>, checked against the gallery view (<see cref="QueryTerms"/>); or the problem.</summary>
+    private static QueryTerms? Bind(byte[] body, GalleryView view, ServingOptions limits, bool uploaded, out IActionResult? problem)
     {
         problem = null;
         string? error;
@@ -71,8 +72,8 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
             using var document = JsonBody.Parse(body);
             var query = ContractJson.Read<ComposeQuery>(document.RootElement, out var misfit);
             if (query is null)
-                error = ComposeQuery.Explain(misfit!, model.Bundle.FacetNames, limits.MaxK);
-            else if (QueryTerms.From(query, model, limits, uploaded, out error) is { } terms)
+                error = ComposeQuery.Explain(misfit!, view.FacetNames, limits.MaxK);
+            else if (QueryTerms.From(query, view, limits, uploaded, out error) is { } terms)
                 return terms;
         }
         catch (JsonException e)

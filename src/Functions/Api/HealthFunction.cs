@@ -21,7 +21,7 @@ public sealed class HealthFunction(ModelProvider provider)
         if (model is null)
             return Problems.NoModel(provider);
         var failure = provider.Failure;
-        return new OkObjectResult(new Health("ok", model.Bundle.Version, model.LoadedAtUtc, model.Bundle.Gallery.Count, model.Bundle.Dimensions,
+        return new OkObjectResult(new Health("ok", model.Bundle.Version, model.LoadedAtUtc, model.View.Count, model.Bundle.Dimensions,
             model.Embedder.ExecutionProvider, failure is null ? null : new LoadError(failure.Kind, failure.Message, failure.SinceUtc)));
     }
 }

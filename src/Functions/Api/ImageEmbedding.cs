@@ -7,6 +7,7 @@ using FaceFunctions.Imaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
 
 namespace FaceFunctions.Functions.Api;
 
@@ -31,7 +32,8 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
     /// The unit-length embedding and what the model's face step found (null without one), or a failure that says why
     /// (400, 413, 415, or 422 when no face is found and <paramref name="wholeImage"/> does not ask for the whole image).
     /// </summary>
-    public async Task<EmbeddedImage> EmbedAsync(ServingModel model, byte[] image, bool wholeImage, CancellationToken cancellationToken)
+    /// <param name="keepPng">Also answer the decoded image as PNG (upright, metadata dropped): what the gallery stores.</param>
+    public async Task<EmbeddedImage> EmbedAsync(ServingModel model, byte[] image, bool wholeImage, CancellationToken cancellationToken, bool keepPng = false)
     {
         await _decodes.WaitAsync(cancellationToken);
         try
@@ -42,7 +44,10 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
             var (vector, face) = model.Embedder.EmbedQuery(decoded, wholeImage);
             logger.LogInformation("Embedded a {Width}x{Height} image with model {ModelVersion}: decode {DecodeMs:F1} ms, faces and embed {EmbedMs:F1} ms, {Faces} faces.",
                 decoded.Width, decoded.Height, model.Bundle.Version, decodeMs, clock.Elapsed.TotalMilliseconds - decodeMs, face?.Found);
-            return new EmbeddedImage(vector, face is null ? null : new FaceResult(face.Found, face.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null), null);
+            return new EmbeddedImage(vector, face is null ? null : new FaceResult(face.Found, face.Box is { } b ? new FaceBox(b.X, b.Y, b.Width, b.Height) : null), null)
+            {
+                Png = keepPng ? Png(decoded) : null,
+            };
         }
         catch (NoFaceException)
         {
@@ -64,8 +69,19 @@ public sealed class ImageEmbedding(IOptions<ServingOptions> options, ILogger<Ima
         }
     }
 
+    private static byte[] Png(SixLabors.ImageSharp.Image image)
+    {
+        using var png = new MemoryStream();
+        image.SaveAsPng(png);
+        return png.ToArray();
+    }
+
     public void Dispose() => _decodes.Dispose();
 }
 
 /// <summary>An uploaded image's embedding and what the face step found, or the problem that stopped it.</summary>
-public sealed record EmbeddedImage(float[]? Vector, FaceResult? Face, IActionResult? Failure);
+public sealed record EmbeddedImage(float[]? Vector, FaceResult? Face, IActionResult? Failure)
+{
+    /// <summary>The decoded image as PNG, when asked for.</summary>
+    public byte[]? Png { get; init; }
+}

@@ -25,9 +25,10 @@ public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores,
         {
             if (lease is null)
                 return Problems.NoModel(provider);
-            if (!lease.Model.TryGetRow(id, out var row))
+            var view = lease.Model.View;
+            if (!view.TryGetRow(id, out var row))
                 return Problems.NotFound($"No gallery image has the id '{id}'.");
-            image = lease.Model.Bundle.Gallery[row].Image;
+            image = view.Entry(row).Image;
         }
         try
         {

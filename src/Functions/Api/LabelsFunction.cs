@@ -10,15 +10,15 @@ namespace FaceFunctions.Functions.Api;
 public sealed class LabelsFunction(ModelProvider provider)
 {
     [Function("Labels")]
-    [Operation("labels", ApiTag.Gallery, "The facets of the served model and the values each can take.", Answer = typeof(Labels),
+    [Operation("labels", ApiTag.Gallery, "The facets of the served model and the values each can take: those it learned and those only added images carry.", Answer = typeof(Labels),
         Answered = "The facets.", Problems = [503])]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "labels")] HttpRequest request)
     {
         using var lease = provider.Acquire();
         if (lease is null)
             return Problems.NoModel(provider);
-        var bundle = lease.Model.Bundle;
-        return new OkObjectResult(new Labels(bundle.Version,
-            bundle.Facets.Facets.Select(f => new Facet(f.Name, f.Values.Select(v => new FacetValue(v.Value, v.Images)).ToList())).ToList()));
+        var facets = lease.Model.View.Facets;
+        return new OkObjectResult(new Labels(lease.Model.Bundle.Version,
+            facets.Facets.Select(f => new Facet(f.Name, f.Values.Select(v => new FacetValue(v.Value, v.Images)).ToList())).ToList()));
     }
 }

@@ -5,7 +5,7 @@ using FaceFunctions.Index;
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>
-/// A <see cref="ComposeQuery"/> checked against the serving model: the vectors of the facet values and the gallery image
+/// A <see cref="ComposeQuery"/> checked against the serving model's gallery view: the vectors of the facet values and the gallery image
 /// it names with their signed weights, the facets whose predicted value is taken away, the filter and k. Every rule of
 /// what a compose request may say that its JSON shape does not already say is here.
 /// </summary>
@@ -24,23 +24,23 @@ public sealed class QueryTerms
 
     /// <summary>The query's terms, or null with what is wrong and what is allowed.</summary>
     /// <param name="uploaded">An image came with the request (multipart), so the query may consist of it alone.</param>
-    public static QueryTerms? From(ComposeQuery query, ServingModel model, ServingOptions options, bool uploaded, out string? error)
+    public static QueryTerms? From(ComposeQuery query, GalleryView view, ServingOptions options, bool uploaded, out string? error)
     {
-        if (!TryWeigh(query, model, out var terms, out error))
+        if (!TryWeigh(query, view, out var terms, out error))
             return null;
         string? imageId = null;
         if (query.ImageId is { } id)
         {
             if (uploaded)
                 return Fail("Give either 'imageId' or an uploaded image, not both.", out error);
-            if (!model.TryGetRow(id, out var row))
+            if (!view.TryGetRow(id, out var row))
                 return Fail($"imageId \"{id}\" is not the id of a gallery image.", out error);
             imageId = id;
-            terms.Add((model.Bundle.GalleryVector(row), 1f));
+            terms.Add((view.Vector(row), 1f));
         }
         var predicted = query.SubtractPredicted ?? [];
-        if (predicted.Any(f => model.Bundle.Facets.Facet(f) is null))
-            return Fail($"'subtractPredicted' must be an array of facet names from: {string.Join(", ", model.Bundle.FacetNames)}.", out error);
+        if (predicted.Any(f => view.Facets.Facet(f) is null))
+            return Fail($"'subtractPredicted' must be an array of facet names from: {string.Join(", ", view.FacetNames)}.", out error);
         if (predicted.Count > 0 && imageId is null && !uploaded)
             return Fail("'subtractPredicted' needs an image: an 'imageId' or an uploaded image.", out error);
         if (terms.Count + predicted.Count > options.MaxTerms)
@@ -48,22 +48,22 @@ public sealed class QueryTerms
         if (!uploaded && !terms.Any(t => t.Weight > 0))
             return Fail("Nothing to search for: add at least one facet value, or give an 'imageId' or an image.", out error);
         GalleryFilter? filter = null;
-        if (query.Filter is { } allowed && (filter = FacetFilter.Build(allowed.Select(f => (f.Key, (IReadOnlyList<string>?)f.Value)), model.Bundle, out error)) is null)
+        if (query.Filter is { } allowed && (filter = FacetFilter.Build(allowed.Select(f => (f.Key, (IReadOnlyList<string>?)f.Value)), view, out error)) is null)
             return null;
         return ResultCount.TryCheck(query.K, options, out var k, out error) ? new QueryTerms(terms, k, imageId, predicted, filter) : null;
     }
 
     /// <summary>The vectors of the added and subtracted facet values, with their signed weights.</summary>
-    private static bool TryWeigh(ComposeQuery query, ServingModel model, out List<(ReadOnlyMemory<float> Vector, float Weight)> terms, out string? error)
+    private static bool TryWeigh(ComposeQuery query, GalleryView view, out List<(ReadOnlyMemory<float> Vector, float Weight)> terms, out string? error)
     {
-        var facets = model.Bundle.Facets;
+        var facets = view.Facets;
         terms = [];
         error = null;
         foreach (var (section, name, sign) in new[] { (query.Add, "add", 1f), (query.Subtract, "subtract", -1f) })
             foreach (var (facet, weights) in section ?? [])
             {
                 if (facets.Facet(facet) is not { } entry)
-                    return Refuse($"Unknown facet '{facet}' in '{name}'; facets: {string.Join(", ", model.Bundle.FacetNames)}.", out error);
+                    return Refuse($"Unknown facet '{facet}' in '{name}'; facets: {string.Join(", ", view.FacetNames)}.", out error);
                 foreach (var (value, given) in weights)
                 {
                     if (!facets.TryGet(facet, value, out var vector))
@@ -78,23 +78,23 @@ public sealed class QueryTerms
     }
 
     /// <summary>The weighted terms of the query vector; <paramref name="image"/> is the uploaded image's embedding, if any.</summary>
-    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms(ServingModel model, ReadOnlyMemory<float>? image)
+    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms(GalleryView view, ReadOnlyMemory<float>? image)
     {
         var terms = new List<(ReadOnlyMemory<float>, float)>(Weighted);
         var own = image;
         if (image is { } uploaded)
             terms.Add((uploaded, 1f));
-        else if (ImageId is not null && model.TryGetRow(ImageId, out var row))
-            own = model.Bundle.GalleryVector(row);
+        else if (ImageId is not null && view.TryGetRow(ImageId, out var row))
+            own = view.Vector(row);
         foreach (var facet in SubtractPredicted)
-            terms.Add((Predict(model, facet, own!.Value), -1f));
+            terms.Add((Predict(view, facet, own!.Value), -1f));
         return terms;
     }
 
     /// <summary>The vector of the facet value whose vector is nearest (cosine) to <paramref name="vector"/>.</summary>
-    private static ReadOnlyMemory<float> Predict(ServingModel model, string facet, ReadOnlyMemory<float> vector)
+    private static ReadOnlyMemory<float> Predict(GalleryView view, string facet, ReadOnlyMemory<float> vector)
     {
-        var facets = model.Bundle.Facets;
+        var facets = view.Facets;
         return facets.Facet(facet)!.Values
             .Select(v => facets.TryGet(facet, v.Value, out var candidate) ? candidate : default)
             .MaxBy(candidate => System.Numerics.Tensors.TensorPrimitives.Dot(candidate.Span, vector.Span));

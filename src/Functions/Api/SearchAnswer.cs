@@ -10,16 +10,16 @@ namespace FaceFunctions.Functions.Api;
 /// <summary>Searches a model's gallery and answers with its results, or 503 while the gallery's index cannot be reached.</summary>
 public static class SearchAnswer
 {
-    public static async Task<IActionResult> AnswerAsync(ServingModel model, ReadOnlyMemory<float> query, int k, GalleryFilter? filter,
+    public static async Task<IActionResult> AnswerAsync(ServingModel model, GalleryView view, ReadOnlyMemory<float> query, int k, GalleryFilter? filter,
         FaceResult? face, ILogger logger, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         try
         {
-            var hits = await model.SearchAsync(query, k, filter, cancellationToken);
+            var hits = await view.SearchAsync(query, k, filter, cancellationToken);
             logger.LogInformation("Searched {Count} vectors of model {ModelVersion} ({Index}) for the top {K} in {SearchMs:F2} ms.",
-                model.Gallery.Count, model.Bundle.Version, model.Gallery.Description, k, clock.Elapsed.TotalMilliseconds);
-            return new OkObjectResult(Response(model, hits, face));
+                view.Count, model.Bundle.Version, model.Gallery.Description, k, clock.Elapsed.TotalMilliseconds);
+            return new OkObjectResult(Response(model.Bundle.Version, view, hits, face));
         }
         catch (GalleryUnavailableException e)
         {
@@ -28,10 +28,10 @@ public static class SearchAnswer
         }
     }
 
-    private static SearchResponse Response(ServingModel model, IReadOnlyList<SearchHit> hits, FaceResult? face) =>
-        new(model.Bundle.Version, hits.Select(hit =>
+    private static SearchResponse Response(string version, GalleryView view, IReadOnlyList<SearchHit> hits, FaceResult? face) =>
+        new(version, hits.Select(hit =>
         {
-            var entry = model.Bundle.Gallery[hit.Row];
+            var entry = view.Entry(hit.Row);
             return new SearchResult(entry.Id, entry.Labels, hit.Score, $"/api/images/{Uri.EscapeDataString(entry.Id)}");
         }).ToList(), face);
 }

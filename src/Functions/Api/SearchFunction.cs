@@ -41,7 +41,8 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var limits = options.Value;
         if (!ResultCount.TryParse(request.Query["k"], limits, out var k, out var error))
             return Problems.BadRequest(error!);
-        var filter = FacetFilter.Parse(request.Query[FilterParameter], model.Bundle, out error);
+        var view = model.View;
+        var filter = FacetFilter.Parse(request.Query[FilterParameter], view, out error);
         if (error is not null)
             return Problems.BadRequest(error);
 
@@ -51,6 +52,6 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var embedded = await images.EmbedAsync(model, upload.Image, ImageEmbedding.WholeImageAsked(request), cancellationToken);
         if (embedded.Vector is null)
             return embedded.Failure!;
-        return await SearchAnswer.AnswerAsync(model, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
+        return await SearchAnswer.AnswerAsync(model, view, embedded.Vector, k, filter, embedded.Face, logger, cancellationToken);
     }
 }

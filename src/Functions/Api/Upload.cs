@@ -6,15 +6,20 @@ using Microsoft.AspNetCore.Mvc;
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>
-/// What compose and search read from a request body, in one place: a multipart form's "image" (and compose's "query"),
+/// What compose, search and gallery additions read from a request body, in one place: a multipart form's "image" (and
+/// compose's "query", an addition's "labels" and "reference"),
 /// compose's JSON, or search's raw image; bounded by Serving:MaxRequestBytes, with the problem for each way it fails.
 /// </summary>
-public sealed record Upload(byte[]? Query, byte[]? Image, IActionResult? Failure)
+public sealed record Upload(byte[]? Query, byte[]? Image, IActionResult? Failure, byte[]? Labels = null, byte[]? Reference = null)
 {
     /// <summary>The form field that holds the image.</summary>
     public const string ImageField = "image";
     /// <summary>The form field of compose that holds its query.</summary>
     public const string QueryField = "query";
+    /// <summary>The form field of a gallery addition that holds its labels (a JSON object, facet to value).</summary>
+    public const string LabelsField = "labels";
+    /// <summary>The form field of a gallery addition that holds the caller's own reference.</summary>
+    public const string ReferenceField = "reference";
 
     /// <summary>What an operation takes.</summary>
     public enum Kind
@@ -34,7 +39,7 @@ public sealed record Upload(byte[]? Query, byte[]? Image, IActionResult? Failure
             {
                 var form = await RequestBody.ReadFormAsync(request, limits.MaxRequestBytes, cancellationToken);
                 return form.TryGetValue(ImageField, out var image)
-                    ? new Upload(form.GetValueOrDefault(QueryField), image, null)
+                    ? new Upload(form.GetValueOrDefault(QueryField), image, null, form.GetValueOrDefault(LabelsField), form.GetValueOrDefault(ReferenceField))
                     : Refused(Problems.BadRequest($"The multipart form has no file field '{ImageField}'."));
             }
             if (kind == Kind.QueryWithOptionalImage && (request.ContentType is null || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))

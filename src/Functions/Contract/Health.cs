@@ -10,7 +10,7 @@ public sealed record Health(
     [property: Description("\"ok\" when a model serves.")] string Status,
     [property: Description("The model that serves.")] string ModelVersion,
     DateTimeOffset LoadedAtUtc,
-    [property: Description("Gallery images."), Range(0, int.MaxValue)] int GalleryCount,
+    [property: Description("Gallery images searched: the trained ones not erased, and those added since."), Range(0, int.MaxValue)] int GalleryCount,
     [property: Description("The embedding's size."), Range(1, int.MaxValue)] int Dimensions,
     [property: Description("Where ONNX Runtime runs the model (CPU, CUDA).")] string ExecutionProvider,
     [property: Description("What is wrong now; null when the published model serves.")] LoadError? LastLoadError = null);

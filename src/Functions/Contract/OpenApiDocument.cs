@@ -40,7 +40,7 @@ public static class OpenApiDocument
             new JsonObject { ["url"] = "http://localhost:7071", ["description"] = "Local: func start, or the local host (scripts/demo.sh)." }),
         ["tags"] = new JsonArray(
             Tag(ApiTag.Search, "Find gallery images by facet values, by an image, or by both."),
-            Tag(ApiTag.Gallery, "What the served model knows: its facets and its gallery images."),
+            Tag(ApiTag.Gallery, "What the served model knows: its facets and its gallery images; adding and erasing images (admin)."),
             Tag(ApiTag.Service, "The service itself: health and this document.")),
         ["paths"] = Paths(options),
         ["components"] = new JsonObject
@@ -60,23 +60,26 @@ public static class OpenApiDocument
     private static JsonObject Paths(ServingOptions options)
     {
         var paths = new JsonObject();
-        foreach (var (route, method, keyed, operation) in Operations())
-            paths[$"/api/{route}"] = new JsonObject { [method] = Describe(operation, keyed, options) };
+        foreach (var (route, method, level, operation) in Operations())
+        {
+            var path = paths[$"/api/{route}"] as JsonObject ?? (JsonObject)(paths[$"/api/{route}"] = new JsonObject());
+            path[method] = Describe(operation, level, options);
+        }
         return paths;
     }
 
-    private static IEnumerable<(string Route, string Method, bool Keyed, OperationAttribute Operation)> Operations() =>
+    private static IEnumerable<(string Route, string Method, AuthorizationLevel Level, OperationAttribute Operation)> Operations() =>
         typeof(OpenApiDocument).Assembly.GetTypes()
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
             .Select(method => (Operation: method.GetCustomAttribute<OperationAttribute>(),
                 Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)))
             .Where(f => f.Operation is not null && f.Trigger is not null)
-            .Select(f => (f.Trigger!.Route!, f.Trigger.Methods!.Single(), f.Trigger.AuthLevel != AuthorizationLevel.Anonymous, f.Operation!))
-            .OrderBy(f => f.Item1, StringComparer.Ordinal);
+            .Select(f => (f.Trigger!.Route!, f.Trigger.Methods!.Single(), f.Trigger.AuthLevel, f.Operation!))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal).ThenBy(f => f.Item2, StringComparer.Ordinal);
 
-    private static JsonObject Describe(OperationAttribute operation, bool keyed, ServingOptions options)
+    private static JsonObject Describe(OperationAttribute operation, AuthorizationLevel level, ServingOptions options)
     {
-        var described = Operation(operation.Id, Choices.NameOf(operation.Tag), operation.Summary, keyed, Success(operation),
+        var described = Operation(operation, level, Success(operation),
             operation.Problems.Select(status => status.ToString(CultureInfo.InvariantCulture)).ToArray());
         if (operation.Parameters.Length > 0)
             described["parameters"] = new JsonArray(operation.Parameters.Select(p => (JsonNode)Parameter(p, options)).ToArray());
@@ -85,9 +88,14 @@ public static class OpenApiDocument
         return described;
     }
 
-    /// <summary>The 200 answer: a record's JSON, this document, or a PNG.</summary>
+    /// <summary>The success: a record's JSON, this document, a PNG, or no body (204).</summary>
     private static JsonObject Success(OperationAttribute operation)
     {
+        if (operation.Answer == typeof(void))
+            return new JsonObject { ["description"] = operation.Answered };
+        if (operation.Status == 201)
+            return Ok(operation.Answered, Json(Ref(operation.Answer)))
+                .With("headers", new JsonObject { ["Location"] = Header("The path of the added image.", "string") });
         if (operation.Answer == typeof(JsonObject))
             return Ok(operation.Answered, Json(new JsonObject { ["type"] = "object" }));
         if (operation.Answer != typeof(byte[]))
@@ -117,6 +125,19 @@ public static class OpenApiDocument
             ["content"] = ImageContent(),
         },
         RequestShape.ImageForm => Form(new JsonObject { [Upload.ImageField] = Binary(ImageDescription) }, null),
+        RequestShape.ImageWithLabels => Form(new JsonObject
+        {
+            [Upload.ImageField] = Binary(ImageDescription),
+            [Upload.LabelsField] = new JsonObject
+            {
+                ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = GalleryChanges.GalleryChangeChecks.MaxValueLength },
+                ["description"] = "Facet name to value, every facet optional; a value the model never learned (a new person) gets its own vector.",
+            },
+            [Upload.ReferenceField] = new JsonObject
+            {
+                ["type"] = "string", ["maxLength"] = GalleryChanges.GalleryChangeChecks.MaxReferenceLength, ["description"] = "Your own reference for the image, answered with it.",
+            },
+        }, new JsonObject { [Upload.LabelsField] = new JsonObject { ["contentType"] = "application/json" } }),
         _ => null,
     };
 
@@ -125,6 +146,19 @@ public static class OpenApiDocument
         OperationParameter.K => K(options),
         OperationParameter.WholeImage => WholeImage(),
         OperationParameter.Filter => Filter(),
+        OperationParameter.After => new JsonObject
+        {
+            ["name"] = GalleryListFunction.AfterParameter, ["in"] = "query", ["required"] = false,
+            ["description"] = "The 'next' of the page before; absent for the first page.", ["schema"] = new JsonObject { ["type"] = "string" },
+        },
+        OperationParameter.Limit => new JsonObject
+        {
+            ["name"] = GalleryListFunction.LimitParameter, ["in"] = "query", ["required"] = false, ["description"] = "The most images on the page.",
+            ["schema"] = new JsonObject
+            {
+                ["type"] = "integer", ["format"] = "int32", ["minimum"] = 1, ["maximum"] = GalleryListFunction.MaxLimit, ["default"] = GalleryListFunction.DefaultLimit,
+            },
+        },
         _ => new JsonObject
         {
             ["name"] = "id", ["in"] = "path", ["required"] = true, ["description"] = "A gallery image's id.",
@@ -151,9 +185,10 @@ public static class OpenApiDocument
     }
 
     /// <summary>An operation with its success, the listed errors, and what every operation can meet: 401 where keyed, 429, 500.</summary>
-    private static JsonObject Operation(string id, string tag, string summary, bool keyed, JsonObject ok, params string[] errors)
+    private static JsonObject Operation(OperationAttribute operation, AuthorizationLevel level, JsonObject ok, params string[] errors)
     {
-        var responses = new JsonObject { ["200"] = ok };
+        var keyed = level != AuthorizationLevel.Anonymous;
+        var responses = new JsonObject { [operation.Status.ToString(CultureInfo.InvariantCulture)] = ok };
         foreach (var status in errors)
             responses[status] = Response(status);
         if (keyed)
@@ -162,10 +197,15 @@ public static class OpenApiDocument
         responses["500"] = new JsonObject { ["description"] = "An unexpected failure of the host (the API answers its own errors with the statuses above)." };
         return new JsonObject
         {
-            ["operationId"] = id,
-            ["tags"] = new JsonArray(tag),
-            ["summary"] = summary,
-            ["description"] = summary + (keyed ? " Needs a function key." : " Anonymous."),
+            ["operationId"] = operation.Id,
+            ["tags"] = new JsonArray(Choices.NameOf(operation.Tag)),
+            ["summary"] = operation.Summary,
+            ["description"] = operation.Summary + level switch
+            {
+                AuthorizationLevel.Anonymous => " Anonymous.",
+                AuthorizationLevel.Admin => " Needs the master key (admin level): a back office's key, never a mobile app's.",
+                _ => " Needs a function key.",
+            },
             ["security"] = keyed
                 ? new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() })
                 : new JsonArray(),

@@ -22,6 +22,8 @@ public enum RequestShape
     Image,
     /// <summary>A multipart form with the image alone.</summary>
     ImageForm,
+    /// <summary>A multipart form: the image, its labels as JSON (the part "labels") and a reference (the part "reference").</summary>
+    ImageWithLabels,
 }
 
 /// <summary>The parameters operations take besides their body.</summary>
@@ -33,6 +35,10 @@ public enum OperationParameter
     Filter,
     /// <summary>The {id} of a gallery image in the path.</summary>
     ImageId,
+    /// <summary>The cursor of a listing: the "next" of the page before.</summary>
+    After,
+    /// <summary>The most images a page of a listing holds.</summary>
+    Limit,
 }
 
 /// <summary>
@@ -49,6 +55,8 @@ public sealed class OperationAttribute(string id, ApiTag tag, string summary) : 
     public RequestShape Request { get; set; }
     public OperationParameter[] Parameters { get; set; } = [];
     public Type Answer { get; set; } = typeof(void);
+    /// <summary>The status of a success: 200, 201 (created; with a Location) or 204 (no body).</summary>
+    public int Status { get; set; } = 200;
     /// <summary>What a success means, for its description.</summary>
     public string Answered { get; set; } = "";
     /// <summary>The statuses of the problems it answers (400, 404, 413, 415, 422, 503).</summary>

@@ -1,4 +1,3 @@
-using FaceFunctions.Artifacts;
 using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Serving;
@@ -10,7 +9,7 @@ namespace FaceFunctions.Functions.Serving;
 public static class FacetFilter
 {
     /// <summary>Search's "filter" query parameters, each "facet:value" or "facet:value1,value2"; null without any.</summary>
-    public static GalleryFilter? Parse(IEnumerable<string?> parameters, ModelBundle bundle, out string? error)
+    public static GalleryFilter? Parse(IEnumerable<string?> parameters, GalleryView view, out string? error)
     {
         error = null;
         var terms = new List<(string Facet, IReadOnlyList<string>? Values)>();
@@ -18,22 +17,22 @@ public static class FacetFilter
         {
             var colon = parameter?.IndexOf(':') ?? -1;
             if (colon <= 0)
-                return Fail($"A filter is facet:value or facet:value1,value2, e.g. {bundle.FacetNames[0]}:...; got '{parameter}'.", out error);
+                return Fail($"A filter is facet:value or facet:value1,value2, e.g. {view.FacetNames[0]}:...; got '{parameter}'.", out error);
             terms.Add((parameter![..colon], parameter[(colon + 1)..].Split(',')));
         }
-        return terms.Count == 0 ? null : Build(terms, bundle, out error);
+        return terms.Count == 0 ? null : Build(terms, view, out error);
     }
 
-    /// <summary>A filter of facet names to the values a result may have (a compose body's "filter"), checked against the model.</summary>
-    public static GalleryFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, ModelBundle bundle, out string? error)
+    /// <summary>A filter of facet names to the values a result may have (a compose body's "filter"), checked against the view (trained and enrolled values).</summary>
+    public static GalleryFilter? Build(IEnumerable<(string Facet, IReadOnlyList<string>? Values)> terms, GalleryView view, out string? error)
     {
         error = null;
         var allowed = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var (facet, values) in terms)
         {
-            var entry = bundle.Facets.Facet(facet);
+            var entry = view.Facets.Facet(facet);
             if (entry is null)
-                return Fail($"Unknown facet '{facet}' in the filter; facets: {string.Join(", ", bundle.FacetNames)}.", out error);
+                return Fail($"Unknown facet '{facet}' in the filter; facets: {string.Join(", ", view.FacetNames)}.", out error);
             if (values is null || values.Count == 0)
                 return Fail($"The filter of facet '{facet}' must list one or more values.", out error);
             if (!allowed.TryAdd(facet, []))

@@ -12,11 +12,14 @@ namespace FaceFunctions.Functions.Serving;
 /// <see cref="ServingOptions.PollInterval"/> it reads the pointer's tag (ETag), and when that changes it loads the new
 /// version, checks every SHA-256 and that its parts fit, and swaps it in. A version that fails to load is refused and
 /// logged, and the old one keeps serving. Until a first model loads the API answers 503, and loading is retried.
-/// The provider's <see cref="ModelProvider.Failure"/> always describes the latest look at storage.
+/// The provider's <see cref="ModelProvider.Failure"/> always describes the latest look at storage. Each look also reads
+/// the gallery's change log and shows what is new on the model that serves; a new version serves only once it shows
+/// every added image, embedded again by its own network.
 /// </summary>
 public sealed class ModelLoaderService(
     IModelSource source,
     ModelProvider provider,
+    GalleryService gallery,
     IOptions<ServingOptions> options,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -28,6 +31,7 @@ public sealed class ModelLoaderService(
         while (!stoppingToken.IsCancellationRequested)
         {
             await PollAsync(stoppingToken);
+            await FollowGalleryAsync(stoppingToken);
             var wait = provider.Current is null ? options.Value.LoadRetryInterval : options.Value.PollInterval;
             try
             {
@@ -74,33 +78,54 @@ public sealed class ModelLoaderService(
         }
     }
 
+    /// <summary>Shows the changes of the gallery that other instances made on the model that serves.</summary>
+    private async Task FollowGalleryAsync(CancellationToken cancellationToken)
+    {
+        using var lease = provider.Acquire();
+        if (lease is null) return;
+        try
+        {
+            if (await gallery.SyncAsync(cancellationToken) || lease.Model.View.Position != gallery.Position)
+                await gallery.ShowAsync(lease.Model, strict: false, cancellationToken);
+        }
+        catch (StorageUnavailableException e)
+        {
+            _logger.LogWarning("The gallery's change log cannot be read; the gallery stays as it was: {Error}", e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            _logger.LogError("The gallery's change log cannot be read; the gallery stays as it was: {Error}", e.Message);
+        }
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var (bundle, gallery) = await source.LoadCurrentAsync(cancellationToken);
+        var (bundle, search) = await source.LoadCurrentAsync(cancellationToken);
         if (provider.Current?.Bundle.Version == bundle.Version)
         {
-            (gallery as IDisposable)?.Dispose();
+            (search as IDisposable)?.Dispose();
             provider.Recover(); // the pointer was rewritten or restored to the version that serves
             return;
         }
         var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing,
             new OnnxEmbedderOptions { IntraOpThreads = options.Value.InferenceThreads }, loggers.CreateLogger<OnnxEmbedder>());
+        var model = new ServingModel(bundle, embedder, search, DateTimeOffset.UtcNow);
         try
         {
             embedder.Verify(bundle.Dimensions);
+            await gallery.SyncAsync(cancellationToken);
+            await gallery.ShowAsync(model, strict: true, cancellationToken);
         }
         catch
         {
-            embedder.Dispose();
-            (gallery as IDisposable)?.Dispose();
+            model.Release();
             throw;
         }
-        var model = new ServingModel(bundle, embedder, gallery, DateTimeOffset.UtcNow);
         model.Retired += retired => _logger.LogInformation("Model {Version} retired: its last request has ended.", retired.Bundle.Version);
         var replaced = provider.Swap(model);
-        _logger.LogInformation("Serving model {Version} (replacing {Replaced}): {Count} gallery images, {Dimensions} dimensions, {Index} index, from {Location}, loaded in {Milliseconds} ms.",
-            bundle.Version, replaced ?? "none", bundle.Gallery.Count, bundle.Dimensions, gallery.Description, source.Location,
+        _logger.LogInformation("Serving model {Version} (replacing {Replaced}): {Count} gallery images ({Added} added since training), {Dimensions} dimensions, {Index} index, from {Location}, loaded in {Milliseconds} ms.",
+            bundle.Version, replaced ?? "none", model.View.Count, model.View.AddedCount, bundle.Dimensions, search.Description, source.Location,
             (DateTimeOffset.UtcNow - started).TotalMilliseconds);
     }
 }

@@ -1,33 +1,36 @@
+using System.Collections.Concurrent;
 using FaceFunctions.Artifacts;
 using FaceFunctions.Embedding;
+using FaceFunctions.GalleryChanges;
 using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
-/// A loaded model version: its files, the ONNX session, and the search over its gallery. It counts its leases:
-/// one for being current, one per request that uses it; the last one released disposes it.
+/// A loaded model version: its files, the ONNX session, the search over its trained gallery, and the view of the
+/// gallery as the change log has it now (<see cref="View"/>). It counts its leases: one for being current, one per
+/// request that uses it; the last one released disposes it.
 /// </summary>
 public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IGallerySearch gallery, DateTimeOffset loadedAtUtc)
 {
-    private readonly Dictionary<string, int> _rowOfId =
-        bundle.Gallery.Select((entry, row) => (entry.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
     private int _leases = 1;
+    private volatile GalleryView _view = new(bundle, gallery, GalleryContents.Empty, []);
 
     public ModelBundle Bundle { get; } = bundle;
     public OnnxEmbedder Embedder { get; } = embedder;
     public IGallerySearch Gallery { get; } = gallery;
     public DateTimeOffset LoadedAtUtc { get; } = loadedAtUtc;
 
+    /// <summary>The gallery with the changes since training; a request reads it once and keeps that view.</summary>
+    public GalleryView View => _view;
+
+    /// <summary>Added images that another version embedded, embedded again by this one (id to vector).</summary>
+    internal ConcurrentDictionary<string, float[]> Reembedded { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Raised once, when the last lease ends and the model's resources are freed.</summary>
     public event Action<ServingModel>? Retired;
 
-    public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
-
-    /// <summary>The nearest gallery images, among those the filter allows when there is one.</summary>
-    /// <exception cref="GalleryUnavailableException">The gallery's database cannot answer now.</exception>
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken) =>
-        Gallery.SearchAsync(query, k, filter, cancellationToken);
+    internal void Show(GalleryView view) => _view = view;
 
     /// <summary>One more lease, unless the model has already retired.</summary>
     internal bool TryAcquire()

@@ -20,6 +20,11 @@ public sealed class ServingOptions
     public TimeSpan LoadRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>The wait between checks for a new current model (one small metadata request each).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Changes of the gallery (additions, erasures) after which the writer folds the log into a snapshot and deletes
+    /// them, so that an instance that starts reads one snapshot and a few changes, not the whole history.
+    /// </summary>
+    public int GalleryCompactAfter { get; set; } = 500;
     /// <summary>Where the gallery is searched: in this process (Serving:Index) or in PostgreSQL (the Postgres section).</summary>
     public GalleryBackend Gallery { get; set; } = GalleryBackend.InProcess;
     /// <summary>The in-process gallery's vector index (Serving:Index:Kind and its HNSW settings).</summary>

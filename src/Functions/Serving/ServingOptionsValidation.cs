@@ -20,6 +20,7 @@ public sealed class ServingOptionsValidation : IValidateOptions<ServingOptions>
         Require(options.MaxTerms >= 1, $"MaxTerms must be at least 1; it is {options.MaxTerms}.");
         Require(options.LoadRetryInterval > TimeSpan.Zero, $"LoadRetryInterval must be positive; it is {options.LoadRetryInterval}.");
         Require(options.PollInterval > TimeSpan.Zero, $"PollInterval must be positive; it is {options.PollInterval}.");
+        Require(options.GalleryCompactAfter >= 1, $"GalleryCompactAfter must be at least 1; it is {options.GalleryCompactAfter}.");
         Require(options.InferenceThreads >= 0, $"InferenceThreads must be 0 (ONNX Runtime chooses) or more; it is {options.InferenceThreads}.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

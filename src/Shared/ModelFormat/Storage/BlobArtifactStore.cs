@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace FaceFunctions.Storage;
 
@@ -34,14 +35,52 @@ public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifact
     public Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken = default) =>
         GuardAsync(name, async () =>
         {
-            if (!_containerExists)
-            {
-                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                _containerExists = true;
-            }
+            await EnsureContainerAsync(cancellationToken);
             await container.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
             return true;
         });
+
+    public Task<bool> TryCreateAsync(string name, BinaryData content, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () =>
+        {
+            await EnsureContainerAsync(cancellationToken);
+            try
+            {
+                var onlyNew = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+                await container.GetBlobClient(name).UploadAsync(content, onlyNew, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                return false;
+            }
+        });
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        GuardAsync(name, async () => (bool)await container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken));
+
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        GuardAsync(prefix, async () =>
+        {
+            var names = new List<string>();
+            try
+            {
+                await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                    names.Add(blob.Name);
+            }
+            catch (RequestFailedException e) when (e.Status == 404) // no container yet: nothing written
+            {
+            }
+            names.Sort(StringComparer.Ordinal);
+            return (IReadOnlyList<string>)names;
+        });
+
+    private async Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        if (_containerExists) return;
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        _containerExists = true;
+    }
 
     public Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default) =>
         GuardAsync(name, async () =>

@@ -34,6 +34,45 @@ public sealed class FolderArtifactStore(string root) : IArtifactStore
         File.Move(temporary, path, overwrite: true);
     }
 
+    public async Task<bool> TryCreateAsync(string name, BinaryData content, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, content.ToMemory(), cancellationToken);
+        try
+        {
+            // Without overwrite, .NET moves on Unix by link() then unlink(): it never replaces an existing name, so
+            // this is the folder's If-None-Match, atomic between processes.
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        File.Delete(PathOf(name));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var names = Directory.Exists(Root)
+            ? Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+                .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
+                .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
+                .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+        return Task.FromResult<IReadOnlyList<string>>(names);
+    }
+
     public Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default)
     {
         var file = new FileInfo(PathOf(name));

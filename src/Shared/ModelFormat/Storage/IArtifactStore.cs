@@ -16,6 +16,18 @@ public interface IArtifactStore
 
     /// <summary>A tag that changes whenever the blob does (an ETag, or a file's length and write time); null if absent.</summary>
     Task<string?> GetVersionTagAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the whole blob only if no blob has that name (a blob's If-None-Match: *), so that of two writers racing
+    /// for one name exactly one wins; false when the name was taken.
+    /// </summary>
+    Task<bool> TryCreateAsync(string name, BinaryData content, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the blob; nothing happens when it is absent.</summary>
+    Task DeleteAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The names that start with <paramref name="prefix"/>, in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
 }
 
 public sealed class ArtifactNotFoundException(string location, string name)

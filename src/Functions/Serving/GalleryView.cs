@@ -1,0 +1,107 @@
+using FaceFunctions.Artifacts;
+using FaceFunctions.GalleryChanges;
+using FaceFunctions.Index;
+using FaceFunctions.Vectors;
+
+namespace FaceFunctions.Functions.Serving;
+
+/// <summary>
+/// What one model version searches at one point of the change log, immutable: the trained gallery less its erased
+/// images, then the images added since, each with its vector from this version. Rows 0..n-1 are the trained entries
+/// (an erased one keeps its row, never answered), rows n.. the additions in the order they came. Facet values that
+/// only added images carry (a new person) get a vector here: the unit-length element-wise median of their images'
+/// vectors, the original experiment's facet vector. A request takes one view and uses it throughout.
+/// </summary>
+public sealed class GalleryView
+{
+    private readonly ModelBundle _bundle;
+    private readonly IGallerySearch _trained;
+    private readonly IReadOnlyList<GalleryChange> _additions;
+    private readonly float[] _addedVectors;
+    private readonly ExactVectorIndex _added;
+    private readonly HashSet<int> _erasedRows;
+    private readonly Dictionary<string, int> _rowOfId;
+
+    /// <param name="addedVectors">Row-major, one row per addition, embedded by this version.</param>
+    public GalleryView(ModelBundle bundle, IGallerySearch trained, GalleryContents contents, float[] addedVectors)
+    {
+        (_bundle, _trained, _additions, _addedVectors) = (bundle, trained, contents.Additions, addedVectors);
+        Position = contents.Position;
+        _added = new ExactVectorIndex(addedVectors, bundle.Dimensions, threads: 1);
+        _erasedRows = Enumerable.Range(0, bundle.Gallery.Count).Where(r => contents.ErasedTrainingIds.Contains(bundle.Gallery[r].Id)).ToHashSet();
+        _rowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var row = 0; row < bundle.Gallery.Count; row++)
+            if (!_erasedRows.Contains(row))
+                _rowOfId.TryAdd(bundle.Gallery[row].Id, row);
+        for (var i = 0; i < _additions.Count; i++)
+            _rowOfId.TryAdd(_additions[i].Added!.Id, bundle.Gallery.Count + i);
+        Facets = WithEnrolledValues();
+    }
+
+    /// <summary>The last change of the log this view holds.</summary>
+    public long Position { get; }
+    /// <summary>Images answered: trained ones not erased, and added ones.</summary>
+    public int Count => _rowOfId.Count;
+    public int AddedCount => _additions.Count;
+    public int Dimensions => _bundle.Dimensions;
+    /// <summary>Every facet value's vector: the trained ones, then the values only added images carry.</summary>
+    public FacetVectors Facets { get; }
+    public IReadOnlyList<string> FacetNames => _bundle.FacetNames;
+
+    public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
+
+    public GalleryEntry Entry(int row) => row < _bundle.Gallery.Count ? _bundle.Gallery[row] : Added(row).Entry();
+
+    /// <summary>The addition at a row, or null for a trained image.</summary>
+    public GalleryChange? Addition(int row) => row < _bundle.Gallery.Count ? null : _additions[row - _bundle.Gallery.Count];
+
+    public ReadOnlyMemory<float> Vector(int row) => row < _bundle.Gallery.Count
+        ? _bundle.GalleryVector(row)
+        : _addedVectors.AsMemory((row - _bundle.Gallery.Count) * Dimensions, Dimensions);
+
+    /// <summary>Every row answered, trained ones first, in order.</summary>
+    public IEnumerable<int> Rows() =>
+        Enumerable.Range(0, _bundle.Gallery.Count + _additions.Count).Where(row => !_erasedRows.Contains(row));
+
+    /// <summary>The nearest images among trained and added ones (those the filter allows), best first.</summary>
+    /// <exception cref="GalleryUnavailableException">The trained gallery's database cannot answer now.</exception>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
+    {
+        // Erased rows are still in the trained index: ask for as many more and drop them.
+        var trained = await _trained.SearchAsync(query, k + _erasedRows.Count, filter, cancellationToken);
+        var allowed = filter is null ? null : _additions.Select(a => filter.Allows(a.Added!.Labels)).ToArray();
+        var added = _added.Search(query.Span, k, allowed).Select(hit => hit with { Row = hit.Row + _bundle.Gallery.Count });
+        return trained.Where(hit => !_erasedRows.Contains(hit.Row)).Concat(added)
+            .OrderByDescending(hit => hit.Score).ThenBy(hit => hit.Row).Take(k).ToList();
+    }
+
+    private AddedImage Added(int row) => _additions[row - _bundle.Gallery.Count].Added!;
+
+    /// <summary>The trained facet vectors with each value's live image count, then a vector for each value only additions carry.</summary>
+    private FacetVectors WithEnrolledValues()
+    {
+        var entries = new List<FacetEntry>();
+        var matrix = new List<float>(_bundle.Facets.Matrix);
+        var next = _bundle.Facets.Matrix.Length / Dimensions;
+        foreach (var facet in _bundle.Facets.Facets)
+        {
+            var added = Enumerable.Range(0, _additions.Count)
+                .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
+                .GroupBy(i => _additions[i].Added!.Labels[facet.Name], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var erased = _erasedRows.Select(r => _bundle.Gallery[r].Labels.GetValueOrDefault(facet.Name)).Where(v => v is not null)
+                .CountBy(v => v!).ToDictionary(StringComparer.Ordinal);
+            var values = facet.Values.Select(v => v with
+            {
+                Images = v.Images - erased.GetValueOrDefault(v.Value) + (added.TryGetValue(v.Value, out var more) ? more.Count : 0),
+            }).ToList();
+            foreach (var (value, rows) in added.Where(a => facet.Values.All(v => v.Value != a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                matrix.AddRange(VectorMath.FacetVector(rows.Select(i => _addedVectors.AsMemory(i * Dimensions, Dimensions)).Select(m => (ReadOnlyMemory<float>)m).ToList()));
+                values.Add(new FacetValueEntry(value, next++, rows.Count));
+            }
+            entries.Add(new FacetEntry(facet.Name, values));
+        }
+        return new FacetVectors(entries, matrix.ToArray(), Dimensions);
+    }
+}
