@@ -40,8 +40,7 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
             await stores.Images.WriteAsync(added.Image, new BinaryData(png), cancellationToken);
             var change = await AppendLockedAsync(sequence => new GalleryChange(sequence, added), cancellationToken);
             await ShowLockedAsync(model, strict: false, cancellationToken);
-            if (_state.Position - _state.SnapshotThrough >= options.Value.GalleryCompactAfter)
-                await CompactLockedAsync(cancellationToken);
+            await CompactIfDueLockedAsync(cancellationToken);
             return change;
         }, cancellationToken);
 
@@ -63,7 +62,8 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
             if (view.Addition(row) is not null && addedAt > _state.SnapshotThrough)
                 await _log.RedactAsync(addedAt, cancellationToken);
             else if (view.Addition(row) is not null)
-                await CompactLockedAsync(cancellationToken);
+                await CompactLockedAsync(cancellationToken); // the snapshot that holds the addition is replaced by one without
+            await CompactIfDueLockedAsync(cancellationToken);
             await ShowLockedAsync(model, strict: false, cancellationToken);
             if (!model.View.Rows().Any(r => model.View.Entry(r).Image == image))
                 await stores.Images.DeleteAsync(image, cancellationToken);
@@ -115,6 +115,12 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
             }
             await SyncLockedAsync(cancellationToken);
         }
+    }
+
+    private async Task CompactIfDueLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_state.Position - _state.SnapshotThrough >= options.Value.GalleryCompactAfter)
+            await CompactLockedAsync(cancellationToken);
     }
 
     private async Task CompactLockedAsync(CancellationToken cancellationToken)

@@ -64,6 +64,7 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
         var etag = image.Headers.ETag!.Tag;
         HttpContent Bytes(byte[] bytes, string type) => new ByteArrayContent(bytes) { Headers = { ContentType = MediaTypeHeaderValue.Parse(type) } };
         HttpContent Json(string json) => new StringContent(json, Encoding.UTF8, "application/json");
+        HttpContent Labelled(string labels) => new MultipartFormDataContent { { Bytes(png, "image/png"), "image", "face.png" }, { Json(labels), "labels" } };
         HttpContent Form(string? query) => query is null
             ? new MultipartFormDataContent { { Bytes(png, "image/png"), "image", "face.png" } }
             : new MultipartFormDataContent { { Bytes(png, "image/png"), "image", "face.png" }, { Json(query), "query" } };
@@ -94,6 +95,18 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
             new("image", HttpMethod.Get, $"/api/images/{ImageId}", () => null),
             new("image not modified", HttpMethod.Get, $"/api/images/{ImageId}", () => null, etag),
             new("image unknown", HttpMethod.Get, "/api/images/nobody", () => null),
+            // The gallery's routes without changing it: listings and every refused addition or erasure.
+            new("gallery list", HttpMethod.Get, "/api/gallery?limit=3&filter=person:BM", () => null),
+            new("gallery list next page", HttpMethod.Get, "/api/gallery?limit=2&after=t5", () => null),
+            new("gallery list bad cursor", HttpMethod.Get, "/api/gallery?after=x1", () => null),
+            new("gallery list bad limit", HttpMethod.Get, "/api/gallery?limit=0", () => null),
+            new("gallery add text type", HttpMethod.Post, "/api/gallery", () => new StringContent("hello")),
+            new("gallery add not an image", HttpMethod.Post, "/api/gallery", () => Bytes("not an image"u8.ToArray(), "image/png")),
+            new("gallery add too large", HttpMethod.Post, "/api/gallery", () => Bytes(new byte[ServiceFixture.MaxRequestBytes + 1], "image/png")),
+            new("gallery add labels not json", HttpMethod.Post, "/api/gallery/form", () => Labelled("{\"person\": ")),
+            new("gallery add unknown facet", HttpMethod.Post, "/api/gallery/form", () => Labelled("""{"mood": "HA"}""")),
+            new("gallery add value with comma", HttpMethod.Post, "/api/gallery/form", () => Labelled("""{"person": "A,B"}""")),
+            new("gallery erase unknown", HttpMethod.Delete, "/api/gallery/nobody", () => null),
         ];
     }
 
@@ -173,9 +186,16 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
         Assert.Equal(HttpStatusCode.OK, (await Answer(host.Client, HttpMethod.Get, "/", null)).Item1);
     }
 
-    /// <summary>Who gets in, by key and where it is sent: (route, header key, ?code= key, expected status).</summary>
+    /// <summary>Who gets in, by key and where it is sent: (route, header key, ?code= key, expected status); GET unless the route names a method.</summary>
     private static IEnumerable<(string Route, string? Header, string? Code, HttpStatusCode Status)> KeyCases(FunctionsHostKeys keys) =>
     [
+        // Changing the gallery is admin level: the master key only, never a read key (415 and 404: the function answered).
+        ("POST /api/gallery", keys.Host, null, HttpStatusCode.Unauthorized),
+        ("POST /api/gallery", null, keys.Host, HttpStatusCode.Unauthorized),
+        ("POST /api/gallery", keys.Master, null, HttpStatusCode.UnsupportedMediaType),
+        ("DELETE /api/gallery/nobody", keys.Host, null, HttpStatusCode.Unauthorized),
+        ("DELETE /api/gallery/nobody", keys.Master, null, HttpStatusCode.NotFound),
+        ("/api/gallery?limit=1", keys.Host, null, HttpStatusCode.OK),
         ("/api/labels", null, null, HttpStatusCode.Unauthorized),
         ("/api/labels", "wrong", null, HttpStatusCode.Unauthorized),
         ("/api/labels", null, "wrong", HttpStatusCode.Unauthorized),
@@ -201,7 +221,8 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
         var mismatches = new List<string>();
         foreach (var (route, header, code, status) in KeyCases(keys))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, code is null ? route : $"{route}?code={Uri.EscapeDataString(code)}");
+            var (method, path) = route.Split(' ') is [var verb, var rest] ? (new HttpMethod(verb), rest) : (HttpMethod.Get, route);
+            using var request = new HttpRequestMessage(method, code is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}code={Uri.EscapeDataString(code)}");
             if (header is not null) request.Headers.Add("x-functions-key", header);
             using var response = await client.SendAsync(request);
             if (response.StatusCode != status)

@@ -40,18 +40,7 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
         ConnectionString = _postgres.ConnectionString, Schema = "api", Search = PgVectorSearch.Exact, ReaderRole = readerRole,
     };
 
-    /// <summary>Publishes the fixture's model as <paramref name="version"/> the way the training job does: store, database, pointer.</summary>
-    private async Task PublishAsync(string version, PostgresOptions database)
-    {
-        var bundle = await new ModelRepository(new FolderArtifactStore(service.ModelFolder)).LoadCurrentAsync();
-        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString, NetworkTimeout = TimeSpan.FromSeconds(100), MaxRetries = 3 });
-        var images = ArtifactStores.ForFolder(service.ModelFolder).Images;
-        foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
-            await stores.Images.WriteAsync(entry.Image, await images.ReadAsync(entry.Image));
-        bundle = bundle with { Version = version };
-        await new ModelPublisher(stores.Models).PublishAsync(bundle,
-            sha => PostgresPublishing.PublishAsync(database, bundle, sha, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None));
-    }
+    private Task PublishAsync(string version, PostgresOptions database) => FixtureModel.PublishAsync(service, _azurite.ConnectionString, version, database);
 
     private Task<(Microsoft.AspNetCore.Builder.WebApplication Host, HttpClient Client)> StartPgVectorHostAsync() =>
         LocalApi.StartAsync(_azurite.ConnectionString, "--Serving:Gallery", "pgvector", "--Serving:PollInterval", "00:00:00.2", "--Serving:LoadRetryInterval", "00:00:00.2",

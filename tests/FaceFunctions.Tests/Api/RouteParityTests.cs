@@ -33,7 +33,8 @@ public sealed class RouteParityTests
         var localHost = FunctionEndpoints.Discover(typeof(HealthFunction).Assembly)
             .Select(r => $"{r.Name} {string.Join(",", r.Methods.Order())} {r.Route}")
             .Order().ToList();
-        Assert.Equal(["Compose POST api/compose", "ComposeForm POST api/compose/form", "Health GET api/health", "Image GET api/images/{id}",
+        Assert.Equal(["Compose POST api/compose", "ComposeForm POST api/compose/form", "GalleryAdd POST api/gallery", "GalleryAddForm POST api/gallery/form",
+            "GalleryErase DELETE api/gallery/{id}", "GalleryList GET api/gallery", "Health GET api/health", "Image GET api/images/{id}",
             "Labels GET api/labels", "OpenApi GET api/openapi.json", "Search POST api/search", "SearchForm POST api/search/form",
             "Ui GET api/ui", "UiFile GET api/ui/{file}"], functionsHost);
         Assert.Equal(functionsHost, localHost);
