@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using System.Net.Http.Json;
+using System.Text.Json;
 using FaceFunctions.GalleryChanges;
+using FaceFunctions.Index.Postgres;
 using FaceFunctions.Tests.Api;
 using FaceFunctions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -184,5 +187,62 @@ public sealed class GalleryTests(ServiceFixture service) : IAsyncLifetime
         Assert.Equal((await TrainedGalleryAsync()).Count + 1, seen.Count);
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(added, seen[^1]);
+    }
+
+    [Fact]
+    public async Task Under_the_pgvector_backend_additions_and_erasures_answer_as_in_process()
+    {
+        await using var postgres = await Postgres.StartAsync();
+        var database = new PostgresOptions { ConnectionString = postgres.ConnectionString, Schema = "gallery", Search = PgVectorSearch.Exact };
+        await FixtureModel.PublishAsync(service, _azurite.ConnectionString, "v2", database);
+        var pgvector = await StartInstanceAsync("--Serving:Gallery", "pgvector", "--Postgres:ConnectionString", postgres.ConnectionString,
+            "--Postgres:Schema", "gallery", "--Postgres:Search", "exact");
+        await ServedVersion.WaitForAsync(pgvector, "v2");
+        var inProcess = await StartInstanceAsync("--Serving:Index:Kind", "exact");
+        await ServedVersion.WaitForAsync(inProcess, "v2");
+
+        var photo = Face("FR", "AN", variant: 6);
+        var id = await AddAsync(pgvector, photo, new { person = "FR", expression = "AN" });
+        const string trained = "FR.AN1.71";
+        Assert.Equal(HttpStatusCode.NoContent, (await pgvector.DeleteAsync($"/api/gallery/{trained}")).StatusCode);
+        await EventuallyAsync(async () => (await SearchAsync(inProcess, photo))[0] == id, Propagation, "the in-process instance finds the addition");
+        await EventuallyAsync(async () => !(await SearchAsync(inProcess, photo, k: 100)).Contains(trained), Propagation, "the in-process instance forgets the erasure");
+        var query = new { add = new { person = "FR", expression = "AN" }, k = 10 };
+        Assert.Equal(await ComposeAsync(inProcess, query), await ComposeAsync(pgvector, query));
+        Assert.Equal(await SearchAsync(inProcess, photo, k: 10), await SearchAsync(pgvector, photo, k: 10));
+        Assert.Equal(id, (await SearchAsync(pgvector, photo))[0]);
+        Assert.DoesNotContain(trained, await SearchAsync(pgvector, photo, k: 100));
+    }
+
+    [Fact]
+    public async Task Under_the_functions_host_the_master_key_adds_and_erases_and_a_read_key_searches()
+    {
+        await using var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Storage:ConnectionString"] = _azurite.ConnectionString, ["Serving:PollInterval"] = "00:00:00.2",
+        });
+        HttpRequestMessage Keyed(HttpMethod method, string path, string key, HttpContent? content = null) =>
+            new(method, path) { Content = content, Headers = { { "x-functions-key", key } } };
+        async Task<List<string>> FoundAsync(byte[] png)
+        {
+            using var response = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/search?k=100&wholeImage=true", host.Keys.Host, Png(png)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
+        }
+
+        var photo = Face("HT", "NE", variant: 8);
+        using (var refused = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Host, Form(photo, new { person = "HT" }))))
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var added = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Master, Form(photo, new { person = "HT" })));
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(id, (await FoundAsync(photo))[0]);
+
+        using (var erased = await host.Client.SendAsync(Keyed(HttpMethod.Delete, $"/api/gallery/{id}", host.Keys.Master)))
+            Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        Assert.DoesNotContain(id, await FoundAsync(photo));
+        using var image = await host.Client.SendAsync(Keyed(HttpMethod.Get, $"/api/images/{id}", host.Keys.Host));
+        Assert.Equal(HttpStatusCode.NotFound, image.StatusCode);
     }
 }
