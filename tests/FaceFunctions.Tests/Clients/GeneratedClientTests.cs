@@ -76,6 +76,12 @@ public sealed class GeneratedClientTests(ServiceFixture service)
         Assert.Equal(5, report["searchFiltered"]!.AsArray().Count);
         Assert.All(report["searchFiltered"]!.AsArray(), cell => Assert.StartsWith("AK/", (string?)cell));
         Assert.Equal("AK/NE", (string?)report["searchFiltered"]![0]); // the image itself
+        // The gallery: two pages of BM's images in order, an addition composed by its new person's value, then erased.
+        Assert.Equal(["BM.AN1.15", "BM.AN2.16", "BM.DI1.17", "BM.DI2.18"], report["galleryPages"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(new[] { ImageId, (string?)report["added"]!["id"] }.Order(), report["added"]!["composed"]!.AsArray().Select(n => (string?)n).Order());
+        Assert.Equal(generator == ClientGenerator.Kiota ? "kiota-1" : "nswag-1", (string?)report["added"]!["reference"]);
+        Assert.Equal("added", ((string?)report["added"]!["source"])?.ToLowerInvariant());
+        Assert.Equal(404, (int)report["erased"]!);
         // Errors arrive as typed problem details.
         Assert.Equal((415, 415), ((int)report["unsupported"]!["status"]!, (int)report["unsupported"]!["httpStatus"]!));
         Assert.Contains("supported format", (string?)report["unsupported"]!["detail"]);

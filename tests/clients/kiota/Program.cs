@@ -75,6 +75,48 @@ var searchFiltered = await client.Api.Search.PostAsync(new MemoryStream(pngBytes
 });
 report["searchFiltered"] = new JsonArray(searchFiltered!.Results!.Select(r => (JsonNode)Cell(r)).ToArray());
 
+// The gallery: a page of the listing, then an image added with a new person's label, composed, and erased again,
+// so that the gallery ends as it began.
+var page = await client.Api.Gallery.GetAsync(c =>
+{
+    c.QueryParameters.Limit = 2;
+    c.QueryParameters.Filter = ["person:BM"];
+});
+var nextPage = await client.Api.Gallery.GetAsync(c =>
+{
+    c.QueryParameters.Limit = 2;
+    c.QueryParameters.Filter = ["person:BM"];
+    c.QueryParameters.After = page!.Next;
+});
+report["galleryPages"] = new JsonArray(page!.Images!.Concat(nextPage!.Images!).Select(i => (JsonNode)i.Id!).ToArray());
+var addition = new MultipartBody();
+addition.AddOrReplacePart("image", "image/png", new MemoryStream(pngBytes.ToArray()), "face.png");
+addition.AddOrReplacePart("labels", "application/json", new UntypedObject(new Dictionary<string, UntypedNode>
+{
+    ["person"] = new UntypedString("NEWCOMER"), ["expression"] = new UntypedString("HA"),
+}));
+addition.AddOrReplacePart("reference", "text/plain", "kiota-1");
+var added = await client.Api.Gallery.Form.PostAsync(addition);
+// The new person's vector is its one image's: the image and the trained photo it copies answer first, equally.
+var newcomer = await client.Api.Compose.PostAsync(new ComposeQuery { Add = new FacetTerms { AdditionalData = { ["person"] = "NEWCOMER" } }, K = 2 });
+report["added"] = new JsonObject
+{
+    ["id"] = added!.Id, ["reference"] = added.Reference, ["composed"] = new JsonArray(newcomer!.Results!.Select(r => (JsonNode)r.Id!).ToArray()),
+    ["source"] = (await client.Api.Gallery.GetAsync(c => c.QueryParameters.Filter = ["person:NEWCOMER"]))!.Images![0].Source?.ToString(),
+};
+var unlabelled = await client.Api.Gallery.PostAsync(new MemoryStream(pngBytes.ToArray()), "image/png");
+await client.Api.Gallery[added.Id].DeleteAsync();
+await client.Api.Gallery[unlabelled!.Id].DeleteAsync();
+try
+{
+    await client.Api.Images[added.Id].GetAsync();
+    report["erased"] = "still there";
+}
+catch (ProblemDetails problem)
+{
+    report["erased"] = problem.ResponseStatusCode;
+}
+
 var document = await client.Api.OpenapiJson.GetAsync();
 report["openApi"] = document is not null;
 

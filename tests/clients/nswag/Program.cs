@@ -59,6 +59,33 @@ report["composeFiltered"] = new JsonArray(filtered.Results.Select(r => (JsonNode
 var searchFiltered = await client.SearchAsync(5, null, ["person:AK"], new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
 report["searchFiltered"] = new JsonArray(searchFiltered.Results.Select(r => (JsonNode)Cell(r)).ToArray());
 
+// The gallery: a page of the listing, then an image added with a new person's label, composed, and erased again,
+// so that the gallery ends as it began.
+var page = await client.ListGalleryAsync(["person:BM"], null, 2);
+var nextPage = await client.ListGalleryAsync(["person:BM"], page.Next, 2);
+report["galleryPages"] = new JsonArray(page.Images.Concat(nextPage.Images).Select(i => (JsonNode)i.Id).ToArray());
+var added = await client.AddToGalleryFormAsync(null, new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"),
+    new Dictionary<string, string> { ["person"] = "NEWCOMER", ["expression"] = "HA" }, "nswag-1");
+// The new person's vector is its one image's: the image and the trained photo it copies answer first, equally.
+var newcomer = await client.ComposeAsync(new ComposeQuery { Add = new FacetTerms { ["person"] = new FacetWeights { ["NEWCOMER"] = 1 } }, K = 2 });
+report["added"] = new JsonObject
+{
+    ["id"] = added.Id, ["reference"] = added.Reference, ["composed"] = new JsonArray(newcomer.Results.Select(r => (JsonNode)r.Id).ToArray()),
+    ["source"] = (await client.ListGalleryAsync(["person:NEWCOMER"], null, null)).Images.First().Source.ToString(),
+};
+var unlabelled = await client.AddToGalleryAsync(null, new FileParameter(new MemoryStream(png.ToArray()), "face.png", "image/png"));
+await client.EraseFromGalleryAsync(added.Id);
+await client.EraseFromGalleryAsync(unlabelled.Id);
+try
+{
+    await client.ImageAsync(added.Id);
+    report["erased"] = "still there";
+}
+catch (ApiException<ProblemDetails> problem)
+{
+    report["erased"] = problem.StatusCode;
+}
+
 var document = await client.OpenApiAsync();
 report["openApi"] = document is not null;
 
