@@ -117,6 +117,63 @@ function renderFacets() {
   }));
   $("transform-facet").replaceChildren(...state.facets.map(f => option(f.name, f.name)));
   renderTransformValues();
+  renderGalleryLabels();
+}
+
+/** One text field per facet, offering the values the model knows and taking new ones. */
+function renderGalleryLabels() {
+  $("gallery-labels").replaceChildren(...state.facets.map(facet => {
+    const input = document.createElement("input");
+    Object.assign(input, { id: `label-${facet.name}`, type: "text", maxLength: 128, autocomplete: "off" });
+    const known = document.createElement("datalist");
+    known.id = `known-${facet.name}`;
+    known.append(...facet.values.map(v => option(v.value, v.value)));
+    input.setAttribute("list", known.id);
+    const row = labelled(input, facet.name);
+    row.append(known);
+    return row;
+  }));
+}
+
+async function addToGallery(list) {
+  const labels = {};
+  for (const facet of state.facets) {
+    const value = $(`label-${facet.name}`).value.trim();
+    if (value) labels[facet.name] = value;
+  }
+  const form = new FormData();
+  form.append("image", state.photo, state.photo.name || "photo");
+  form.append("labels", new Blob([JSON.stringify(labels)], { type: "application/json" }));
+  const reference = $("gallery-reference").value.trim();
+  if (reference) form.append("reference", reference);
+  const added = await (await call("gallery/form?wholeImage=true", { method: "POST", body: form })).json();
+  await loadLabels();
+  list.append(addedItem(added));
+  await loadImage(list.lastElementChild.querySelector("img"), added.image);
+}
+
+/** An added image with the button that erases it again. */
+function addedItem(added) {
+  const item = document.createElement("li");
+  item.dataset.id = added.id;
+  const labels = describe(added.labels) || "no labels";
+  const image = document.createElement("img");
+  image.alt = `Added: ${labels}`;
+  const text = document.createElement("p");
+  text.textContent = `Added as ${added.id} (${labels})`;
+  const erase = document.createElement("button");
+  erase.type = "button";
+  erase.className = "secondary";
+  erase.textContent = "Erase it";
+  erase.setAttribute("aria-label", `Erase ${added.id} from the gallery`);
+  erase.addEventListener("click", () => working("gallery", async () => {
+    await call(`gallery/${encodeURIComponent(added.id)}`, { method: "DELETE" });
+    if (image.src.startsWith("blob:")) URL.revokeObjectURL(image.src);
+    item.remove();
+    await loadLabels();
+  }));
+  item.append(image, text, erase);
+  return item;
 }
 
 function renderTransformValues() {
@@ -229,6 +286,7 @@ function choosePhoto() {
   state.photo = file;
   showBlob($("photo-preview"), file);
   $("photo-figure").hidden = false;
+  $("gallery-section").hidden = false;
   working("search", search);
 }
 
@@ -251,6 +309,10 @@ function start() {
   $("photo").addEventListener("change", choosePhoto);
   $("photo-transform").addEventListener("click", () => chooseSource({ kind: "photo" }));
   $("transform-facet").addEventListener("change", renderTransformValues);
+  $("gallery-form").addEventListener("submit", event => {
+    event.preventDefault();
+    working("gallery", addToGallery);
+  });
   $("transform-form").addEventListener("submit", event => {
     event.preventDefault();
     working("transform", transform);

@@ -88,6 +88,31 @@ public sealed class PageTests(ServiceFixture service, Browser browser) : IClassF
     }
 
     [Fact]
+    public async Task A_photo_added_with_a_new_persons_label_is_composed_by_that_value_and_erased_again()
+    {
+        using var folder = new TempFolder();
+        var photo = folder.File("newcomer.png");
+        await File.WriteAllBytesAsync(photo, Gallery.GalleryClient.Face("IV", "HA", variant: 0)); // a person the model never learned
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Page);
+        await page.WaitForSelectorAsync("#add-person option[value=AK]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.SetInputFilesAsync("#photo", photo);
+        await page.FillAsync("#label-person", "IV");
+        await page.FillAsync("#label-expression", "HA");
+        await page.ClickAsync("#gallery-form button[type=submit]");
+        await page.WaitForSelectorAsync("#gallery-results li img[src^='blob:']");
+        var id = await page.Locator("#gallery-results li").First.GetAttributeAsync("data-id");
+
+        await ComposeAsync(page, "IV", "HA"); // the new value is offered at once
+        Assert.Equal(id, await page.Locator("#compose-results li").First.GetAttributeAsync("data-id"));
+        await page.ClickAsync("#gallery-results li button");
+        await page.WaitForSelectorAsync("#gallery-results li", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        await page.WaitForSelectorAsync("#add-person option[value=IV]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        using var image = await service.Client.GetAsync($"/api/images/{id}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, image.StatusCode);
+    }
+
+    [Fact]
     public async Task Uploading_a_text_file_shows_the_apis_error_beside_the_search()
     {
         using var folder = new TempFolder();
