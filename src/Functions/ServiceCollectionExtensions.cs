@@ -19,6 +19,8 @@ public static class ServiceCollectionExtensions
         AddModelSource(services, configuration);
         services.AddSingleton<Api.ImageEmbedding>();
         services.AddSingleton<GalleryService>();
+        services.AddSingleton<GalleryAdditions>();
+        services.AddSingleton(sp => sp.GetService<Azure.Storage.Blobs.BlobServiceClient>() is { } blobs ? new Ingestion.IncomingImages(blobs) : null!);
         services.AddHostedService<ModelLoaderService>();
         return services;
     }

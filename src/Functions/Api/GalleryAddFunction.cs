@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
-using FaceFunctions.GalleryChanges;
 using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +17,7 @@ namespace FaceFunctions.Functions.Api;
 /// adds it unlabelled; POST /api/gallery/form takes the multipart fields "image", "labels" (a JSON object, facet to
 /// value) and "reference". Admin level: the master key, which mobile apps never hold (docs/hosting.md, keys).
 /// </summary>
-public sealed class GalleryAddFunction(ModelProvider provider, ImageEmbedding images, GalleryService gallery, IOptions<ServingOptions> options,
+public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions additions, IOptions<ServingOptions> options,
     ILogger<GalleryAddFunction> logger)
 {
     [Function("GalleryAddForm")]
@@ -46,35 +44,29 @@ public sealed class GalleryAddFunction(ModelProvider provider, ImageEmbedding im
         if (upload.Image is null)
             return upload.Failure!;
         var labels = ReadLabels(upload.Labels, model.View, out var error);
-        var reference = upload.Reference is null ? null : Encoding.UTF8.GetString(upload.Reference);
-        if (labels is null || (error = GalleryChangeChecks.WhyNotReference(reference)) is not null)
+        if (labels is null)
             return Problems.BadRequest(error!);
-        var embedded = await images.EmbedAsync(model, upload.Image, ImageEmbedding.WholeImageAsked(request), cancellationToken, keepPng: true);
-        if (embedded.Vector is null)
-            return embedded.Failure!;
-        var added = new AddedImage
-        {
-            Id = Guid.CreateVersion7().ToString("N"), Labels = labels, Reference = reference, AddedUtc = DateTimeOffset.UtcNow,
-            Image = Convert.ToHexStringLower(SHA256.HashData(embedded.Png!)) + ".png", ModelVersion = model.Bundle.Version,
-            Vector = AddedImage.BytesOf(embedded.Vector),
-        };
+        var reference = upload.Reference is null ? null : Encoding.UTF8.GetString(upload.Reference);
         try
         {
-            var change = await gallery.AddAsync(model, added, embedded.Png!, cancellationToken);
-            logger.LogInformation("Added gallery image {Id} as change {Sequence} with model {ModelVersion}.", added.Id, change.Sequence, model.Bundle.Version);
+            var result = await additions.AddAsync(model,
+                new AdditionRequest(upload.Image, labels, reference, ImageEmbedding.WholeImageAsked(request)), cancellationToken);
+            if (result.Added is not { } added)
+                return result.Failure!;
+            logger.LogInformation("Added gallery image {Id} with model {ModelVersion}.", added.Id, model.Bundle.Version);
+            var path = ImagePath(added.Id);
+            return new CreatedResult(path, new AddedGalleryImage(model.Bundle.Version, added.Id, added.Labels, path, added.Reference, result.Face));
         }
         catch (StorageUnavailableException e)
         {
             logger.LogWarning("The gallery cannot be changed now: {Error}", e.Message);
             return Problems.StorageUnavailable("The gallery's storage cannot be reached; the image was not added. Retry shortly.");
         }
-        var path = ImagePath(added.Id);
-        return new CreatedResult(path, new AddedGalleryImage(model.Bundle.Version, added.Id, labels, path, reference, embedded.Face));
     }
 
     public static string ImagePath(string id) => $"/api/images/{Uri.EscapeDataString(id)}";
 
-    /// <summary>The "labels" field: a JSON object of the model's facet names to string values; empty without the field.</summary>
+    /// <summary>The "labels" field: a JSON object of facet names to string values, checked against the model; empty without the field.</summary>
     private static Dictionary<string, string>? ReadLabels(byte[]? json, GalleryView view, out string? error)
     {
         error = null;
@@ -89,19 +81,17 @@ public sealed class GalleryAddFunction(ModelProvider provider, ImageEmbedding im
                 return Fail($"{rule}.", out error);
             foreach (var label in document.RootElement.EnumerateObject())
             {
-                if (!view.FacetNames.Contains(label.Name) || label.Value.ValueKind != JsonValueKind.String)
+                if (label.Value.ValueKind != JsonValueKind.String)
                     return Fail($"{rule}; got '{label.Name}': {label.Value.ValueKind.ToString().ToLowerInvariant()}.", out error);
-                if (GalleryChangeChecks.WhyNotValue(label.Value.GetString()) is { } why)
-                    return Fail($"The label of '{label.Name}' is not valid: {why}.", out error);
                 if (!labels.TryAdd(label.Name, label.Value.GetString()!))
                     return Fail($"{rule}; '{label.Name}' is given twice.", out error);
             }
-            return labels;
         }
         catch (JsonException e)
         {
             return Fail($"{rule}; it is not valid JSON: {e.Message}", out error);
         }
+        return (error = GalleryAdditions.WhyNotLabels(labels, view)) is null ? labels : null;
     }
 
     private static Dictionary<string, string>? Fail(string message, out string? error)

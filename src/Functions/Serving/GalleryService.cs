@@ -32,10 +32,16 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
     public Task ShowAsync(ServingModel model, bool strict, CancellationToken cancellationToken) =>
         UnderGateAsync(() => ShowLockedAsync(model, strict, cancellationToken), cancellationToken);
 
-    /// <summary>Stores the image, appends its addition and shows it on <paramref name="model"/>.</summary>
+    /// <summary>
+    /// Stores the image, appends its addition and shows it on <paramref name="model"/>. An id already live is not added
+    /// again (an ingestion event delivered twice): its change is answered as it is.
+    /// </summary>
     public Task<GalleryChange> AddAsync(ServingModel model, AddedImage added, byte[] png, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
+            await SyncLockedAsync(cancellationToken);
+            if (_state.TryGetAddition(added.Id, out var existing))
+                return existing;
             // The image first: a crash between the two leaves an image no change names, never a change without its image.
             await stores.Images.WriteAsync(added.Image, new BinaryData(png), cancellationToken);
             var change = await AppendLockedAsync(sequence => new GalleryChange(sequence, added), cancellationToken);
@@ -57,7 +63,7 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
             if (!view.TryGetRow(id, out var row))
                 return false;
             var image = view.Entry(row).Image;
-            _state.TryGetSequence(id, out var addedAt);
+            var addedAt = _state.TryGetAddition(id, out var addition) ? addition.Sequence : 0;
             await AppendLockedAsync(sequence => new GalleryChange(sequence, Erased: id), cancellationToken);
             if (view.Addition(row) is not null && addedAt > _state.SnapshotThrough)
                 await _log.RedactAsync(addedAt, cancellationToken);

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace FaceFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// Azurite's Blob service from the repository's node_modules (npm ci installs it; test.sh does), on 127.0.0.1 and a
-/// free port, with a fresh folder for its data. Started without npx so that stopping it stops it.
+/// Azurite's Blob service (and its Queue service when asked) from the repository's node_modules (npm ci installs it;
+/// test.sh does), on 127.0.0.1 and free ports, with a fresh folder for its data. Started without npx so that stopping
+/// it stops it.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -15,14 +16,15 @@ public sealed class Azurite : IAsyncDisposable
     private readonly TempFolder _data = new();
     private int _disposed;
 
-    private Azurite(int port)
+    private Azurite(int port, int? queuePort)
     {
-        Port = port;
-        var executable = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "azurite-blob");
+        (Port, QueuePort) = (port, queuePort);
+        var executable = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", queuePort is null ? "azurite-blob" : "azurite");
         if (!File.Exists(executable))
             throw new InvalidOperationException($"Azurite is not installed at {executable}: run 'npm ci' in the repository root (test.sh does).");
+        string[] queue = queuePort is null ? [] : ["--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString()!, "--tableHost", "127.0.0.1", "--tablePort", FreePort().ToString()];
         _process = Process.Start(new ProcessStartInfo(executable,
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", _data.Path,
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), .. queue, "--location", _data.Path,
              "--skipApiVersionCheck", "--disableTelemetry", "--silent"])
         {
             RedirectStandardOutput = true,
@@ -33,13 +35,17 @@ public sealed class Azurite : IAsyncDisposable
     }
 
     public int Port { get; }
+    /// <summary>The Queue service's port; null when only blobs were asked for.</summary>
+    public int? QueuePort { get; }
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;"
+        + (QueuePort is { } queue ? $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" : "");
 
-    public static async Task<Azurite> StartAsync(int? port = null)
+    /// <param name="queues">Start the Queue service too (for the gallery's ingestion trigger).</param>
+    public static async Task<Azurite> StartAsync(int? port = null, bool queues = false)
     {
-        var azurite = new Azurite(port ?? FreePort());
+        var azurite = new Azurite(port ?? FreePort(), queues ? FreePort() : null);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
@@ -47,8 +53,11 @@ public sealed class Azurite : IAsyncDisposable
                 throw new InvalidOperationException($"Azurite exited with code {azurite._process.ExitCode}.");
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, azurite.Port);
+                foreach (var listening in new[] { azurite.Port, azurite.QueuePort ?? azurite.Port })
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, listening);
+                }
                 return azurite;
             }
             catch (SocketException)

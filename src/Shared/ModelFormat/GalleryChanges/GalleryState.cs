@@ -47,8 +47,13 @@ public sealed class GalleryState
     /// <summary>Records that a snapshot through <paramref name="through"/> has been stored.</summary>
     public void Compacted(long through) => SnapshotThrough = Math.Max(SnapshotThrough, through);
 
-    /// <summary>The sequence number of a live addition's change.</summary>
-    public bool TryGetSequence(string id, out long sequence) => _sequenceOf.TryGetValue(id, out sequence);
+    /// <summary>The change that added a live image.</summary>
+    public bool TryGetAddition(string id, out GalleryChange change)
+    {
+        var found = _sequenceOf.TryGetValue(id, out var sequence);
+        change = found ? new GalleryChange(sequence, _additions[sequence]) : new GalleryChange(0);
+        return found;
+    }
 
     public GalleryContents Freeze() => new(Position,
         _additions.Select(a => new GalleryChange(a.Key, a.Value)).ToList(), _erasedTrainingIds.ToHashSet(StringComparer.Ordinal));
