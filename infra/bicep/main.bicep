@@ -89,6 +89,15 @@ module storageRoles 'modules/storage-roles.bicep' = {
   }
 }
 
+module ingestion 'modules/ingestion.bicep' = {
+  name: 'ingestion'
+  params: {
+    location: location
+    accountName: storage.outputs.accountName
+    apiPrincipalId: identities.outputs.apiPrincipalId
+  }
+}
+
 module api 'modules/functionapp.bicep' = {
   name: 'api'
   params: {
@@ -99,6 +108,7 @@ module api 'modules/functionapp.bicep' = {
     identityClientId: identities.outputs.apiClientId
     identityPrincipalId: identities.outputs.apiPrincipalId
     dataBlobEndpoint: storage.outputs.blobEndpoint
+    dataQueueEndpoint: storage.outputs.queueEndpoint
     insightsName: monitoring.outputs.insightsName
     subnetId: pgvector ? network!.outputs.apiSubnetId : ''
     postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.apiName}' : ''

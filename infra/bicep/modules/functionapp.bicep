@@ -11,6 +11,8 @@ param identityId string
 param identityClientId string
 param identityPrincipalId string
 param dataBlobEndpoint string
+// The data account's queue endpoint: the gallery's ingestion trigger reads its queue there (modules/ingestion.bicep).
+param dataQueueEndpoint string
 param insightsName string
 
 @description('A subnet to join (the pgvector backend\'s private network); empty: none.')
@@ -145,6 +147,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
         { name: 'Storage__ServiceUri', value: dataBlobEndpoint }
+        { name: 'GalleryQueue__queueServiceUri', value: dataQueueEndpoint }
+        { name: 'GalleryQueue__credential', value: 'managedidentity' }
+        { name: 'GalleryQueue__clientId', value: identityClientId }
         { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
         { name: 'Storage__ModelsContainer', value: 'models' }
         { name: 'Storage__ImagesContainer', value: 'images' }

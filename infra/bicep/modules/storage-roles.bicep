@@ -1,5 +1,6 @@
-// Data-plane roles on single containers: the function app reads models and images; the training job writes models
-// and gallery images and reads datasets. No identity gets the account's keys or account-wide rights.
+// Data-plane roles on single containers: the function app writes the gallery's change log (models, under gallery/)
+// and added images, and takes uploads from incoming (setting failures aside in incoming-failed); the training job
+// writes models and gallery images and reads datasets. No identity gets the account's keys or account-wide rights.
 param accountName string
 param apiPrincipalId string
 param trainingPrincipalId string
@@ -31,21 +32,51 @@ resource datasets 'Microsoft.Storage/storageAccounts/blobServices/containers@202
   name: 'datasets'
 }
 
-resource apiReadsModels 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(models.id, apiPrincipalId, blobDataReader)
+resource incoming 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: blobService
+  name: 'incoming'
+}
+
+resource incomingFailed 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: blobService
+  name: 'incoming-failed'
+}
+
+resource apiWritesModels 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(models.id, apiPrincipalId, blobDataContributor)
   scope: models
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataReader)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
     principalId: apiPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource apiReadsImages 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(images.id, apiPrincipalId, blobDataReader)
+resource apiWritesImages 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(images.id, apiPrincipalId, blobDataContributor)
   scope: images
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataReader)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
+    principalId: apiPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource apiTakesIncoming 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(incoming.id, apiPrincipalId, blobDataContributor)
+  scope: incoming
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
+    principalId: apiPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource apiSetsAside 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(incomingFailed.id, apiPrincipalId, blobDataContributor)
+  scope: incomingFailed
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
     principalId: apiPrincipalId
     principalType: 'ServicePrincipal'
   }

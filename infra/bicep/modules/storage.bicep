@@ -62,8 +62,26 @@ resource datasets 'Microsoft.Storage/storageAccounts/blobServices/containers@202
   }
 }
 
+// Uploads that wait to be added to the gallery (the ingestion trigger), and those it set aside with their reason.
+resource incoming 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'incoming'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource incomingFailed 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'incoming-failed'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 output accountName string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output queueEndpoint string = account.properties.primaryEndpoints.queue
 output modelsContainer string = models.name
 output imagesContainer string = images.name
 output datasetsContainer string = datasets.name

@@ -91,8 +91,11 @@ public sealed partial class DeploymentTemplateTests
     public static TheoryData<string, string, string, string> Roles => new()
     {
         // module, principal parameter, scope fragment, role
-        { "storage-roles", "apiPrincipalId", "'models'", BlobDataReader },
-        { "storage-roles", "apiPrincipalId", "'images'", BlobDataReader },
+        // The gallery's change log and added images; uploads taken from incoming, failures set aside.
+        { "storage-roles", "apiPrincipalId", "'models'", BlobDataContributor },
+        { "storage-roles", "apiPrincipalId", "'images'", BlobDataContributor },
+        { "storage-roles", "apiPrincipalId", "'incoming'", BlobDataContributor },
+        { "storage-roles", "apiPrincipalId", "'incoming-failed'", BlobDataContributor },
         { "storage-roles", "trainingPrincipalId", "'models'", BlobDataContributor },
         { "storage-roles", "trainingPrincipalId", "'images'", BlobDataContributor },
         { "storage-roles", "trainingPrincipalId", "'datasets'", BlobDataReader },
@@ -120,6 +123,26 @@ public sealed partial class DeploymentTemplateTests
         Assert.Contains("apiPrincipalId", parameters.GetProperty("apiPrincipalId").GetProperty("value").GetString());
         Assert.Contains("trainingPrincipalId", parameters.GetProperty("trainingPrincipalId").GetProperty("value").GetString());
         Assert.Contains("trainingPrincipalId", Module("registry").GetProperty("properties").GetProperty("parameters").GetProperty("pullPrincipalId").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void Ingestion_events_reach_the_queue_with_identities_and_only_blob_created_events_of_incoming()
+    {
+        var subscription = Resources().Single(r => r.Type == "Microsoft.EventGrid/systemTopics/eventSubscriptions");
+        var filter = subscription.Properties.GetProperty("filter");
+        Assert.Equal("/blobServices/default/containers/incoming/blobs/", filter.GetProperty("subjectBeginsWith").GetString());
+        Assert.Equal(["Microsoft.Storage.BlobCreated"], filter.GetProperty("includedEventTypes").EnumerateArray().Select(e => e.GetString()));
+        var delivery = subscription.Properties.GetProperty("deliveryWithResourceIdentity");
+        Assert.Equal("SystemAssigned", delivery.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("StorageQueue", delivery.GetProperty("destination").GetProperty("endpointType").GetString());
+        // Roles on the queues alone: the topic sends, the app processes (and parks poison messages).
+        var roles = Resources().Where(r => r.Module == "ingestion" && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
+        Assert.Equal(3, roles.Count);
+        Assert.All(roles, a => Assert.Contains("Microsoft.Storage/storageAccounts/queueServices/queues", a.Text("scope")));
+        var site = Resources().Single(r => r.Type == "Microsoft.Web/sites");
+        var settings = site.Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        Assert.Equal("managedidentity", settings["GalleryQueue__credential"]);
     }
 
     [Fact]
