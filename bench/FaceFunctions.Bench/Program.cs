@@ -4,6 +4,7 @@ using FaceFunctions.Bench;
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- serving MODEL_FOLDER
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- intake MODEL_FOLDER [concurrency] [output.json]
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- phones OUTPUT.json MODEL_FOLDER...
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- gallery MODEL_FOLDER OUTPUT_PREFIX
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER]
 switch (args.FirstOrDefault())
 {
@@ -18,9 +19,11 @@ switch (args.FirstOrDefault())
             args.Length > 3 ? args[3] : "bench/results-intake/memory.json", Console.Out);
     case "phones" when args.Length > 2:
         return await PhoneBench.RunAsync(args[2..], args[1], Console.Out);
+    case "gallery" when args.Length > 2:
+        return await GalleryBench.RunAsync(args[1], args[2], Console.Out);
     case "pgvector" when args.Length > 4:
         return await PgVectorBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 5 ? args[5] : null, args[4], Console.Out);
     default:
-        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json] | phones OUTPUT.json MODEL_FOLDER... | pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER]");
+        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json] | phones OUTPUT.json MODEL_FOLDER... | gallery MODEL_FOLDER OUTPUT_PREFIX | pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER]");
         return 2;
 }

@@ -34,9 +34,7 @@ public static class ServingBench
             pngs.Add((await sourceImages.ReadAsync(entry.Image)).ToArray());
 
         await using var azurite = await Azurite.StartAsync();
-        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString });
-        foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
-            await stores.Images.WriteAsync(entry.Image, await sourceImages.ReadAsync(entry.Image));
+        var stores = await CopyImagesAsync(bundle, modelFolder, azurite.ConnectionString);
         var large = Grow(bundle, GallerySize);
         await new ModelPublisher(stores.Models).PublishAsync(large);
         output.WriteLine($"model {bundle.Version}: {bundle.Dimensions}-d, input {bundle.Preprocessing.ImageSize} px; gallery grown to {large.Gallery.Count}");
@@ -196,7 +194,18 @@ public static class ServingBench
     }
 
     /// <summary>The bundle with its gallery grown to <paramref name="size"/>: jittered, renormalised copies of its vectors.</summary>
-    private static ModelBundle Grow(ModelBundle bundle, int size)
+    /// <summary>The stores of an Azurite account, holding the gallery images of a model folder.</summary>
+    internal static async Task<ArtifactStores> CopyImagesAsync(ModelBundle bundle, string modelFolder, string connectionString)
+    {
+        var stores = ArtifactStores.Create(new StorageOptions { ConnectionString = connectionString });
+        var sourceImages = ArtifactStores.ForFolder(modelFolder).Images;
+        foreach (var entry in bundle.Gallery.DistinctBy(e => e.Image))
+            await stores.Images.WriteAsync(entry.Image, await sourceImages.ReadAsync(entry.Image));
+        return stores;
+    }
+
+    /// <summary>The gallery grown to <paramref name="size"/> rows: its vectors again, jittered, under new ids.</summary>
+    internal static ModelBundle Grow(ModelBundle bundle, int size)
     {
         var random = new Random(1);
         var d = bundle.Dimensions;

@@ -39,12 +39,12 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
     public Task<GalleryChange> AddAsync(ServingModel model, AddedImage added, byte[] png, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
-            await SyncLockedAsync(cancellationToken);
             if (_state.TryGetAddition(added.Id, out var existing))
                 return existing;
             // The image first: a crash between the two leaves an image no change names, never a change without its image.
             await stores.Images.WriteAsync(added.Image, new BinaryData(png), cancellationToken);
-            var change = await AppendLockedAsync(sequence => new GalleryChange(sequence, added), cancellationToken);
+            var change = await AppendLockedAsync(sequence => new GalleryChange(sequence, added), cancellationToken,
+                () => _state.TryGetAddition(added.Id, out var appended) ? appended : null);
             await ShowLockedAsync(model, strict: false, cancellationToken);
             await CompactIfDueLockedAsync(cancellationToken);
             return change;
@@ -108,11 +108,18 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
         return read.Restart is not null || read.Changes.Count > 0;
     }
 
-    /// <summary>Appends the change under the next free number, reading what others appended meanwhile.</summary>
-    private async Task<GalleryChange> AppendLockedAsync(Func<long, GalleryChange> make, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the change under the next free number, reading what others appended meanwhile. No read comes first: a
+    /// number taken by another writer says that there is something to read. <paramref name="done"/> answers a change
+    /// already in the log that makes this one needless (the same addition, appended by another instance).
+    /// </summary>
+    private async Task<GalleryChange> AppendLockedAsync(Func<long, GalleryChange> make, CancellationToken cancellationToken,
+        Func<GalleryChange?>? done = null)
     {
         while (true)
         {
+            if (done?.Invoke() is { } already)
+                return already;
             var change = make(_state.Position + 1);
             if (await _log.TryAppendAsync(change, cancellationToken))
             {
