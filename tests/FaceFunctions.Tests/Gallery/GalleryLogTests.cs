@@ -17,24 +17,28 @@ public sealed class GalleryLogTests
 
     public static IEnumerable<object[]> Stores() => [["folder"], ["blob"]];
 
-    /// <summary>A store of the kind named, and what to dispose afterwards.</summary>
-    private static async Task<(IArtifactStore Store, IAsyncDisposable Owner)> StoreAsync(string kind)
+    /// <summary>A log on a store of the kind named; disposing it stops what the store needs.</summary>
+    private sealed class LogOnStore(IArtifactStore store, IDisposable? folder, Azurite? azurite) : IAsyncDisposable
     {
-        if (kind == "folder")
-        {
-            var folder = new TempFolder();
-            return (new FolderArtifactStore(folder.Path), new Disposing(folder));
-        }
-        var azurite = await Azurite.StartAsync();
-        return (ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models, azurite);
-    }
+        public IArtifactStore Store { get; } = store;
+        public GalleryLog Log { get; } = new(store);
 
-    private sealed class Disposing(IDisposable inner) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
+        public static async Task<LogOnStore> StartAsync(string kind)
         {
-            inner.Dispose();
-            return ValueTask.CompletedTask;
+            if (kind == "folder")
+            {
+                var folder = new TempFolder();
+                return new LogOnStore(new FolderArtifactStore(folder.Path), folder, null);
+            }
+            var azurite = await Azurite.StartAsync();
+            return new LogOnStore(ArtifactStores.Create(new StorageOptions { ConnectionString = azurite.ConnectionString }).Models, null, azurite);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            folder?.Dispose();
+            if (azurite is not null)
+                await azurite.DisposeAsync();
         }
     }
 
@@ -42,9 +46,8 @@ public sealed class GalleryLogTests
     [MemberData(nameof(Stores))]
     public async Task Of_two_writers_taking_one_number_exactly_one_wins(string kind)
     {
-        var (store, owner) = await StoreAsync(kind);
-        await using var _ = owner;
-        var log = new GalleryLog(store);
+        await using var on = await LogOnStore.StartAsync(kind);
+        var (store, log) = (on.Store, on.Log);
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => log.TryAppendAsync(new GalleryChange(1, Added($"id{i}", i)), default)));
         Assert.Equal(1, results.Count(won => won));
         var read = await log.ReadSinceAsync(0, default);
@@ -57,9 +60,8 @@ public sealed class GalleryLogTests
     [MemberData(nameof(Stores))]
     public async Task A_reader_behind_a_compaction_restarts_from_the_snapshot_and_loses_nothing(string kind)
     {
-        var (store, owner) = await StoreAsync(kind);
-        await using var _ = owner;
-        var log = new GalleryLog(store);
+        await using var on = await LogOnStore.StartAsync(kind);
+        var (store, log) = (on.Store, on.Log);
         var writer = new GalleryState();
         foreach (var change in new[] { new GalleryChange(1, Added("a", 1)), new GalleryChange(2, Added("b", 2)), new GalleryChange(3, Erased: "trained-1"), new GalleryChange(4, Erased: "a") })
         {
@@ -90,9 +92,8 @@ public sealed class GalleryLogTests
     [MemberData(nameof(Stores))]
     public async Task A_hostile_change_is_skipped_and_reported_and_the_changes_after_it_still_apply(string kind)
     {
-        var (store, owner) = await StoreAsync(kind);
-        await using var _ = owner;
-        var log = new GalleryLog(store);
+        await using var on = await LogOnStore.StartAsync(kind);
+        var (store, log) = (on.Store, on.Log);
         await store.WriteAsync(GalleryLog.ChangeName(1), new BinaryData("{\"sequence\": 1, \"added\": {\"id\": \"../../x\"}}"u8.ToArray()));
         await store.WriteAsync(GalleryLog.ChangeName(2), new BinaryData("not json"u8.ToArray()));
         await store.WriteAsync(GalleryLog.ChangeName(3), ModelJson.Serialize(new GalleryChange(3, Added("bad", float.NaN))));
@@ -109,9 +110,8 @@ public sealed class GalleryLogTests
     [MemberData(nameof(Stores))]
     public async Task A_redacted_addition_keeps_its_number_and_nothing_else(string kind)
     {
-        var (store, owner) = await StoreAsync(kind);
-        await using var _ = owner;
-        var log = new GalleryLog(store);
+        await using var on = await LogOnStore.StartAsync(kind);
+        var (store, log) = (on.Store, on.Log);
         Assert.True(await log.TryAppendAsync(new GalleryChange(1, Added("a", 1)), default));
         await log.RedactAsync(1, default);
         var text = (await store.ReadAsync(GalleryLog.ChangeName(1))).ToString();
