@@ -9,6 +9,8 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
+using FaceFunctions.Tests.Infrastructure;
+
 namespace FaceFunctions.Bench;
 
 /// <summary>

@@ -14,6 +14,8 @@ using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
+using FaceFunctions.Tests.Infrastructure;
+
 namespace FaceFunctions.Bench;
 
 /// <summary>

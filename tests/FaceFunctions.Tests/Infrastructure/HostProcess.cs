@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using FaceFunctions.Tests.Infrastructure;
 
-namespace FaceFunctions.Bench;
+namespace FaceFunctions.Tests.Infrastructure;
 
 /// <summary>The built local host as its own process on a free loopback port, with a client for it; killed on dispose.</summary>
 public sealed class HostProcess : IDisposable
@@ -48,6 +47,9 @@ public sealed class HostProcess : IDisposable
         var line = File.ReadAllLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(line.Split(':')[1].Trim().Split(' ')[0]) * 1024;
     }
+
+    /// <summary>Ends the process at once, as a crash or an instance's recycling would: no shutdown runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     public void Dispose()
     {
