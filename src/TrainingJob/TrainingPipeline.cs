@@ -35,6 +35,8 @@ public sealed record TrainJobOptions
     public SyntheticFacesOptions Synthetic { get; init; } = new();
     /// <summary>Folds of the unseen-combinations protocol (k more trainings); 0 skips it.</summary>
     public int HeldOutFolds { get; init; }
+    /// <summary>Folds of the enrolled-values protocol (k more trainings, each without a k-th of the first facet's values); 0 skips it.</summary>
+    public int EnrolledFolds { get; init; }
     /// <summary>Blob Storage to publish to after the folder is written; null publishes nowhere else.</summary>
     public StorageOptions? Publish { get; init; }
     /// <summary>PostgreSQL to publish the gallery to as well (the pgvector backend), before the store's pointer moves.</summary>
@@ -112,7 +114,7 @@ public static class TrainingPipeline
         var decoder = new ImageDecoder();
         var gallery = Gallery.Of(dataset, decoder);
         var evaluation = new ModelEvaluator(dataset, gallery.Content, decoder, log)
-            .Evaluate(trained, trainImages, plan, options.HeldOutFolds, cancellationToken);
+            .Evaluate(trained, trainImages, plan, new EvaluationFolds(options.HeldOutFolds, options.EnrolledFolds), cancellationToken);
         var version = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{ModelRepository.Sha256(new BinaryData(trained.Onnx))[..8]}";
         var report = Report(version, dataset, trainImages, gallery, training, trained, evaluation);
         var bundle = Bundle(version, dataset, gallery, trained, evaluation, report) with
@@ -169,7 +171,7 @@ public static class TrainingPipeline
                 trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),
             new ExportSummary(OnnxGraphBuilder.Opset, trained.ExportDifference, trained.ExportRawDifference, OnnxExporter.Tolerance, trained.ExportChecked),
             evaluation.Result.SeedProtocol, evaluation.Result.ExperimentProtocol, evaluation.Result.UnseenImages, evaluation.UnseenCombinations, evaluation.Result.Transform,
-            evaluation.Untrained, evaluation.FacetVectors, evaluation.Comparison);
+            evaluation.Untrained, evaluation.FacetVectors, evaluation.Comparison, evaluation.EnrolledValues);
 
     /// <summary>What the index stores, for the report: the pooled features, the head's output, or the experiment's feature-map median.</summary>
     private static string EmbeddingOf(TrainingOptions training) =>

@@ -1,7 +1,6 @@
 using FaceFunctions.Artifacts;
 using FaceFunctions.GalleryChanges;
 using FaceFunctions.Index;
-using FaceFunctions.Vectors;
 
 namespace FaceFunctions.Functions.Serving;
 
@@ -80,28 +79,13 @@ public sealed class GalleryView
     /// <summary>The trained facet vectors with each value's live image count, then a vector for each value only additions carry.</summary>
     private FacetVectors WithEnrolledValues()
     {
-        var entries = new List<FacetEntry>();
-        var matrix = new List<float>(_bundle.Facets.Matrix);
-        var next = _bundle.Facets.Matrix.Length / Dimensions;
-        foreach (var facet in _bundle.Facets.Facets)
-        {
-            var added = Enumerable.Range(0, _additions.Count)
-                .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
-                .GroupBy(i => _additions[i].Added!.Labels[facet.Name], StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            var erased = _erasedRows.Select(r => _bundle.Gallery[r].Labels.GetValueOrDefault(facet.Name)).Where(v => v is not null)
-                .CountBy(v => v!).ToDictionary(StringComparer.Ordinal);
-            var values = facet.Values.Select(v => v with
-            {
-                Images = v.Images - erased.GetValueOrDefault(v.Value) + (added.TryGetValue(v.Value, out var more) ? more.Count : 0),
-            }).ToList();
-            foreach (var (value, rows) in added.Where(a => facet.Values.All(v => v.Value != a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                matrix.AddRange(VectorMath.FacetVector(rows.Select(i => _addedVectors.AsMemory(i * Dimensions, Dimensions)).Select(m => (ReadOnlyMemory<float>)m).ToList()));
-                values.Add(new FacetValueEntry(value, next++, rows.Count));
-            }
-            entries.Add(new FacetEntry(facet.Name, values));
-        }
-        return new FacetVectors(entries, matrix.ToArray(), Dimensions);
+        var labelled = _bundle.Facets.Facets.SelectMany(facet => Enumerable.Range(0, _additions.Count)
+            .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
+            .GroupBy(i => (facet.Name, Value: _additions[i].Added!.Labels[facet.Name])))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var erased = _erasedRows.SelectMany(r => _bundle.Gallery[r].Labels).CountBy(label => (label.Key, label.Value)).ToDictionary();
+        return _bundle.Facets.WithValues(
+            labelled.Select(l => (l.Key.Name, l.Key.Value, (IReadOnlyList<ReadOnlyMemory<float>>)l.Value.Select(i => (ReadOnlyMemory<float>)Vector(_bundle.Gallery.Count + i)).ToList())),
+            (facet, value) => value.Images - erased.GetValueOrDefault((facet, value.Value)) + (labelled.TryGetValue((facet, value.Value), out var more) ? more.Count : 0));
     }
 }

@@ -15,12 +15,34 @@ namespace FaceFunctions.TrainingJob.Evaluation;
 /// the other kind, where the objective learned some), the untrained baseline, and the held-out cells of K folds.
 /// </summary>
 public sealed record ModelEvaluation(EmbeddedSet Set, FacetVectorKind FacetVectors, EvaluationResult Result, EvaluationResult Untrained,
-    ProtocolResult UnseenCombinations, OtherFacetVectors? Comparison);
+    ProtocolResult UnseenCombinations, OtherFacetVectors? Comparison, EnrolledValues? EnrolledValues);
+
+/// <summary>The protocols that train again: k folds each; 0 skips one.</summary>
+public sealed record EvaluationFolds(int HeldOutCells, int EnrolledValues);
+
+/// <summary>
+/// report.json's "enrolled_values": persons trained without and enrolled as the API enrols them (compose and transform),
+/// beside the same queries on the main model, which trained on them. Where the objective learned facet vectors, the
+/// enrolled persons' medians are composed with learned vectors of the trained values, as the API composes them; the
+/// "with medians" pair composes medians throughout (null where there were no learned vectors).
+/// </summary>
+public sealed record EnrolledValues(string Facet, int Folds, ProtocolResult Compose, ProtocolResult Transform,
+    ProtocolResult TrainedCompose, ProtocolResult TrainedTransform, ProtocolResult? ComposeWithMedians, ProtocolResult? TransformWithMedians)
+{
+    /// <summary>The folds' results pooled (query-weighted).</summary>
+    public static EnrolledValues Pool(IReadOnlyList<EnrolledValues> folds)
+    {
+        ProtocolResult? Pooled(Func<EnrolledValues, ProtocolResult?> part) =>
+            folds.All(f => part(f) is not null) ? ProtocolResult.Pool(folds.Select(f => part(f)!).ToList()) : null;
+        return new EnrolledValues(folds[0].Facet, folds.Count, Pooled(f => f.Compose)!, Pooled(f => f.Transform)!, Pooled(f => f.TrainedCompose)!,
+            Pooled(f => f.TrainedTransform)!, Pooled(f => f.ComposeWithMedians), Pooled(f => f.TransformWithMedians));
+    }
+}
 
 /// <summary>Runs the protocols of a train command on a dataset (images embedded by ONNX Runtime, as serving embeds them).</summary>
 public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string> content, ImageDecoder decoder, ILogger log)
 {
-    public ModelEvaluation Evaluate(ExportedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, int heldOutFolds,
+    public ModelEvaluation Evaluate(ExportedModel trained, IReadOnlyList<LabelledImage> trainImages, RunPlan plan, EvaluationFolds folds,
         CancellationToken cancellationToken)
     {
         var trainedIds = trainImages.Select(i => i.Id).ToHashSet();
@@ -28,7 +50,8 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         var result = EvaluationResult.Of(set, plan.Main.Seed);
         var untrained = EvaluationResult.Of(
             Embed(TrainStage.Train(dataset, trainImages, plan.Untrained, null, cancellationToken), trainedIds), plan.Main.Seed);
-        var (unseenCombinations, otherUnseenCombinations) = HeldOutCombinations(trainImages, heldOutFolds, plan.HeldOutFold, cancellationToken);
+        var (unseenCombinations, otherUnseenCombinations) = HeldOutCombinations(trainImages, folds.HeldOutCells, plan.HeldOutFold, cancellationToken);
+        var enrolled = folds.EnrolledValues == 0 ? null : Enrolled(set, trainImages, folds.EnrolledValues, plan.Main, cancellationToken);
         OtherFacetVectors? comparison = null;
         if (other is not null)
         {
@@ -37,7 +60,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
             comparison = new OtherFacetVectors(KindOf(other), otherResult.SeedProtocol, otherResult.UnseenImages,
                 otherUnseenCombinations ?? unseenCombinations, otherResult.Transform);
         }
-        var evaluation = new ModelEvaluation(set, KindOf(set), result, untrained, unseenCombinations, comparison);
+        var evaluation = new ModelEvaluation(set, KindOf(set), result, untrained, unseenCombinations, comparison, enrolled);
         Print(evaluation);
         return evaluation;
     }
@@ -97,6 +120,37 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
     }
 
     /// <summary>
+    /// Trains once per fold without the fold's values of the first facet (every image of those persons left out), then
+    /// enrols them from all their images and queries them (<see cref="Protocols.Enrolled"/>); the same queries on
+    /// <paramref name="main"/>, which trained on them, are the figures to compare with.
+    /// </summary>
+    private EnrolledValues Enrolled(EmbeddedSet main, IReadOnlyList<LabelledImage> trainImages, int folds, TrainingOptions training,
+        CancellationToken cancellationToken)
+    {
+        var facet = dataset.Facets[0];
+        var values = dataset.Values(facet).ToList();
+        if (folds < 2 || folds > values.Count)
+            throw new ArgumentException($"--enrolled-folds takes 2 to {values.Count} (the values of '{facet}'); got {folds}.");
+        var parts = new List<EnrolledValues>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var enrolled = values.Where((_, i) => i % folds == fold).ToHashSet();
+            var kept = trainImages.Where(i => !enrolled.Contains(i.Labels[facet])).ToList();
+            log.LogInformation("Enrolled fold {Fold}/{Folds}: {Facet} {Values} trained without, then enrolled; training on {Images} images.",
+                fold + 1, folds, facet, string.Join(", ", enrolled), kept.Count);
+            var model = TrainStage.Train(dataset, kept, training, null, cancellationToken);
+            var (set, _) = WithFacetVectors(Embed(model, kept.Select(i => i.Id).ToHashSet()), model, training);
+            var (compose, transform) = Protocols.Enrolled(set, (facet, enrolled), training.Seed);
+            var (trainedCompose, trainedTransform) = Protocols.Enrolled(main, (facet, enrolled), training.Seed);
+            var (composeWithMedians, transformWithMedians) = set.Learned is null
+                ? ((ProtocolResult?)null, (ProtocolResult?)null)
+                : Protocols.Enrolled(set with { Learned = null }, (facet, enrolled), training.Seed);
+            parts.Add(new EnrolledValues(facet, 1, compose, transform, trainedCompose, trainedTransform, composeWithMedians, transformWithMedians));
+        }
+        return EnrolledValues.Pool(parts);
+    }
+
+    /// <summary>
     /// The set with the facet vectors the options choose, and the same set with the other kind where the objective
     /// learned some (null otherwise), so that the report can compare them on one model.
     /// </summary>
@@ -118,6 +172,18 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         Print("unseen combinations", evaluation.UnseenCombinations);
         PrintByValue(evaluation.UnseenCombinations);
         Print("transform", evaluation.Result.Transform);
+        if (evaluation.EnrolledValues is { } enrolled)
+        {
+            Print($"enrolled {enrolled.Facet} values: compose", enrolled.Compose);
+            Print($"enrolled {enrolled.Facet} values: transform", enrolled.Transform);
+            Print($"the same {enrolled.Facet} values trained on: compose", enrolled.TrainedCompose);
+            Print($"the same {enrolled.Facet} values trained on: transform", enrolled.TrainedTransform);
+            if (enrolled.ComposeWithMedians is { } compose && enrolled.TransformWithMedians is { } transform)
+            {
+                Print($"enrolled {enrolled.Facet} values, median facet vectors throughout: compose", compose);
+                Print($"enrolled {enrolled.Facet} values, median facet vectors throughout: transform", transform);
+            }
+        }
         Print("untrained seed protocol", evaluation.Untrained.SeedProtocol);
         Print("untrained experiment's protocol", evaluation.Untrained.ExperimentProtocol);
         if (evaluation.Comparison is not { } other) return;

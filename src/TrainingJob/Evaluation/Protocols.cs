@@ -125,7 +125,7 @@ public static class Protocols
         WithChance(set, seed, s =>
         {
             var trained = s.Subset(r => s.Trained[r]);
-            return CellQueries(trained, trained, trained.Labels.Select((_, r) => trained.CellOf(r)).Distinct());
+            return CellQueries(trained.FacetVectors(), trained, trained.Labels.Select((_, r) => trained.CellOf(r)).Distinct());
         });
 
     /// <summary>Cells the original experiment's protocol draws.</summary>
@@ -143,7 +143,7 @@ public static class Protocols
             var trained = s.Subset(r => s.Trained[r]);
             var cells = trained.Labels.Select((_, r) => trained.CellOf(r)).Distinct().ToList();
             var draw = new Random(seed);
-            return CellQueries(trained, trained, Enumerable.Range(0, ExperimentDraws).Select(_ => cells[draw.Next(cells.Count)]).ToList());
+            return CellQueries(trained.FacetVectors(), trained, Enumerable.Range(0, ExperimentDraws).Select(_ => cells[draw.Next(cells.Count)]).ToList());
         });
 
     /// <summary>Facet vectors from the training images; every cell queried against the images that did not train.</summary>
@@ -155,7 +155,7 @@ public static class Protocols
         return WithChance(set, seed, s =>
         {
             var gallery = s.Subset(r => !s.Trained[r]);
-            return CellQueries(s.Subset(r => s.Trained[r]), gallery, gallery.Labels.Select((_, r) => gallery.CellOf(r)).Distinct());
+            return CellQueries(s.Subset(r => s.Trained[r]).FacetVectors(), gallery, gallery.Labels.Select((_, r) => gallery.CellOf(r)).Distinct());
         });
     }
 
@@ -164,39 +164,66 @@ public static class Protocols
     /// every image. <paramref name="set"/> is embedded by the fold's model; <paramref name="heldOut"/> names its cells.
     /// </summary>
     public static ProtocolResult HeldOutCells(EmbeddedSet set, IReadOnlyCollection<Cell> heldOut, int seed) =>
-        WithChance(set, seed, s => CellQueries(s.Subset(r => s.Trained[r]), s, heldOut));
+        WithChance(set, seed, s => CellQueries(s.Subset(r => s.Trained[r]).FacetVectors(), s, heldOut));
 
     /// <summary>
     /// Every image minus its facet vector plus another value's, for every facet and value: a hit when the nearest
     /// other image carries the image's other labels and the target value. Facet vectors from every image, as served.
     /// </summary>
     public static ProtocolResult Transform(EmbeddedSet set, int seed) =>
-        WithChance(set, seed, s =>
+        WithChance(set, seed, s => Transforms(s, s.FacetVectors(), (_, _, _) => true));
+
+    /// <summary>
+    /// Persons never trained on, enrolled as the API enrols them: the model's facet vectors (learned, or medians of
+    /// the training images) and, for each value of <paramref name="enrolled"/>'s facet that no training image carries,
+    /// the median of all its images' vectors (<see cref="FacetVectors.WithValues"/>). Compose: every cell of an
+    /// enrolled value queried against every image. Transform: every image of an enrolled value changed along the other
+    /// facets, and every other image changed to an enrolled value. On a set embedded by a model that trained on them
+    /// (no value then needs enrolling), the same queries give the figures to compare with.
+    /// </summary>
+    public static (ProtocolResult Compose, ProtocolResult Transform) Enrolled(EmbeddedSet set, (string Facet, IReadOnlySet<string> Values) enrolled, int seed)
+    {
+        FacetVectors Facets(EmbeddedSet s)
         {
-            var facets = s.FacetVectors();
-            var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
-            int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
-            var byValue = new ValueTally();
-            for (var row = 0; row < s.Count; row++)
-            foreach (var facet in facets.Facets)
-            foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name]))
-            {
-                facets.TryGet(facet.Name, s.Labels[row][facet.Name], out var from);
-                facets.TryGet(facet.Name, target.Value, out var to);
-                var query = VectorMath.Compose([(s.Vector(row), 1f), (from, -1f), (to, 1f)], s.Dimensions);
-                var found = index.Search(query, 3).Where(h => h.Row != row).ToList();
-                var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]).ToList();
-                bool Right(EmbeddedSet set, int r) => set.Facets.Zip(wanted).All(p => set.Labels[r][p.First] == p.Second);
-                queries++;
-                if (found.Count > 1 && found[0].Score == found[1].Score) ties++;
-                var hit = Right(s, found[0].Row);
-                if (hit) hits++;
-                byValue.Add(facet.Name, target.Value, hit);
-                if (s.EitherDuplicate(found[0].Row, Right)) hitsEitherWay++;
-            }
-            return new Score(queries, (double)hits / queries, null, null, ties, s.HasDuplicates ? (double)hitsEitherWay / queries : null,
-                byValue.Result());
-        });
+            var trained = s.Subset(r => s.Trained[r]);
+            var known = s.Learned ?? trained.FacetVectors();
+            return known.WithValues(s.Labels.Select((labels, row) => (labels, row)).GroupBy(l => l.labels[enrolled.Facet])
+                .Where(g => enrolled.Values.Contains(g.Key))
+                .Select(g => (enrolled.Facet, g.Key, (IReadOnlyList<ReadOnlyMemory<float>>)g.Select(l => s.Vector(l.row)).ToList())));
+        }
+        var cells = set.Labels.Select((_, r) => set.CellOf(r)).Where(c => enrolled.Values.Contains(c.Values[set.Facets.ToList().IndexOf(enrolled.Facet)])).Distinct().ToList();
+        var compose = WithChance(set, seed, s => CellQueries(Facets(s), s, cells));
+        var transform = WithChance(set, seed, s => Transforms(s, Facets(s), (row, facet, target) =>
+            enrolled.Values.Contains(s.Labels[row][enrolled.Facet]) ? facet != enrolled.Facet : facet == enrolled.Facet && enrolled.Values.Contains(target)));
+        return (compose, transform);
+    }
+
+    /// <summary>The transforms <paramref name="asked"/> (row, facet, target value) allows, with these facet vectors.</summary>
+    private static Score Transforms(EmbeddedSet s, FacetVectors facets, Func<int, string, string, bool> asked)
+    {
+        var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
+        int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
+        var byValue = new ValueTally();
+        for (var row = 0; row < s.Count; row++)
+        foreach (var facet in facets.Facets)
+        foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name] && asked(row, facet.Name, v.Value)))
+        {
+            facets.TryGet(facet.Name, s.Labels[row][facet.Name], out var from);
+            facets.TryGet(facet.Name, target.Value, out var to);
+            var query = VectorMath.Compose([(s.Vector(row), 1f), (from, -1f), (to, 1f)], s.Dimensions);
+            var found = index.Search(query, 3).Where(h => h.Row != row).ToList();
+            var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]).ToList();
+            bool Right(EmbeddedSet set, int r) => set.Facets.Zip(wanted).All(p => set.Labels[r][p.First] == p.Second);
+            queries++;
+            if (found.Count > 1 && found[0].Score == found[1].Score) ties++;
+            var hit = Right(s, found[0].Row);
+            if (hit) hits++;
+            byValue.Add(facet.Name, target.Value, hit);
+            if (s.EitherDuplicate(found[0].Row, Right)) hitsEitherWay++;
+        }
+        return new Score(queries, (double)hits / queries, null, null, ties, s.HasDuplicates ? (double)hitsEitherWay / queries : null,
+            byValue.Result());
+    }
 
     private sealed record Score(int Queries, double Top1, double? PrecisionAt5, double? MeanAveragePrecision, int Ties,
         double? Top1DuplicatesEitherWay, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueTop1>>? ByValue,
@@ -210,10 +237,9 @@ public static class Protocols
             Top1DuplicatesEitherWay: real.Top1DuplicatesEitherWay, ByValue: real.ByValue, Misses: real.Misses);
     }
 
-    /// <summary>Queries each cell (facet vectors from <paramref name="source"/>) against <paramref name="gallery"/>.</summary>
-    private static Score CellQueries(EmbeddedSet source, EmbeddedSet gallery, IEnumerable<Cell> cells)
+    /// <summary>Queries each cell (composed of <paramref name="facets"/>) against <paramref name="gallery"/>.</summary>
+    private static Score CellQueries(FacetVectors facets, EmbeddedSet gallery, IEnumerable<Cell> cells)
     {
-        var facets = source.FacetVectors();
         var index = new ExactVectorIndex(gallery.Vectors, gallery.Dimensions);
         var cellOfRow = Enumerable.Range(0, gallery.Count).Select(gallery.CellOf).ToArray();
         int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
@@ -226,20 +252,20 @@ public static class Protocols
             var terms = new List<(ReadOnlyMemory<float>, float)>();
             for (var f = 0; f < values.Count; f++)
             {
-                if (!facets.TryGet(source.Facets[f], values[f], out var vector))
-                    throw new InvalidOperationException($"No training image has {source.Facets[f]} = {values[f]}.");
+                if (!facets.TryGet(gallery.Facets[f], values[f], out var vector))
+                    throw new InvalidOperationException($"No training image has {gallery.Facets[f]} = {values[f]}.");
                 terms.Add((vector, 1f));
             }
             var relevant = cellOfRow.Count(c => c == cell);
             if (relevant == 0) continue;
-            var ranking = index.Search(VectorMath.Compose(terms, source.Dimensions), gallery.Count);
+            var ranking = index.Search(VectorMath.Compose(terms, gallery.Dimensions), gallery.Count);
             queries++;
             if (ranking.Count > 1 && ranking[0].Score == ranking[1].Score) ties++;
             var hit = cellOfRow[ranking[0].Row] == cell;
             if (hit) hits++;
             else misses.Add(gallery.Facets, cell, cellOfRow[ranking[0].Row]);
             for (var f = 0; f < values.Count; f++)
-                byValue.Add(source.Facets[f], values[f], hit);
+                byValue.Add(gallery.Facets[f], values[f], hit);
             if (gallery.EitherDuplicate(ranking[0].Row, (set, r) => set.CellOf(r) == cell)) hitsEitherWay++;
             precision5 += ranking.Take(5).Count(h => cellOfRow[h.Row] == cell) / (double)Math.Min(5, relevant);
             double found = 0, sum = 0;

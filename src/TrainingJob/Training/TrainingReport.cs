@@ -19,7 +19,8 @@ public sealed record TrainingReport(
     ProtocolResult Transform,
     EvaluationResult Untrained,
     FacetVectorKind FacetVectors,
-    OtherFacetVectors? OtherFacetVectors)
+    OtherFacetVectors? OtherFacetVectors,
+    EnrolledValues? EnrolledValues = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {

@@ -51,6 +51,25 @@ public sealed class ProtocolsTests
     }
 
     [Fact]
+    public void Enrolled_persons_compose_and_transform_from_the_medians_of_their_images_as_well_as_trained_ones()
+    {
+        // Persons P3 and P4 trained nothing: their rows are not "trained", so their vectors come from enrolment alone.
+        var set = Additive();
+        var enrolled = set with { Trained = set.Labels.Select((l, r) => set.Trained[r] && l["person"] is not ("P3" or "P4")).ToList() };
+        var persons = (IReadOnlySet<string>)new HashSet<string> { "P3", "P4" };
+        var (compose, transform) = Protocols.Enrolled(enrolled, ("person", persons), seed: 1);
+        Assert.Equal(2 * 4, compose.Queries); // every cell of the enrolled persons
+        Assert.Equal((1.0, 1.0), (compose.Top1, compose.MeanAveragePrecision));
+        Assert.True(compose.Chance < 0.5, $"chance {compose.Chance}");
+        // From them: 16 images x 3 other expressions; to them: 24 images of the others x 2 enrolled persons.
+        Assert.Equal(16 * 3 + 24 * 2, transform.Queries);
+        Assert.Equal(1.0, transform.Top1);
+        // Random vectors through the same enrolment: far below.
+        var (randomCompose, _) = Protocols.Enrolled(enrolled.WithRandomVectors(5), ("person", persons), seed: 1);
+        Assert.True(randomCompose.Top1 < 0.5, $"random vectors {randomCompose.Top1}");
+    }
+
+    [Fact]
     public void Unseen_images_is_not_applicable_when_every_image_trained()
     {
         var set = Additive(variants: 1);

@@ -44,6 +44,29 @@ public sealed class TrainingPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Enrolled_folds_train_without_each_fold_of_persons_and_report_them_beside_the_main_model()
+    {
+        var log = new LogCapture();
+        var report = await TrainingPipeline.RunAsync(new TrainJobOptions
+        {
+            Data = DatasetSource.Synthetic,
+            Output = _folder.File("model"),
+            Synthetic = new SyntheticFacesOptions { Persons = 4, VariantsPerCell = 1, Size = 48 },
+            Training = TrainStageTests.Tiny,
+            EnrolledFolds = 2,
+        }, log, CancellationToken.None);
+        var enrolled = report.EnrolledValues!;
+        Assert.Equal(("person", 2), (enrolled.Facet, enrolled.Folds));
+        Assert.Contains("Enrolled fold 1/2: person AK, CH trained without", log.ToString());
+        Assert.Contains("Enrolled fold 2/2: person BM, DL trained without", log.ToString());
+        // Every person's 7 cells once, enrolled and trained on; transforms from them (7 x 6 each) and to them (28 x 2 per fold).
+        Assert.Equal((28, 28), (enrolled.Compose.Queries, enrolled.TrainedCompose.Queries));
+        Assert.Equal(4 * 7 * 6 + 2 * 14 * 2, enrolled.Transform.Queries);
+        Assert.All(new[] { enrolled.Compose, enrolled.Transform, enrolled.TrainedCompose, enrolled.TrainedTransform }, r => Assert.NotNull(r.Chance));
+        Assert.Contains("\"enrolled_values\"", File.ReadAllText(_folder.File("model/report.json")));
+    }
+
+    [Fact]
     public async Task Evaluate_reads_from_the_manifest_how_the_model_was_trained()
     {
         var faces = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 };

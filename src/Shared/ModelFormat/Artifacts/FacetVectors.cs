@@ -48,6 +48,30 @@ public sealed class FacetVectors
         return new FacetVectors(ModelJson.Deserialize<List<FacetEntry>>(facets, ArtifactNames.Facets), matrix, dimensions);
     }
 
+    /// <summary>
+    /// These vectors with values enrolled without training (a person the model never saw): each gets the unit-length
+    /// element-wise median of its images' vectors, as a median facet vector does; <paramref name="counts"/> replaces the
+    /// image counts of values already here. The API's gallery view and the "enrolled values" protocol both come here.
+    /// </summary>
+    public FacetVectors WithValues(IEnumerable<(string Facet, string Value, IReadOnlyList<ReadOnlyMemory<float>> Images)> enrolled,
+        Func<string, FacetValueEntry, int>? counts = null)
+    {
+        var added = enrolled.Where(e => e.Images.Count > 0).ToLookup(e => e.Facet, StringComparer.Ordinal);
+        var matrix = new List<float>(Matrix);
+        var next = Matrix.Length / Dimensions;
+        var entries = Facets.Select(facet =>
+        {
+            var values = facet.Values.Select(v => counts is null ? v : v with { Images = counts(facet.Name, v) }).ToList();
+            foreach (var (_, value, images) in added[facet.Name].Where(e => facet.Values.All(v => v.Value != e.Value)).OrderBy(e => e.Value, StringComparer.Ordinal))
+            {
+                matrix.AddRange(VectorMath.FacetVector(images));
+                values.Add(new FacetValueEntry(value, next++, images.Count));
+            }
+            return new FacetEntry(facet.Name, values);
+        }).ToList();
+        return new FacetVectors(entries, matrix.ToArray(), Dimensions);
+    }
+
     /// <summary>Facet vectors from image vectors (row-major, unit length) and each image's labels.</summary>
     public static FacetVectors FromImages(IReadOnlyList<string> facets, IReadOnlyList<IReadOnlyDictionary<string, string>> labels,
         float[] vectors, int dimensions)
