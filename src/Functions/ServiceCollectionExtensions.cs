@@ -14,13 +14,16 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServingOptions>, ServingOptionsValidation>();
-        services.AddArtifactStores(configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddArtifactStores(storage);
         services.AddSingleton<ModelProvider>();
         AddModelSource(services, configuration);
         services.AddSingleton<Api.ImageEmbedding>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<GalleryAdditions>();
-        services.AddSingleton(sp => sp.GetService<Azure.Storage.Blobs.BlobServiceClient>() is { } blobs ? new Ingestion.IncomingImages(blobs) : null!);
+        // Ingestion reads the incoming container of the Blob account; a folder store has none (the trigger then says so).
+        if (storage.Target() != StorageTarget.Folder)
+            services.AddSingleton(sp => new Ingestion.IncomingImages(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>()));
         services.AddHostedService<ModelLoaderService>();
         return services;
     }
