@@ -1,3 +1,4 @@
+using FaceFunctions.Artifacts;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Index;
@@ -11,8 +12,12 @@ namespace FaceFunctions.Functions.Api;
 /// </summary>
 public sealed class QueryTerms
 {
-    private QueryTerms(List<(ReadOnlyMemory<float> Vector, float Weight)> weighted, int k, string? imageId, IReadOnlyList<string> predicted,
-        GalleryFilter? filter) => (Weighted, K, ImageId, SubtractPredicted, Filter) = (weighted, k, imageId, predicted, filter);
+    private QueryTerms(FacetVectors facets, List<(ReadOnlyMemory<float> Vector, float Weight)> weighted, int k, string? imageId,
+        IReadOnlyList<string> predicted, GalleryFilter? filter) =>
+        (Facets, Weighted, K, ImageId, SubtractPredicted, Filter) = (facets, weighted, k, imageId, predicted, filter);
+
+    /// <summary>The facet vectors this query composes (<see cref="GalleryView.FacetsFor"/>).</summary>
+    public FacetVectors Facets { get; }
 
     /// <summary>The facet values and the gallery image named, with their signed weights.</summary>
     public List<(ReadOnlyMemory<float> Vector, float Weight)> Weighted { get; }
@@ -26,7 +31,7 @@ public sealed class QueryTerms
     /// <param name="uploaded">An image came with the request (multipart), so the query may consist of it alone.</param>
     public static QueryTerms? From(ComposeQuery query, GalleryView view, ServingOptions options, bool uploaded, out string? error)
     {
-        if (!TryWeigh(query, view, out var terms, out error))
+        if (!TryWeigh(query, view, out var facets, out var terms, out error))
             return null;
         string? imageId = null;
         if (query.ImageId is { } id)
@@ -50,13 +55,15 @@ public sealed class QueryTerms
         GalleryFilter? filter = null;
         if (query.Filter is { } allowed && (filter = FacetFilter.Build(allowed.Select(f => (f.Key, (IReadOnlyList<string>?)f.Value)), view, out error)) is null)
             return null;
-        return ResultCount.TryCheck(query.K, options, out var k, out error) ? new QueryTerms(terms, k, imageId, predicted, filter) : null;
+        return ResultCount.TryCheck(query.K, options, out var k, out error) ? new QueryTerms(facets, terms, k, imageId, predicted, filter) : null;
     }
 
     /// <summary>The vectors of the added and subtracted facet values, with their signed weights.</summary>
-    private static bool TryWeigh(ComposeQuery query, GalleryView view, out List<(ReadOnlyMemory<float> Vector, float Weight)> terms, out string? error)
+    private static bool TryWeigh(ComposeQuery query, GalleryView view, out FacetVectors facets,
+        out List<(ReadOnlyMemory<float> Vector, float Weight)> terms, out string? error)
     {
-        var facets = view.Facets;
+        var named = (query.Add ?? []).Concat(query.Subtract ?? []).SelectMany(f => f.Value.Keys.Select(value => (f.Key, value)));
+        facets = view.FacetsFor(named);
         terms = [];
         error = null;
         foreach (var (section, name, sign) in new[] { (query.Add, "add", 1f), (query.Subtract, "subtract", -1f) })
@@ -87,18 +94,15 @@ public sealed class QueryTerms
         else if (ImageId is not null && view.TryGetRow(ImageId, out var row))
             own = view.Vector(row);
         foreach (var facet in SubtractPredicted)
-            terms.Add((Predict(view, facet, own!.Value), -1f));
+            terms.Add((Predict(Facets, facet, own!.Value), -1f));
         return terms;
     }
 
     /// <summary>The vector of the facet value whose vector is nearest (cosine) to <paramref name="vector"/>.</summary>
-    private static ReadOnlyMemory<float> Predict(GalleryView view, string facet, ReadOnlyMemory<float> vector)
-    {
-        var facets = view.Facets;
-        return facets.Facet(facet)!.Values
+    private static ReadOnlyMemory<float> Predict(FacetVectors facets, string facet, ReadOnlyMemory<float> vector) =>
+        facets.Facet(facet)!.Values
             .Select(v => facets.TryGet(facet, v.Value, out var candidate) ? candidate : default)
             .MaxBy(candidate => System.Numerics.Tensors.TensorPrimitives.Dot(candidate.Span, vector.Span));
-    }
 
     private static QueryTerms? Fail(string message, out string? error)
     {

@@ -9,7 +9,9 @@ namespace FaceFunctions.Functions.Serving;
 /// images, then the images added since, each with its vector from this version. Rows 0..n-1 are the trained entries
 /// (an erased one keeps its row, never answered), rows n.. the additions in the order they came. Facet values that
 /// only added images carry (a new person) get a vector here: the unit-length element-wise median of their images'
-/// vectors, the original experiment's facet vector. A request takes one view and uses it throughout.
+/// vectors, the original experiment's facet vector. A query that names such a value is composed of medians throughout
+/// (<see cref="FacetsFor"/>): a new person's median beside an expression's learned vector lands far from both (the
+/// "enrolled values" protocol, docs/accuracy.md). A request takes one view and uses it throughout.
 /// </summary>
 public sealed class GalleryView
 {
@@ -22,7 +24,8 @@ public sealed class GalleryView
     private readonly Dictionary<string, int> _rowOfId;
 
     /// <param name="addedVectors">Row-major, one row per addition, embedded by this version.</param>
-    public GalleryView(ModelBundle bundle, IGallerySearch trained, GalleryContents contents, float[] addedVectors)
+    /// <param name="medians">The trained values' medians over the trained gallery: the model's own facet vectors when they are medians.</param>
+    public GalleryView(ModelBundle bundle, IGallerySearch trained, GalleryContents contents, float[] addedVectors, FacetVectors medians)
     {
         (_bundle, _trained, _additions, _addedVectors) = (bundle, trained, contents.Additions, addedVectors);
         Position = contents.Position;
@@ -34,7 +37,7 @@ public sealed class GalleryView
                 _rowOfId.TryAdd(bundle.Gallery[row].Id, row);
         for (var i = 0; i < _additions.Count; i++)
             _rowOfId.TryAdd(_additions[i].Added!.Id, bundle.Gallery.Count + i);
-        Facets = WithEnrolledValues();
+        (Facets, MedianFacets) = (WithEnrolledValues(bundle.Facets), WithEnrolledValues(medians));
     }
 
     /// <summary>The last change of the log this view holds.</summary>
@@ -45,6 +48,12 @@ public sealed class GalleryView
     public int Dimensions => _bundle.Dimensions;
     /// <summary>Every facet value's vector: the trained ones, then the values only added images carry.</summary>
     public FacetVectors Facets { get; }
+    /// <summary>The same values, every one a median of its images' vectors: what a query naming an enrolled value composes.</summary>
+    public FacetVectors MedianFacets { get; }
+
+    /// <summary>The facet vectors a query naming these values composes: medians throughout when one of them only added images carry.</summary>
+    public FacetVectors FacetsFor(IEnumerable<(string Facet, string Value)> named) =>
+        named.Any(n => !_bundle.Facets.TryGet(n.Facet, n.Value, out _) && Facets.TryGet(n.Facet, n.Value, out _)) ? MedianFacets : Facets;
     public IReadOnlyList<string> FacetNames => _bundle.FacetNames;
 
     public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
@@ -77,14 +86,14 @@ public sealed class GalleryView
     private AddedImage Added(int row) => _additions[row - _bundle.Gallery.Count].Added!;
 
     /// <summary>The trained facet vectors with each value's live image count, then a vector for each value only additions carry.</summary>
-    private FacetVectors WithEnrolledValues()
+    private FacetVectors WithEnrolledValues(FacetVectors known)
     {
         var labelled = _bundle.Facets.Facets.SelectMany(facet => Enumerable.Range(0, _additions.Count)
             .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
             .GroupBy(i => (facet.Name, Value: _additions[i].Added!.Labels[facet.Name])))
             .ToDictionary(g => g.Key, g => g.ToList());
         var erased = _erasedRows.SelectMany(r => _bundle.Gallery[r].Labels).CountBy(label => (label.Key, label.Value)).ToDictionary();
-        return _bundle.Facets.WithValues(
+        return known.WithValues(
             labelled.Select(l => (l.Key.Name, l.Key.Value, (IReadOnlyList<ReadOnlyMemory<float>>)l.Value.Select(i => (ReadOnlyMemory<float>)Vector(_bundle.Gallery.Count + i)).ToList())),
             (facet, value) => value.Images - erased.GetValueOrDefault((facet, value.Value)) + (labelled.TryGetValue((facet, value.Value), out var more) ? more.Count : 0));
     }

@@ -22,9 +22,11 @@ public sealed record EvaluationFolds(int HeldOutCells, int EnrolledValues);
 
 /// <summary>
 /// report.json's "enrolled_values": persons trained without and enrolled as the API enrols them (compose and transform),
-/// beside the same queries on the main model, which trained on them. Where the objective learned facet vectors, the
-/// enrolled persons' medians are composed with learned vectors of the trained values, as the API composes them; the
-/// "with medians" pair composes medians throughout (null where there were no learned vectors).
+/// beside the same queries on the main model, which trained on them. Where the objective learned facet vectors,
+/// <see cref="Compose"/> and <see cref="Transform"/> put the enrolled persons' medians beside the learned vectors of the
+/// trained values, and the "with medians" pair composes medians throughout, which is what the API composes for a query
+/// that names an enrolled value (GalleryView.FacetsFor) since these figures chose it; without learned vectors the
+/// two are one and the pair is null.
 /// </summary>
 public sealed record EnrolledValues(string Facet, int Folds, ProtocolResult Compose, ProtocolResult Transform,
     ProtocolResult TrainedCompose, ProtocolResult TrainedTransform, ProtocolResult? ComposeWithMedians, ProtocolResult? TransformWithMedians)

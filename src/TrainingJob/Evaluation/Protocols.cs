@@ -174,9 +174,10 @@ public static class Protocols
         WithChance(set, seed, s => Transforms(s, s.FacetVectors(), (_, _, _) => true));
 
     /// <summary>
-    /// Persons never trained on, enrolled as the API enrols them: the model's facet vectors (learned, or medians of
-    /// the training images) and, for each value of <paramref name="enrolled"/>'s facet that no training image carries,
-    /// the median of all its images' vectors (<see cref="FacetVectors.WithValues"/>). Compose: every cell of an
+    /// Persons never trained on, enrolled as the API enrols them: the set's facet vectors (its learned ones, or medians
+    /// of the training images where it has none) and, for each value of <paramref name="enrolled"/>'s facet that no
+    /// training image carries, the median of all its images' vectors (<see cref="FacetVectors.WithValues"/>, the code
+    /// the API's gallery view runs). Compose: every cell of an
     /// enrolled value queried against every image. Transform: every image of an enrolled value changed along the other
     /// facets, and every other image changed to an enrolled value. On a set embedded by a model that trained on them
     /// (no value then needs enrolling), the same queries give the figures to compare with.

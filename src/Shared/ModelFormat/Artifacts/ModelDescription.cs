@@ -6,4 +6,8 @@ namespace FaceFunctions.Artifacts;
 /// a version written by a newer job, with a backbone or objective this build has never heard of, still loads and
 /// serves (serving needs none of it); `evaluate` parses the names and says which it does not know.
 /// </summary>
-public sealed record ModelDescription(string Backbone, string Objective, string FacetVectors, string TrainedOn, int Seed);
+public sealed record ModelDescription(string Backbone, string Objective, string FacetVectors, string TrainedOn, int Seed)
+{
+    /// <summary>The <see cref="FacetVectors"/> of a model whose objective learned its facet vectors (not medians of images).</summary>
+    public const string LearnedFacetVectors = "learned";
+}
