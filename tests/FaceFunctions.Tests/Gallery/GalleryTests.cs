@@ -80,6 +80,15 @@ public sealed class GalleryTests(ServiceFixture service) : IAsyncLifetime
         Assert.Equal(("added", "album-7"), (entry.GetProperty("source").GetString(), entry.GetProperty("reference").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/images/{id}")).StatusCode);
 
+        // An unlabelled addition (the raw body) is searched and composed like any other image.
+        var unlabelledPhoto = Face("FR", "NE", variant: 7);
+        using var raw = await first.PostAsync("/api/gallery?wholeImage=true", Png(unlabelledPhoto));
+        Assert.Equal(HttpStatusCode.Created, raw.StatusCode);
+        var unlabelled = (await raw.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(unlabelled, (await SearchAsync(first, unlabelledPhoto))[0]);
+        Assert.Equal(unlabelled, (await ComposeAsync(first, new { imageId = unlabelled, k = 1 }))[0]);
+        Assert.Equal(HttpStatusCode.NoContent, (await first.DeleteAsync($"/api/gallery/{unlabelled}")).StatusCode);
+
         using (var erased = await second.DeleteAsync($"/api/gallery/{id}"))
             Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await second.GetAsync($"/api/images/{id}")).StatusCode);
