@@ -156,10 +156,10 @@ public static class GalleryBench
         var ten = ServingBench.Grow(bundle, 10_000);
         var added = Additions(ten, bundle.Version);
         var options = new VectorIndexOptions();
-        var baseline = new GalleryView(twenty, new InProcessGallery(options.Create(twenty.GalleryVectors, twenty.Dimensions), twenty.GalleryVectors, twenty.Dimensions, twenty.Gallery),
-            GalleryContents.Empty, [], twenty.Facets);
-        var grown = new GalleryView(ten, new InProcessGallery(options.Create(ten.GalleryVectors, ten.Dimensions), ten.GalleryVectors, ten.Dimensions, ten.Gallery),
-            added, ten.GalleryVectors.ToArray(), ten.Facets);
+        var baseline = new GalleryView(new TrainedGallery(twenty, new InProcessGallery(options.Create(twenty.GalleryVectors, twenty.Dimensions),
+            twenty.GalleryVectors, twenty.Dimensions, twenty.Gallery)), GalleryContents.Empty, []);
+        var grown = new GalleryView(new TrainedGallery(ten, new InProcessGallery(options.Create(ten.GalleryVectors, ten.Dimensions),
+            ten.GalleryVectors, ten.Dimensions, ten.Gallery)), added, ten.GalleryVectors.ToArray());
         var queries = bundle.Facets.Facets[0].Values.SelectMany(a => bundle.Facets.Facets[^1].Values.Select(b =>
         {
             bundle.Facets.TryGet(bundle.Facets.Facets[0].Name, a.Value, out var x);

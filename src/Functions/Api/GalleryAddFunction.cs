@@ -54,7 +54,7 @@ public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions 
             if (result.Added is not { } added)
                 return result.Failure!;
             logger.LogInformation("Added gallery image {Id} with model {ModelVersion}.", added.Id, model.Bundle.Version);
-            var path = ImagePath(added.Id);
+            var path = ImageFunction.PathOf(added.Id);
             return new CreatedResult(path, new AddedGalleryImage(model.Bundle.Version, added.Id, added.Labels, path, added.Reference, result.Face));
         }
         catch (StorageUnavailableException e)
@@ -63,8 +63,6 @@ public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions 
             return Problems.StorageUnavailable("The gallery's storage cannot be reached; the image was not added. Retry shortly.");
         }
     }
-
-    public static string ImagePath(string id) => $"/api/images/{Uri.EscapeDataString(id)}";
 
     /// <summary>The "labels" field: a JSON object of facet names to string values, checked against the model; empty without the field.</summary>
     private static Dictionary<string, string>? ReadLabels(byte[]? json, GalleryView view, out string? error)

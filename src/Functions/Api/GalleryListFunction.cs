@@ -52,7 +52,7 @@ public sealed class GalleryListFunction(ModelProvider provider)
         var entry = view.Entry(row);
         var added = view.Addition(row)?.Added;
         return new GalleryImage(entry.Id, entry.Labels, added is null ? GalleryImageSource.Training : GalleryImageSource.Added,
-            GalleryAddFunction.ImagePath(entry.Id), added?.Reference, added?.AddedUtc);
+            ImageFunction.PathOf(entry.Id), added?.Reference, added?.AddedUtc);
     }
 
     /// <summary>A row's place in the listing's order: trained rows by row, then additions by their change's number.</summary>

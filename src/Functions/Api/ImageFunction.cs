@@ -12,6 +12,9 @@ namespace FaceFunctions.Functions.Api;
 /// <summary>GET /api/images/{id}: a gallery image as PNG, so that an app can show results.</summary>
 public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores, ILogger<ImageFunction> logger)
 {
+    /// <summary>The path answers give for a gallery image: this function's route.</summary>
+    public static string PathOf(string id) => $"/api/images/{Uri.EscapeDataString(id)}";
+
     [Function("Image")]
     [Operation("image", ApiTag.Gallery, "A gallery image as PNG, by the id a result carries.", Parameters = [OperationParameter.ImageId],
         Answer = typeof(byte[]), Answered = "The image. Send its ETag back in If-None-Match to get 304 Not Modified while it is current.",

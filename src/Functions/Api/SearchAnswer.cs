@@ -32,6 +32,6 @@ public static class SearchAnswer
         new(version, hits.Select(hit =>
         {
             var entry = view.Entry(hit.Row);
-            return new SearchResult(entry.Id, entry.Labels, hit.Score, $"/api/images/{Uri.EscapeDataString(entry.Id)}");
+            return new SearchResult(entry.Id, entry.Labels, hit.Score, ImageFunction.PathOf(entry.Id));
         }).ToList(), face);
 }

@@ -20,26 +20,24 @@ public sealed class IncomingImages(BlobServiceClient service)
     private BlobContainerClient Incoming => service.GetBlobContainerClient(Container);
 
     /// <summary>The blob's bytes and metadata; null when it has gone (handled already), or its size when it is over the limit.</summary>
-    public async Task<IncomingImage?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken)
-    {
-        var blob = Incoming.GetBlobClient(name);
-        try
+    public Task<IncomingImage?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken) =>
+        GuardAsync(name, async () =>
         {
-            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-            if (properties.ContentLength > maxBytes)
-                return new IncomingImage(name, null, properties.ContentLength, properties.ETag.ToString(), properties.Metadata);
-            var content = await blob.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
-            return new IncomingImage(name, content.Value.Content.ToArray(), properties.ContentLength, properties.ETag.ToString(), properties.Metadata);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException or TimeoutException)
-        {
-            throw new StorageUnavailableException(Incoming.Uri.ToString(), name, e);
-        }
-    }
+            var blob = Incoming.GetBlobClient(name);
+            try
+            {
+                var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+                if (properties.ContentLength > maxBytes)
+                    return new IncomingImage(name, null, properties.ContentLength, properties.ETag.ToString(), properties.Metadata);
+                var content = await blob.DownloadContentAsync(
+                    new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
+                return new IncomingImage(name, content.Value.Content.ToArray(), properties.ContentLength, properties.ETag.ToString(), properties.Metadata);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return (IncomingImage?)null;
+            }
+        });
 
     /// <summary>Removes an image that was added.</summary>
     public Task DeleteAsync(string name, CancellationToken cancellationToken) =>
@@ -61,13 +59,13 @@ public sealed class IncomingImages(BlobServiceClient service)
             return await Incoming.GetBlobClient(image.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         });
 
-    private async Task GuardAsync<T>(string name, Func<Task<T>> request)
+    private async Task<T> GuardAsync<T>(string name, Func<Task<T>> request)
     {
         try
         {
-            await request();
+            return await request();
         }
-        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (BlobArtifactStore.IsStorageFailure(e))
         {
             throw new StorageUnavailableException(Incoming.Uri.ToString(), name, e);
         }

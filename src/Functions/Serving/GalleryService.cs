@@ -164,7 +164,7 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
                 logger.LogError("Added image {Id} is left out of version {Version}: {Error}", change.Added!.Id, model.Bundle.Version, e.Message);
             }
         }
-        model.Show(new GalleryView(model.Bundle, model.Gallery, contents with { Additions = kept }, vectors.ToArray(), model.Medians));
+        model.Show(new GalleryView(model.Trained, contents with { Additions = kept }, vectors.ToArray()));
     }
 
     /// <summary>The added image's vector from this model: the stored one when this version embedded it, else embedded again from its PNG.</summary>

@@ -15,35 +15,31 @@ namespace FaceFunctions.Functions.Serving;
 /// </summary>
 public sealed class GalleryView
 {
+    private readonly TrainedGallery _trainedGallery;
     private readonly ModelBundle _bundle;
-    private readonly IGallerySearch _trained;
     private readonly IReadOnlyList<GalleryChange> _additions;
     private readonly float[] _addedVectors;
     private readonly ExactVectorIndex _added;
     private readonly HashSet<int> _erasedRows;
-    private readonly Dictionary<string, int> _rowOfId;
+    private readonly Dictionary<string, int> _addedRowOfId = new(StringComparer.Ordinal);
 
     /// <param name="addedVectors">Row-major, one row per addition, embedded by this version.</param>
-    /// <param name="medians">The trained values' medians over the trained gallery: the model's own facet vectors when they are medians.</param>
-    public GalleryView(ModelBundle bundle, IGallerySearch trained, GalleryContents contents, float[] addedVectors, FacetVectors medians)
+    /// <remarks>Costs the changes' size, not the trained gallery's: what is per version comes from <paramref name="trained"/>.</remarks>
+    public GalleryView(TrainedGallery trained, GalleryContents contents, float[] addedVectors)
     {
-        (_bundle, _trained, _additions, _addedVectors) = (bundle, trained, contents.Additions, addedVectors);
+        (_trainedGallery, _bundle, _additions, _addedVectors) = (trained, trained.Bundle, contents.Additions, addedVectors);
         Position = contents.Position;
-        _added = new ExactVectorIndex(addedVectors, bundle.Dimensions, threads: 1);
-        _erasedRows = Enumerable.Range(0, bundle.Gallery.Count).Where(r => contents.ErasedTrainingIds.Contains(bundle.Gallery[r].Id)).ToHashSet();
-        _rowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var row = 0; row < bundle.Gallery.Count; row++)
-            if (!_erasedRows.Contains(row))
-                _rowOfId.TryAdd(bundle.Gallery[row].Id, row);
+        _added = new ExactVectorIndex(addedVectors, _bundle.Dimensions, threads: 1);
+        _erasedRows = contents.ErasedTrainingIds.Select(id => trained.RowOfId.TryGetValue(id, out var row) ? row : -1).Where(row => row >= 0).ToHashSet();
         for (var i = 0; i < _additions.Count; i++)
-            _rowOfId.TryAdd(_additions[i].Added!.Id, bundle.Gallery.Count + i);
-        (Facets, MedianFacets) = (WithEnrolledValues(bundle.Facets), WithEnrolledValues(medians));
+            _addedRowOfId.TryAdd(_additions[i].Added!.Id, _bundle.Gallery.Count + i);
+        (Facets, MedianFacets) = (WithEnrolledValues(_bundle.Facets), WithEnrolledValues(trained.Medians));
     }
 
     /// <summary>The last change of the log this view holds.</summary>
     public long Position { get; }
     /// <summary>Images answered: trained ones not erased, and added ones.</summary>
-    public int Count => _rowOfId.Count;
+    public int Count => _bundle.Gallery.Count - _erasedRows.Count + _additions.Count;
     public int AddedCount => _additions.Count;
     public int Dimensions => _bundle.Dimensions;
     /// <summary>Every facet value's vector: the trained ones, then the values only added images carry.</summary>
@@ -56,7 +52,9 @@ public sealed class GalleryView
         named.Any(n => !_bundle.Facets.TryGet(n.Facet, n.Value, out _) && Facets.TryGet(n.Facet, n.Value, out _)) ? MedianFacets : Facets;
     public IReadOnlyList<string> FacetNames => _bundle.FacetNames;
 
-    public bool TryGetRow(string id, out int row) => _rowOfId.TryGetValue(id, out row);
+    /// <summary>A trained image's row unless it was erased, else an added image's.</summary>
+    public bool TryGetRow(string id, out int row) =>
+        (_trainedGallery.RowOfId.TryGetValue(id, out row) && !_erasedRows.Contains(row)) || _addedRowOfId.TryGetValue(id, out row);
 
     public GalleryEntry Entry(int row) => row < _bundle.Gallery.Count ? _bundle.Gallery[row] : Added(row).Entry();
 
@@ -76,7 +74,7 @@ public sealed class GalleryView
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
     {
         // Erased rows are still in the trained index: ask for as many more and drop them.
-        var trained = await _trained.SearchAsync(query, k + _erasedRows.Count, filter, cancellationToken);
+        var trained = await _trainedGallery.Search.SearchAsync(query, k + _erasedRows.Count, filter, cancellationToken);
         var allowed = filter is null ? null : _additions.Select(a => filter.Allows(a.Added!.Labels)).ToArray();
         var added = _added.Search(query.Span, k, allowed).Select(hit => hit with { Row = hit.Row + _bundle.Gallery.Count });
         return trained.Where(hit => !_erasedRows.Contains(hit.Row)).Concat(added)

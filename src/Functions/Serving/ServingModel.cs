@@ -22,17 +22,10 @@ public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IGal
     public DateTimeOffset LoadedAtUtc { get; } = loadedAtUtc;
 
     /// <summary>The gallery with the changes since training; a request reads it once and keeps that view.</summary>
-    public GalleryView View => _view ??= new GalleryView(Bundle, Gallery, GalleryContents.Empty, [], Medians);
+    public GalleryView View => _view ??= new GalleryView(Trained, GalleryContents.Empty, []);
 
-    /// <summary>
-    /// Each trained value's median over the trained gallery's vectors: the model's own facet vectors where they are
-    /// medians, computed once where the objective learned them.
-    /// </summary>
-    internal FacetVectors Medians => _medians.Value;
-
-    private readonly Lazy<FacetVectors> _medians = new(() => bundle.Description?.FacetVectors == ModelDescription.LearnedFacetVectors
-        ? FacetVectors.FromImages(bundle.FacetNames, bundle.Gallery.Select(e => e.Labels).ToList(), bundle.GalleryVectors, bundle.Dimensions)
-        : bundle.Facets);
+    /// <summary>The trained gallery every view of this version shares.</summary>
+    public TrainedGallery Trained { get; } = new(bundle, gallery);
 
     /// <summary>Added images that another version embedded, embedded again by this one (id to vector).</summary>
     internal ConcurrentDictionary<string, float[]> Reembedded { get; } = new(StringComparer.Ordinal);

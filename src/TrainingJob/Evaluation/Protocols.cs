@@ -192,7 +192,7 @@ public static class Protocols
                 .Where(g => enrolled.Values.Contains(g.Key))
                 .Select(g => (enrolled.Facet, g.Key, (IReadOnlyList<ReadOnlyMemory<float>>)g.Select(l => s.Vector(l.row)).ToList())));
         }
-        var cells = set.Labels.Select((_, r) => set.CellOf(r)).Where(c => enrolled.Values.Contains(c.Values[set.Facets.ToList().IndexOf(enrolled.Facet)])).Distinct().ToList();
+        var cells = Enumerable.Range(0, set.Count).Where(r => enrolled.Values.Contains(set.Labels[r][enrolled.Facet])).Select(set.CellOf).Distinct().ToList();
         var compose = WithChance(set, seed, s => CellQueries(Facets(s), s, cells));
         var transform = WithChance(set, seed, s => Transforms(s, Facets(s), (row, facet, target) =>
             enrolled.Values.Contains(s.Labels[row][enrolled.Facet]) ? facet != enrolled.Facet : facet == enrolled.Facet && enrolled.Values.Contains(target)));

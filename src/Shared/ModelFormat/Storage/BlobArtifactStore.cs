@@ -103,11 +103,16 @@ public sealed class BlobArtifactStore(BlobContainerClient container) : IArtifact
         {
             return await request();
         }
-        // The SDK throws RequestFailedException for an answer it dislikes, AggregateException once its retries of
-        // transport failures are spent.
-        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             throw new StorageUnavailableException(Location, name, e);
         }
     }
+
+    /// <summary>
+    /// Whether a Blob client's exception means storage failed (the network, timeouts, throttling, authorisation): the
+    /// SDK throws RequestFailedException for an answer it dislikes, AggregateException once its retries of transport
+    /// failures are spent.
+    /// </summary>
+    public static bool IsStorageFailure(Exception e) => e is RequestFailedException or AggregateException or HttpRequestException or TimeoutException;
 }

@@ -62,8 +62,10 @@ public sealed class FolderArtifactStore(string root) : IArtifactStore
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        var names = Directory.Exists(Root)
-            ? Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+        // Only the folder that holds the names starting with the prefix is walked, not the whole store.
+        var folder = Path.GetDirectoryName(PathOf(prefix + "x"))!;
+        var names = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
                 .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
                 .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
                 .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
