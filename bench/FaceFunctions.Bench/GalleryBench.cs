@@ -55,7 +55,7 @@ public static class GalleryBench
         output.WriteLine($"additions over HTTP (POST /api/gallery/form, {Concurrency} at once): {http:F1} images/s: {http / bare:F2}x bare embedding (goal at least 0.8x)");
 
         var propagation = await PropagationAsync(first.Client, second.Client, fresh, output);
-        var compose = ComposeRatio(bundle, output);
+        var compose = await ComposeRatioAsync(bundle, output);
         var result = new
         {
             cores = Environment.ProcessorCount, model = bundle.Version, images = faces.Count, concurrency = Concurrency,
@@ -150,16 +150,16 @@ public static class GalleryBench
     }
 
     /// <summary>Compose p50 through the gallery view: 10k trained + 10k added vectors against 20k trained, alternating rounds.</summary>
-    private static object ComposeRatio(ModelBundle bundle, TextWriter output)
+    private static async Task<object> ComposeRatioAsync(ModelBundle bundle, TextWriter output)
     {
         var twenty = ServingBench.Grow(bundle, 20_000);
         var ten = ServingBench.Grow(bundle, 10_000);
         var added = Additions(ten, bundle.Version);
         var options = new VectorIndexOptions();
-        var baseline = new GalleryView(new TrainedGallery(twenty, new InProcessGallery(options.Create(twenty.GalleryVectors, twenty.Dimensions),
-            twenty.GalleryVectors, twenty.Dimensions, twenty.Gallery)), GalleryContents.Empty, []);
-        var grown = new GalleryView(new TrainedGallery(ten, new InProcessGallery(options.Create(ten.GalleryVectors, ten.Dimensions),
-            ten.GalleryVectors, ten.Dimensions, ten.Gallery)), added, ten.GalleryVectors.ToArray());
+        var baseline = await GalleryView.CreateAsync(new InMemoryTrainedGallery(twenty, new InProcessGallery(options.Create(twenty.GalleryVectors, twenty.Dimensions),
+            twenty.GalleryVectors, twenty.Dimensions, twenty.Gallery)), GalleryContents.Empty, [], CancellationToken.None);
+        var grown = await GalleryView.CreateAsync(new InMemoryTrainedGallery(ten, new InProcessGallery(options.Create(ten.GalleryVectors, ten.Dimensions),
+            ten.GalleryVectors, ten.Dimensions, ten.Gallery)), added, ten.GalleryVectors.ToArray(), CancellationToken.None);
         var queries = bundle.Facets.Facets[0].Values.SelectMany(a => bundle.Facets.Facets[^1].Values.Select(b =>
         {
             bundle.Facets.TryGet(bundle.Facets.Facets[0].Name, a.Value, out var x);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 using FaceFunctions.Vectors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -44,7 +45,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
             return upload.Failure;
         var image = upload.Image;
         var view = model.View;
-        var query = Bind(upload.Query ?? "{}"u8.ToArray(), view, limits, uploaded: image is not null, out var problem);
+        var (query, problem) = await BindAsync(upload.Query ?? "{}"u8.ToArray(), view, limits, uploaded: image is not null, cancellationToken);
         if (query is null)
             return problem!;
 
@@ -57,15 +58,15 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
                 return embedded.Failure!;
             (uploaded, face) = (embedded.Vector, embedded.Face);
         }
-        if (!VectorMath.TryCompose(query.Terms(view, uploaded), view.Dimensions, out var vector, out var whyNot))
+        if (!VectorMath.TryCompose(query.Terms(uploaded), view.Dimensions, out var vector, out var whyNot))
             return Problems.BadRequest($"The query cannot be searched: {whyNot}.");
         return await SearchAnswer.AnswerAsync(model, view, vector, query.K, query.Filter, face, logger, cancellationToken);
     }
 
     /// <summary>The body as a <see cref="ComposeQuery"/>, checked against the gallery view (<see cref="QueryTerms"/>); or the problem.</summary>
-    private static QueryTerms? Bind(byte[] body, GalleryView view, ServingOptions limits, bool uploaded, out IActionResult? problem)
+    private static async Task<(QueryTerms? Terms, IActionResult? Problem)> BindAsync(byte[] body, GalleryView view, ServingOptions limits, bool uploaded,
+        CancellationToken cancellationToken)
     {
-        problem = null;
         string? error;
         try
         {
@@ -73,14 +74,21 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
             var query = ContractJson.Read<ComposeQuery>(document.RootElement, out var misfit);
             if (query is null)
                 error = ComposeQuery.Explain(misfit!, view.FacetNames, limits.MaxK);
-            else if (QueryTerms.From(query, view, limits, uploaded, out error) is { } terms)
-                return terms;
+            else
+            {
+                var named = query.ImageId is { } id && !uploaded ? await view.FindAsync(id, cancellationToken) : null;
+                if (QueryTerms.From(query, view, named?.Vector, limits, uploaded, out error) is { } terms)
+                    return (terms, null);
+            }
         }
         catch (JsonException e)
         {
             error = $"The query is not valid JSON: {e.Message}";
         }
-        problem = Problems.BadRequest(error!);
-        return null;
+        catch (GalleryUnavailableException)
+        {
+            return (null, Problems.IndexUnavailable());
+        }
+        return (null, Problems.BadRequest(error!));
     }
 }

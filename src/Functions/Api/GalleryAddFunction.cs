@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -57,10 +58,10 @@ public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions 
             var path = ImageFunction.PathOf(added.Id);
             return new CreatedResult(path, new AddedGalleryImage(model.Bundle.Version, added.Id, added.Labels, path, added.Reference, result.Face));
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or GalleryUnavailableException)
         {
             logger.LogWarning("The gallery cannot be changed now: {Error}", e.Message);
-            return Problems.StorageUnavailable("The gallery's storage cannot be reached; the image was not added. Retry shortly.");
+            return Problems.StorageUnavailable("The gallery's storage or database cannot be reached; the image was not added. Retry shortly.");
         }
     }
 

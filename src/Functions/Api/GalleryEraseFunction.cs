@@ -1,5 +1,6 @@
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -30,10 +31,10 @@ public sealed class GalleryEraseFunction(ModelProvider provider, GalleryService 
             if (!await gallery.EraseAsync(lease.Model, id, cancellationToken))
                 return Problems.NotFound($"No gallery image has the id '{id}'.");
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or GalleryUnavailableException)
         {
             logger.LogWarning("The gallery cannot be changed now: {Error}", e.Message);
-            return Problems.StorageUnavailable("The gallery's storage cannot be reached; the image was not erased. Retry shortly.");
+            return Problems.StorageUnavailable("The gallery's storage or database cannot be reached; the image was not erased. Retry shortly.");
         }
         logger.LogInformation("Erased gallery image {Id}.", id);
         return new NoContentResult();

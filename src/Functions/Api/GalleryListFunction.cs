@@ -1,6 +1,7 @@
 using System.Globalization;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -23,7 +24,8 @@ public sealed class GalleryListFunction(ModelProvider provider)
     [Operation("listGallery", ApiTag.Gallery, "The gallery's images, trained and added, a page at a time.",
         Parameters = [OperationParameter.Filter, OperationParameter.After, OperationParameter.Limit], Answer = typeof(GalleryPage),
         Answered = "A page of images.", Problems = [400, 503])]
-    public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "gallery")] HttpRequest request)
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "gallery")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         using var lease = provider.Acquire();
         if (lease is null)
@@ -39,38 +41,39 @@ public sealed class GalleryListFunction(ModelProvider provider)
         if (limitText.Length > 0 && !(int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit))
             return Problems.BadRequest($"'{LimitParameter}' is a whole number from 1 to {MaxLimit}; got '{limitText}'.");
 
-        var rows = view.Rows().Where(row => Place(view, row).CompareTo(after) > 0)
-            .Where(row => filter is null || filter.Allows(view.Entry(row).Labels))
-            .Take(limit + 1).ToList();
-        var page = rows.Take(limit).Select(row => Image(view, row)).ToList();
-        var next = rows.Count > limit ? Cursor(Place(view, rows[limit - 1])) : null;
-        return new OkObjectResult(new GalleryPage(lease.Model.Bundle.Version, page, next));
+        try
+        {
+            var images = await view.PageAsync(after, limit + 1, filter, cancellationToken);
+            var next = images.Count > limit ? Cursor(Place(images[limit - 1])) : null;
+            return new OkObjectResult(new GalleryPage(lease.Model.Bundle.Version, images.Take(limit).Select(Image).ToList(), next));
+        }
+        catch (GalleryUnavailableException)
+        {
+            return Problems.IndexUnavailable();
+        }
     }
 
-    private static GalleryImage Image(GalleryView view, int row)
+    private static GalleryImage Image(ViewImage image)
     {
-        var entry = view.Entry(row);
-        var added = view.Addition(row)?.Added;
-        return new GalleryImage(entry.Id, entry.Labels, added is null ? GalleryImageSource.Training : GalleryImageSource.Added,
-            ImageFunction.PathOf(entry.Id), added?.Reference, added?.AddedUtc);
+        var added = image.Addition?.Added;
+        return new GalleryImage(image.Entry.Id, image.Entry.Labels, added is null ? GalleryImageSource.Training : GalleryImageSource.Added,
+            ImageFunction.PathOf(image.Entry.Id), added?.Reference, added?.AddedUtc);
     }
 
-    /// <summary>A row's place in the listing's order: trained rows by row, then additions by their change's number.</summary>
-    private static (int Group, long Number) Place(GalleryView view, int row) =>
-        view.Addition(row) is { } change ? (1, change.Sequence) : (0, row);
+    private static GalleryPlace Place(ViewImage image) =>
+        image.Addition is { } change ? new GalleryPlace(true, change.Sequence) : new GalleryPlace(false, image.Row);
 
-    private static string Cursor((int Group, long Number) place) =>
-        (place.Group == 0 ? "t" : "a") + place.Number.ToString(CultureInfo.InvariantCulture);
+    private static string Cursor(GalleryPlace place) =>
+        (place.Added ? "a" : "t") + place.Number.ToString(CultureInfo.InvariantCulture);
 
-    private static bool TryPlace(string? cursor, out (int Group, long Number) place)
+    private static bool TryPlace(string? cursor, out GalleryPlace place)
     {
-        place = (0, -1);
+        place = GalleryPlace.Start;
         if (string.IsNullOrEmpty(cursor))
             return true;
-        var group = cursor[0] switch { 't' => 0, 'a' => 1, _ => -1 };
-        if (group < 0 || !long.TryParse(cursor.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        if (cursor[0] is not ('t' or 'a') || !long.TryParse(cursor.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             return false;
-        place = (group, number);
+        place = new GalleryPlace(cursor[0] == 'a', number);
         return true;
     }
 }

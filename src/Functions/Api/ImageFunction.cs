@@ -1,5 +1,6 @@
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
+using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -23,18 +24,17 @@ public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores,
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{id}")] HttpRequest request,
         string id, CancellationToken cancellationToken)
     {
-        string image;
-        using (var lease = provider.Acquire())
-        {
-            if (lease is null)
-                return Problems.NoModel(provider);
-            var view = lease.Model.View;
-            if (!view.TryGetRow(id, out var row))
-                return Problems.NotFound($"No gallery image has the id '{id}'.");
-            image = view.Entry(row).Image;
-        }
         try
         {
+            string image;
+            using (var lease = provider.Acquire())
+            {
+                if (lease is null)
+                    return Problems.NoModel(provider);
+                if (await lease.Model.View.FindAsync(id, cancellationToken) is not { Image.Entry.Image: var name })
+                    return Problems.NotFound($"No gallery image has the id '{id}'.");
+                image = name;
+            }
             var content = await stores.Images.ReadAsync(image, cancellationToken);
             // Images are named by the hash of their bytes, so a name's content never changes.
             return new FileContentResult(content.ToArray(), "image/png")
@@ -42,15 +42,20 @@ public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores,
                 EntityTag = new EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(image)}\""),
             };
         }
-        catch (ArtifactNotFoundException)
+        catch (ArtifactNotFoundException e)
         {
-            logger.LogError("The image {Image} of gallery id {Id} is missing from {Location}.", image, id, stores.Images.Location);
+            logger.LogError("The image {Image} of gallery id {Id} is missing from {Location}.", e.Name, id, stores.Images.Location);
             return Problems.NotFound($"The image of '{id}' is missing from the image store.");
         }
         catch (StorageUnavailableException e)
         {
             logger.LogWarning("The image store cannot be reached: {Error}", e.Message);
             return Problems.StorageUnavailable("The image store cannot be reached; retry shortly.");
+        }
+        catch (GalleryUnavailableException e)
+        {
+            logger.LogWarning("The gallery cannot be read: {Error}", e.Message);
+            return Problems.IndexUnavailable();
         }
     }
 }

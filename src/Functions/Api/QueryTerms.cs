@@ -12,9 +12,12 @@ namespace FaceFunctions.Functions.Api;
 /// </summary>
 public sealed class QueryTerms
 {
-    private QueryTerms(FacetVectors facets, List<(ReadOnlyMemory<float> Vector, float Weight)> weighted, int k, string? imageId,
+    private QueryTerms(FacetVectors facets, List<(ReadOnlyMemory<float> Vector, float Weight)> weighted, int k, ReadOnlyMemory<float>? image,
         IReadOnlyList<string> predicted, GalleryFilter? filter) =>
-        (Facets, Weighted, K, ImageId, SubtractPredicted, Filter) = (facets, weighted, k, imageId, predicted, filter);
+        (Facets, Weighted, K, _image, SubtractPredicted, Filter) = (facets, weighted, k, image, predicted, filter);
+
+    /// <summary>The vector of the gallery image the query names, if it names one.</summary>
+    private readonly ReadOnlyMemory<float>? _image;
 
     /// <summary>The facet vectors this query composes (<see cref="GalleryView.FacetsFor"/>).</summary>
     public FacetVectors Facets { get; }
@@ -22,31 +25,31 @@ public sealed class QueryTerms
     /// <summary>The facet values and the gallery image named, with their signed weights.</summary>
     public List<(ReadOnlyMemory<float> Vector, float Weight)> Weighted { get; }
     public int K { get; }
-    public string? ImageId { get; }
     public IReadOnlyList<string> SubtractPredicted { get; }
     /// <summary>Which gallery images may be results; null: all.</summary>
     public GalleryFilter? Filter { get; }
 
     /// <summary>The query's terms, or null with what is wrong and what is allowed.</summary>
+    /// <param name="named">The vector of the live image whose id the query names (<see cref="ComposeQuery.ImageId"/>); null where none has it.</param>
     /// <param name="uploaded">An image came with the request (multipart), so the query may consist of it alone.</param>
-    public static QueryTerms? From(ComposeQuery query, GalleryView view, ServingOptions options, bool uploaded, out string? error)
+    public static QueryTerms? From(ComposeQuery query, GalleryView view, ReadOnlyMemory<float>? named, ServingOptions options, bool uploaded, out string? error)
     {
         if (!TryWeigh(query, view, out var facets, out var terms, out error))
             return null;
-        string? imageId = null;
+        ReadOnlyMemory<float>? image = null;
         if (query.ImageId is { } id)
         {
             if (uploaded)
                 return Fail("Give either 'imageId' or an uploaded image, not both.", out error);
-            if (!view.TryGetRow(id, out var row))
+            if (named is not { } vector)
                 return Fail($"imageId \"{id}\" is not the id of a gallery image.", out error);
-            imageId = id;
-            terms.Add((view.Vector(row), 1f));
+            image = vector;
+            terms.Add((vector, 1f));
         }
         var predicted = query.SubtractPredicted ?? [];
         if (predicted.Any(f => view.Facets.Facet(f) is null))
             return Fail($"'subtractPredicted' must be an array of facet names from: {string.Join(", ", view.FacetNames)}.", out error);
-        if (predicted.Count > 0 && imageId is null && !uploaded)
+        if (predicted.Count > 0 && image is null && !uploaded)
             return Fail("'subtractPredicted' needs an image: an 'imageId' or an uploaded image.", out error);
         if (terms.Count + predicted.Count > options.MaxTerms)
             return Fail($"A query may combine at most {options.MaxTerms} terms; this one has {terms.Count + predicted.Count}.", out error);
@@ -55,7 +58,7 @@ public sealed class QueryTerms
         GalleryFilter? filter = null;
         if (query.Filter is { } allowed && (filter = FacetFilter.Build(allowed.Select(f => (f.Key, (IReadOnlyList<string>?)f.Value)), view, out error)) is null)
             return null;
-        return ResultCount.TryCheck(query.K, options, out var k, out error) ? new QueryTerms(facets, terms, k, imageId, predicted, filter) : null;
+        return ResultCount.TryCheck(query.K, options, out var k, out error) ? new QueryTerms(facets, terms, k, image, predicted, filter) : null;
     }
 
     /// <summary>The vectors of the added and subtracted facet values, with their signed weights.</summary>
@@ -85,14 +88,12 @@ public sealed class QueryTerms
     }
 
     /// <summary>The weighted terms of the query vector; <paramref name="image"/> is the uploaded image's embedding, if any.</summary>
-    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms(GalleryView view, ReadOnlyMemory<float>? image)
+    public List<(ReadOnlyMemory<float> Vector, float Weight)> Terms(ReadOnlyMemory<float>? image)
     {
         var terms = new List<(ReadOnlyMemory<float>, float)>(Weighted);
-        var own = image;
+        var own = image ?? _image;
         if (image is { } uploaded)
             terms.Add((uploaded, 1f));
-        else if (ImageId is not null && view.TryGetRow(ImageId, out var row))
-            own = view.Vector(row);
         foreach (var facet in SubtractPredicted)
             terms.Add((Predict(Facets, facet, own!.Value), -1f));
         return terms;

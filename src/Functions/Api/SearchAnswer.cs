@@ -19,7 +19,7 @@ public static class SearchAnswer
             var hits = await view.SearchAsync(query, k, filter, cancellationToken);
             logger.LogInformation("Searched {Count} vectors of model {ModelVersion} ({Index}) for the top {K} in {SearchMs:F2} ms.",
                 view.Count, model.Bundle.Version, model.Gallery.Description, k, clock.Elapsed.TotalMilliseconds);
-            return new OkObjectResult(Response(model.Bundle.Version, view, hits, face));
+            return new OkObjectResult(Response(model.Bundle.Version, hits, face));
         }
         catch (GalleryUnavailableException e)
         {
@@ -28,10 +28,7 @@ public static class SearchAnswer
         }
     }
 
-    private static SearchResponse Response(string version, GalleryView view, IReadOnlyList<SearchHit> hits, FaceResult? face) =>
+    private static SearchResponse Response(string version, IReadOnlyList<ViewHit> hits, FaceResult? face) =>
         new(version, hits.Select(hit =>
-        {
-            var entry = view.Entry(hit.Row);
-            return new SearchResult(entry.Id, entry.Labels, hit.Score, ImageFunction.PathOf(entry.Id));
-        }).ToList(), face);
+            new SearchResult(hit.Image.Entry.Id, hit.Image.Entry.Labels, hit.Score, ImageFunction.PathOf(hit.Image.Entry.Id))).ToList(), face);
 }

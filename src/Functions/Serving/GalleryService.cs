@@ -59,20 +59,18 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
         {
             await SyncLockedAsync(cancellationToken);
             await ShowLockedAsync(model, strict: false, cancellationToken);
-            var view = model.View;
-            if (!view.TryGetRow(id, out var row))
+            if (await model.View.FindAsync(id, cancellationToken) is not { Image: var found })
                 return false;
-            var image = view.Entry(row).Image;
-            var addedAt = _state.TryGetAddition(id, out var addition) ? addition.Sequence : 0;
+            var addedAt = found.Addition?.Sequence ?? 0;
             await AppendLockedAsync(sequence => new GalleryChange(sequence, Erased: id), cancellationToken);
-            if (view.Addition(row) is not null && addedAt > _state.SnapshotThrough)
+            if (found.Addition is not null && addedAt > _state.SnapshotThrough)
                 await _log.RedactAsync(addedAt, cancellationToken);
-            else if (view.Addition(row) is not null)
+            else if (found.Addition is not null)
                 await CompactLockedAsync(cancellationToken); // the snapshot that holds the addition is replaced by one without
             await CompactIfDueLockedAsync(cancellationToken);
             await ShowLockedAsync(model, strict: false, cancellationToken);
-            if (!model.View.Rows().Any(r => model.View.Entry(r).Image == image))
-                await stores.Images.DeleteAsync(image, cancellationToken);
+            if (!await model.View.HoldsImageAsync(found.Entry.Image, cancellationToken))
+                await stores.Images.DeleteAsync(found.Entry.Image, cancellationToken);
             return true;
         }, cancellationToken);
 
@@ -148,7 +146,7 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
     private async Task ShowLockedAsync(ServingModel model, bool strict, CancellationToken cancellationToken)
     {
         var contents = _state.Freeze();
-        if (model.View.Position == contents.Position && contents.Position > 0)
+        if (model.ShownPosition == contents.Position)
             return;
         var kept = new List<GalleryChange>(contents.Additions.Count);
         var vectors = new List<float>(contents.Additions.Count * model.Bundle.Dimensions);
@@ -164,7 +162,7 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
                 logger.LogError("Added image {Id} is left out of version {Version}: {Error}", change.Added!.Id, model.Bundle.Version, e.Message);
             }
         }
-        model.Show(new GalleryView(model.Trained, contents with { Additions = kept }, vectors.ToArray()));
+        model.Show(await GalleryView.CreateAsync(model.Trained, contents with { Additions = kept }, vectors.ToArray(), cancellationToken));
     }
 
     /// <summary>The added image's vector from this model: the stored one when this version embedded it, else embedded again from its PNG.</summary>

@@ -4,10 +4,16 @@ using FaceFunctions.Index;
 
 namespace FaceFunctions.Functions.Serving;
 
+/// <summary>An image a view answers with: its row, its entry, and its addition (null for a trained image).</summary>
+public sealed record ViewImage(int Row, GalleryEntry Entry, GalleryChange? Addition);
+
+/// <summary>A search result: the image and its cosine similarity to the query.</summary>
+public sealed record ViewHit(ViewImage Image, float Score);
+
 /// <summary>
 /// What one model version searches at one point of the change log, immutable: the trained gallery less its erased
 /// images, then the images added since, each with its vector from this version. Rows 0..n-1 are the trained entries
-/// (an erased one keeps its row, never answered), rows n.. the additions in the order they came. Facet values that
+/// (an erased one is never answered), rows n.. the additions in the order they came. Facet values that
 /// only added images carry (a new person) get a vector here: the unit-length element-wise median of their images'
 /// vectors, the original experiment's facet vector. A query that names such a value is composed of medians throughout
 /// (<see cref="FacetsFor"/>): a new person's median beside an expression's learned vector lands far from both (the
@@ -15,33 +21,45 @@ namespace FaceFunctions.Functions.Serving;
 /// </summary>
 public sealed class GalleryView
 {
-    private readonly TrainedGallery _trainedGallery;
-    private readonly ModelBundle _bundle;
+    private readonly ITrainedGallery _trained;
     private readonly IReadOnlyList<GalleryChange> _additions;
     private readonly float[] _addedVectors;
     private readonly ExactVectorIndex _added;
-    private readonly HashSet<int> _erasedRows;
+    private readonly IReadOnlySet<string> _erased;
     private readonly Dictionary<string, int> _addedRowOfId = new(StringComparer.Ordinal);
 
-    /// <param name="addedVectors">Row-major, one row per addition, embedded by this version.</param>
-    /// <remarks>Costs the changes' size, not the trained gallery's: what is per version comes from <paramref name="trained"/>.</remarks>
-    public GalleryView(TrainedGallery trained, GalleryContents contents, float[] addedVectors)
+    private GalleryView(ITrainedGallery trained, GalleryContents contents, float[] addedVectors, TrainedCounts counts, FacetVectors medians)
     {
-        (_trainedGallery, _bundle, _additions, _addedVectors) = (trained, trained.Bundle, contents.Additions, addedVectors);
+        (_trained, _additions, _addedVectors) = (trained, contents.Additions, addedVectors);
         Position = contents.Position;
-        _added = new ExactVectorIndex(addedVectors, _bundle.Dimensions, threads: 1);
-        _erasedRows = contents.ErasedTrainingIds.Select(id => trained.RowOfId.TryGetValue(id, out var row) ? row : -1).Where(row => row >= 0).ToHashSet();
+        _erased = contents.ErasedTrainingIds.ToHashSet(StringComparer.Ordinal);
+        _added = new ExactVectorIndex(addedVectors, trained.Bundle.Dimensions, threads: 1);
         for (var i = 0; i < _additions.Count; i++)
-            _addedRowOfId.TryAdd(_additions[i].Added!.Id, _bundle.Gallery.Count + i);
-        (Facets, MedianFacets) = (WithEnrolledValues(_bundle.Facets), WithEnrolledValues(trained.Medians));
+            _addedRowOfId.TryAdd(_additions[i].Added!.Id, trained.RowCount + i);
+        Count = counts.Images + _additions.Count;
+        (Facets, MedianFacets) = (WithEnrolledValues(trained.Bundle.Facets, counts), WithEnrolledValues(medians, counts));
+    }
+
+    /// <summary>
+    /// The view of <paramref name="contents"/>: what the backend keeps of erased trained images is deleted first.
+    /// Costs the changes' size, not the trained gallery's: what is per version comes from <paramref name="trained"/>.
+    /// </summary>
+    /// <param name="addedVectors">Row-major, one row per addition, embedded by this version.</param>
+    public static async Task<GalleryView> CreateAsync(ITrainedGallery trained, GalleryContents contents, float[] addedVectors,
+        CancellationToken cancellationToken)
+    {
+        var erased = contents.ErasedTrainingIds.ToHashSet(StringComparer.Ordinal);
+        await trained.ForgetAsync(erased, cancellationToken);
+        var counts = await trained.CountsAsync(erased, cancellationToken);
+        return new GalleryView(trained, contents, addedVectors, counts, await trained.MediansAsync(cancellationToken));
     }
 
     /// <summary>The last change of the log this view holds.</summary>
     public long Position { get; }
     /// <summary>Images answered: trained ones not erased, and added ones.</summary>
-    public int Count => _bundle.Gallery.Count - _erasedRows.Count + _additions.Count;
+    public int Count { get; }
     public int AddedCount => _additions.Count;
-    public int Dimensions => _bundle.Dimensions;
+    public int Dimensions => _trained.Bundle.Dimensions;
     /// <summary>Every facet value's vector: the trained ones, then the values only added images carry.</summary>
     public FacetVectors Facets { get; }
     /// <summary>The same values, every one a median of its images' vectors: what a query naming an enrolled value composes.</summary>
@@ -49,50 +67,80 @@ public sealed class GalleryView
 
     /// <summary>The facet vectors a query naming these values composes: medians throughout when one of them only added images carry.</summary>
     public FacetVectors FacetsFor(IEnumerable<(string Facet, string Value)> named) =>
-        named.Any(n => !_bundle.Facets.TryGet(n.Facet, n.Value, out _) && Facets.TryGet(n.Facet, n.Value, out _)) ? MedianFacets : Facets;
-    public IReadOnlyList<string> FacetNames => _bundle.FacetNames;
+        named.Any(n => !_trained.Bundle.Facets.TryGet(n.Facet, n.Value, out _) && Facets.TryGet(n.Facet, n.Value, out _)) ? MedianFacets : Facets;
+    public IReadOnlyList<string> FacetNames => _trained.Bundle.FacetNames;
 
-    /// <summary>A trained image's row unless it was erased, else an added image's.</summary>
-    public bool TryGetRow(string id, out int row) =>
-        (_trainedGallery.RowOfId.TryGetValue(id, out row) && !_erasedRows.Contains(row)) || _addedRowOfId.TryGetValue(id, out row);
+    /// <summary>The live image with this id and its vector: an added one, else a trained one not erased; null if none.</summary>
+    public async Task<(ViewImage Image, ReadOnlyMemory<float> Vector)?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_addedRowOfId.TryGetValue(id, out var row))
+            return (Added(row), _addedVectors.AsMemory((row - _trained.RowCount) * Dimensions, Dimensions));
+        if (_erased.Contains(id) || (await _trained.FindAsync([id], cancellationToken)) is not [var found, ..])
+            return null;
+        return (new ViewImage(found.Row, found.Entry, null), found.Vector!);
+    }
 
-    public GalleryEntry Entry(int row) => row < _bundle.Gallery.Count ? _bundle.Gallery[row] : Added(row).Entry();
+    /// <summary>Whether a live image still names this image file.</summary>
+    public async Task<bool> HoldsImageAsync(string image, CancellationToken cancellationToken) =>
+        _additions.Any(a => a.Added!.Image == image) || await _trained.HoldsImageAsync(image, _erased, cancellationToken);
 
-    /// <summary>The addition at a row, or null for a trained image.</summary>
-    public GalleryChange? Addition(int row) => row < _bundle.Gallery.Count ? null : _additions[row - _bundle.Gallery.Count];
-
-    public ReadOnlyMemory<float> Vector(int row) => row < _bundle.Gallery.Count
-        ? _bundle.GalleryVector(row)
-        : _addedVectors.AsMemory((row - _bundle.Gallery.Count) * Dimensions, Dimensions);
-
-    /// <summary>Every row answered, trained ones first, in order.</summary>
-    public IEnumerable<int> Rows() =>
-        Enumerable.Range(0, _bundle.Gallery.Count + _additions.Count).Where(row => !_erasedRows.Contains(row));
+    /// <summary>
+    /// Up to <paramref name="limit"/> live images after a place in the listing's order (trained rows by row, then
+    /// additions by their change's number) that the filter allows.
+    /// </summary>
+    public async Task<IReadOnlyList<ViewImage>> PageAsync(GalleryPlace after, int limit, GalleryFilter? filter, CancellationToken cancellationToken)
+    {
+        var page = new List<ViewImage>(limit);
+        for (var afterRow = after.Added ? _trained.RowCount : (int)Math.Min(after.Number, int.MaxValue); page.Count < limit;)
+        {
+            var rows = await _trained.PageAsync(afterRow, limit - page.Count, filter, cancellationToken);
+            if (rows.Count == 0) break;
+            page.AddRange(rows.Where(r => !_erased.Contains(r.Entry.Id)).Select(r => new ViewImage(r.Row, r.Entry, null)));
+            afterRow = rows[^1].Row;
+        }
+        page.AddRange(Enumerable.Range(_trained.RowCount, _additions.Count).Select(Added)
+            .Where(image => !after.Added || image.Addition!.Sequence > after.Number)
+            .Where(image => filter is null || filter.Allows(image.Entry.Labels)).Take(limit - page.Count));
+        return page;
+    }
 
     /// <summary>The nearest images among trained and added ones (those the filter allows), best first.</summary>
     /// <exception cref="GalleryUnavailableException">The trained gallery's database cannot answer now.</exception>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ViewHit>> SearchAsync(ReadOnlyMemory<float> query, int k, GalleryFilter? filter, CancellationToken cancellationToken)
     {
-        // Erased rows are still in the trained index: ask for as many more and drop them.
-        var trained = await _trainedGallery.Search.SearchAsync(query, k + _erasedRows.Count, filter, cancellationToken);
+        // Erased rows may still be in the trained index: ask for as many more and drop them.
+        var trained = await _trained.Search.SearchAsync(query, k + _erased.Count, filter, cancellationToken);
+        var entries = (await _trained.EntriesAsync(trained.Select(hit => hit.Row).ToList(), cancellationToken)).ToDictionary(r => r.Row);
         var allowed = filter is null ? null : _additions.Select(a => filter.Allows(a.Added!.Labels)).ToArray();
-        var added = _added.Search(query.Span, k, allowed).Select(hit => hit with { Row = hit.Row + _bundle.Gallery.Count });
-        return trained.Where(hit => !_erasedRows.Contains(hit.Row)).Concat(added)
-            .OrderByDescending(hit => hit.Score).ThenBy(hit => hit.Row).Take(k).ToList();
+        var added = _added.Search(query.Span, k, allowed).Select(hit => new ViewHit(Added(hit.Row + _trained.RowCount), hit.Score));
+        return trained.Where(hit => entries.TryGetValue(hit.Row, out var row) && !_erased.Contains(row.Entry.Id))
+            .Select(hit => new ViewHit(new ViewImage(hit.Row, entries[hit.Row].Entry, null), hit.Score)).Concat(added)
+            .OrderByDescending(hit => hit.Score).ThenBy(hit => hit.Image.Row).Take(k).ToList();
     }
 
-    private AddedImage Added(int row) => _additions[row - _bundle.Gallery.Count].Added!;
-
-    /// <summary>The trained facet vectors with each value's live image count, then a vector for each value only additions carry.</summary>
-    private FacetVectors WithEnrolledValues(FacetVectors known)
+    private ViewImage Added(int row)
     {
-        var labelled = _bundle.Facets.Facets.SelectMany(facet => Enumerable.Range(0, _additions.Count)
+        var change = _additions[row - _trained.RowCount];
+        return new ViewImage(row, change.Added!.Entry(), change);
+    }
+
+    /// <summary>The given facet vectors with each value's live image count, then a vector for each value only additions carry.</summary>
+    private FacetVectors WithEnrolledValues(FacetVectors known, TrainedCounts counts)
+    {
+        var labelled = _trained.Bundle.Facets.Facets.SelectMany(facet => Enumerable.Range(0, _additions.Count)
             .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
             .GroupBy(i => (facet.Name, Value: _additions[i].Added!.Labels[facet.Name])))
             .ToDictionary(g => g.Key, g => g.ToList());
-        var erased = _erasedRows.SelectMany(r => _bundle.Gallery[r].Labels).CountBy(label => (label.Key, label.Value)).ToDictionary();
         return known.WithValues(
-            labelled.Select(l => (l.Key.Name, l.Key.Value, (IReadOnlyList<ReadOnlyMemory<float>>)l.Value.Select(i => (ReadOnlyMemory<float>)Vector(_bundle.Gallery.Count + i)).ToList())),
-            (facet, value) => value.Images - erased.GetValueOrDefault((facet, value.Value)) + (labelled.TryGetValue((facet, value.Value), out var more) ? more.Count : 0));
+            labelled.Select(l => (l.Key.Name, l.Key.Value,
+                (IReadOnlyList<ReadOnlyMemory<float>>)l.Value.Select(i => (ReadOnlyMemory<float>)_addedVectors.AsMemory(i * Dimensions, Dimensions)).ToList())),
+            (facet, value) => counts.Values.GetValueOrDefault((facet, value.Value)) + (labelled.TryGetValue((facet, value.Value), out var more) ? more.Count : 0));
     }
+}
+
+/// <summary>A place in the gallery listing's order: a trained row, or an addition's change number.</summary>
+public readonly record struct GalleryPlace(bool Added, long Number)
+{
+    /// <summary>Before the first image.</summary>
+    public static GalleryPlace Start => new(false, -1);
 }

@@ -1,5 +1,6 @@
 using FaceFunctions.Artifacts;
 using FaceFunctions.Embedding;
+using FaceFunctions.Index;
 using FaceFunctions.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -63,7 +64,7 @@ public sealed class ModelLoaderService(
                 _loadedTag = tag;
             }
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or GalleryUnavailableException)
         {
             provider.Fail(LoadFailureKind.StorageUnavailable);
             _logger.LogWarning("Model storage {Location} cannot be reached; {Serving}: {Error}",
@@ -88,7 +89,7 @@ public sealed class ModelLoaderService(
             if (await gallery.SyncAsync(cancellationToken) || lease.Model.View.Position != gallery.Position)
                 await gallery.ShowAsync(lease.Model, strict: false, cancellationToken);
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e) when (e is StorageUnavailableException or GalleryUnavailableException)
         {
             _logger.LogWarning("The gallery's change log cannot be read; the gallery stays as it was: {Error}", e.Message);
         }
@@ -101,16 +102,17 @@ public sealed class ModelLoaderService(
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        var (bundle, search) = await source.LoadCurrentAsync(cancellationToken);
+        var trained = await source.LoadCurrentAsync(cancellationToken);
+        var bundle = trained.Bundle;
         if (provider.Current?.Bundle.Version == bundle.Version)
         {
-            (search as IDisposable)?.Dispose();
+            trained.Dispose();
             provider.Recover(); // the pointer was rewritten or restored to the version that serves
             return;
         }
         var embedder = new OnnxEmbedder(bundle.Model, bundle.Preprocessing,
             new OnnxEmbedderOptions { IntraOpThreads = options.Value.InferenceThreads }, loggers.CreateLogger<OnnxEmbedder>());
-        var model = new ServingModel(bundle, embedder, search, DateTimeOffset.UtcNow);
+        var model = new ServingModel(trained, embedder, DateTimeOffset.UtcNow);
         try
         {
             embedder.Verify(bundle.Dimensions);
@@ -125,7 +127,7 @@ public sealed class ModelLoaderService(
         model.Retired += retired => _logger.LogInformation("Model {Version} retired: its last request has ended.", retired.Bundle.Version);
         var replaced = provider.Swap(model);
         _logger.LogInformation("Serving model {Version} (replacing {Replaced}): {Count} gallery images ({Added} added since training), {Dimensions} dimensions, {Index} index, from {Location}, loaded in {Milliseconds} ms.",
-            bundle.Version, replaced ?? "none", model.View.Count, model.View.AddedCount, bundle.Dimensions, search.Description, source.Location,
+            bundle.Version, replaced ?? "none", model.View.Count, model.View.AddedCount, bundle.Dimensions, trained.Search.Description, source.Location,
             (DateTimeOffset.UtcNow - started).TotalMilliseconds);
     }
 }

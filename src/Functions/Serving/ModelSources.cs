@@ -17,8 +17,9 @@ public interface IModelSource
     /// <exception cref="StorageUnavailableException">The pointer cannot be read.</exception>
     Task<string?> GetCurrentTagAsync(CancellationToken cancellationToken);
 
+    /// <summary>The current version's model and trained gallery.</summary>
     /// <exception cref="ModelIntegrityException">The version fails its checks.</exception>
-    Task<(ModelBundle Bundle, IGallerySearch Gallery)> LoadCurrentAsync(CancellationToken cancellationToken);
+    Task<ITrainedGallery> LoadCurrentAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The in-process backend: current.json in the model store points, and the gallery is indexed in memory.</summary>
@@ -30,18 +31,18 @@ public sealed class StorageModelSource(ArtifactStores stores, IOptions<ServingOp
 
     public Task<string?> GetCurrentTagAsync(CancellationToken cancellationToken) => _repository.GetCurrentTagAsync(cancellationToken);
 
-    public async Task<(ModelBundle Bundle, IGallerySearch Gallery)> LoadCurrentAsync(CancellationToken cancellationToken)
+    public async Task<ITrainedGallery> LoadCurrentAsync(CancellationToken cancellationToken)
     {
         var bundle = await _repository.LoadCurrentAsync(cancellationToken);
         var index = options.Value.Index.Create(bundle.GalleryVectors, bundle.Dimensions);
-        return (bundle, new InProcessGallery(index, bundle.GalleryVectors, bundle.Dimensions, bundle.Gallery));
+        return new InMemoryTrainedGallery(bundle, new InProcessGallery(index, bundle.GalleryVectors, bundle.Dimensions, bundle.Gallery));
     }
 }
 
 /// <summary>
 /// The pgvector backend: the catalogue's <c>current</c> row points (the training job moves it in the transaction that
 /// completes a gallery), the model's files come from the model store checked against the manifest's SHA-256 the
-/// catalogue holds, and searches go to the version's table.
+/// catalogue holds, all but the gallery's: the version's table is the gallery, searched and read where it is.
 /// </summary>
 public sealed class PgVectorModelSource(ArtifactStores stores, NpgsqlDataSource dataSource, IOptions<PostgresOptions> options) : IModelSource
 {
@@ -52,15 +53,17 @@ public sealed class PgVectorModelSource(ArtifactStores stores, NpgsqlDataSource 
     public async Task<string?> GetCurrentTagAsync(CancellationToken cancellationToken) =>
         await CurrentAsync(cancellationToken) is { } current ? $"{current.Version}:{current.ManifestSha256}" : null;
 
-    public async Task<(ModelBundle Bundle, IGallerySearch Gallery)> LoadCurrentAsync(CancellationToken cancellationToken)
+    public async Task<ITrainedGallery> LoadCurrentAsync(CancellationToken cancellationToken)
     {
         var current = await CurrentAsync(cancellationToken)
             ?? throw new ModelIntegrityException("PostgreSQL holds no published gallery.");
-        var bundle = await _repository.LoadVersionAsync(current.Version, current.ManifestSha256, cancellationToken);
-        if (current.Count != bundle.Gallery.Count || current.Dimensions != bundle.Dimensions)
-            throw new ModelIntegrityException(
-                $"Version {current.Version}'s gallery in PostgreSQL has {current.Count} x {current.Dimensions}, its model {bundle.Gallery.Count} x {bundle.Dimensions}.");
-        return (bundle, new PgVectorGallery(dataSource, options.Value, current));
+        var bundle = await _repository.LoadVersionAsync(current.Version, current.ManifestSha256, GalleryFiles.Skip, cancellationToken);
+        if (current.Dimensions != bundle.Dimensions)
+            throw new ModelIntegrityException($"Version {current.Version}'s gallery in PostgreSQL has {current.Dimensions} dimensions, its model {bundle.Dimensions}.");
+        var rows = new PgVectorRows(dataSource, options.Value, current);
+        if (!await rows.HasImagesAsync(cancellationToken))
+            throw new ModelIntegrityException($"Version {current.Version}'s table in PostgreSQL was published before tables kept image names; publish the version again.");
+        return new PgVectorTrainedGallery(bundle, new PgVectorGallery(dataSource, options.Value, current), rows);
     }
 
     /// <summary>Server, database and schema, never the password.</summary>

@@ -11,21 +11,27 @@ namespace FaceFunctions.Functions.Serving;
 /// gallery as the change log has it now (<see cref="View"/>). It counts its leases: one for being current, one per
 /// request that uses it; the last one released disposes it.
 /// </summary>
-public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IGallerySearch gallery, DateTimeOffset loadedAtUtc)
+public sealed class ServingModel(ITrainedGallery trained, OnnxEmbedder embedder, DateTimeOffset loadedAtUtc)
 {
     private int _leases = 1;
     private volatile GalleryView? _view;
 
-    public ModelBundle Bundle { get; } = bundle;
+    public ModelBundle Bundle => Trained.Bundle;
     public OnnxEmbedder Embedder { get; } = embedder;
-    public IGallerySearch Gallery { get; } = gallery;
+    public IGallerySearch Gallery => Trained.Search;
     public DateTimeOffset LoadedAtUtc { get; } = loadedAtUtc;
 
-    /// <summary>The gallery with the changes since training; a request reads it once and keeps that view.</summary>
-    public GalleryView View => _view ??= new GalleryView(Trained, GalleryContents.Empty, []);
+    /// <summary>
+    /// The gallery with the changes since training; a request reads it once and keeps that view. A model serves only
+    /// once it has one (<see cref="GalleryService.ShowAsync"/>).
+    /// </summary>
+    public GalleryView View => _view ?? throw new InvalidOperationException($"Model {Bundle.Version} shows no gallery yet.");
+
+    /// <summary>Whether a view has been shown: the gallery service skips a view of the same change again.</summary>
+    internal long? ShownPosition => _view?.Position;
 
     /// <summary>The trained gallery every view of this version shares.</summary>
-    public TrainedGallery Trained { get; } = new(bundle, gallery);
+    public ITrainedGallery Trained { get; } = trained;
 
     /// <summary>Added images that another version embedded, embedded again by this one (id to vector).</summary>
     internal ConcurrentDictionary<string, float[]> Reembedded { get; } = new(StringComparer.Ordinal);
@@ -52,7 +58,7 @@ public sealed class ServingModel(ModelBundle bundle, OnnxEmbedder embedder, IGal
     {
         if (Interlocked.Decrement(ref _leases) != 0) return;
         Embedder.Dispose();
-        (Gallery as IDisposable)?.Dispose();
+        Trained.Dispose();
         Retired?.Invoke(this);
     }
 }

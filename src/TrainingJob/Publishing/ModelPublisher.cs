@@ -64,7 +64,7 @@ public sealed class ModelPublisher(IArtifactStore store)
         var manifestName = ModelRepository.PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest;
         var manifest = await _reader.ReadRequiredAsync(manifestName, cancellationToken);
         var pointer = new CurrentPointer(version, manifestName, ModelRepository.Sha256(manifest));
-        await _reader.LoadVersionAsync(version, pointer.ManifestSha256, cancellationToken);
+        await _reader.LoadVersionAsync(version, pointer.ManifestSha256, cancellationToken: cancellationToken);
         await store.WriteAsync(ArtifactNames.Current, ModelJson.Serialize(pointer), cancellationToken);
     }
 }

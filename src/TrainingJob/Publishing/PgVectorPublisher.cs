@@ -35,7 +35,7 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             throw new InvalidOperationException($"Version {release.Version} is in the database already; activate it instead.");
         await ExecuteAsync(connection, $"""
             CREATE TABLE {_schema}.{table} (
-                row integer PRIMARY KEY, id text NOT NULL UNIQUE, labels jsonb NOT NULL, embedding vector({release.Dimensions}) NOT NULL)
+                row integer PRIMARY KEY, id text NOT NULL UNIQUE, labels jsonb NOT NULL, image text NOT NULL, embedding vector({release.Dimensions}) NOT NULL)
             """, cancellationToken);
         await CopyAsync(connection, $"{_schema}.{table}", release, cancellationToken);
         // Inner product on unit vectors is cosine similarity, and the cheapest of pgvector's operators.
@@ -101,7 +101,7 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
     private static async Task CopyAsync(NpgsqlConnection connection, string table, PgVectorRelease release, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} (row, id, labels, embedding) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            $"COPY {table} (row, id, labels, image, embedding) FROM STDIN (FORMAT BINARY)", cancellationToken);
         for (var row = 0; row < release.Entries.Count; row++)
         {
             var entry = release.Entries[row];
@@ -109,13 +109,15 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             await writer.WriteAsync(row, NpgsqlDbType.Integer, cancellationToken);
             await writer.WriteAsync(entry.Id, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(ModelJson.Serialize(entry.Labels).ToString(), NpgsqlDbType.Jsonb, cancellationToken);
+            await writer.WriteAsync(entry.Image, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(new Vector(release.Vectors.AsMemory(row * release.Dimensions, release.Dimensions)), "vector", cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Lets <see cref="PostgresOptions.ReaderRole"/> (the function app's identity) read the catalogue and the table. On
+    /// Lets <see cref="PostgresOptions.ReaderRole"/> (the function app's identity) read the catalogue and the table, and
+    /// delete the table's rows (an erasure from the gallery, docs/model-format.md). On
     /// Azure Database for PostgreSQL a missing role is created for the Entra principal of that name first (the job is
     /// the server's Entra administrator); elsewhere the role must exist.
     /// </summary>
@@ -131,7 +133,8 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
         var quoted = "\"" + role + "\"";
         await ExecuteAsync(connection, $"""
             GRANT USAGE ON SCHEMA {_schema} TO {quoted};
-            GRANT SELECT ON {_schema}.versions, {_schema}.current, {_schema}.{table} TO {quoted};
+            GRANT SELECT ON {_schema}.versions, {_schema}.current TO {quoted};
+            GRANT SELECT, DELETE ON {_schema}.{table} TO {quoted};
             """, cancellationToken);
     }
 

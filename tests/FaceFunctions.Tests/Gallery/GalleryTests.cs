@@ -212,28 +212,74 @@ public sealed class GalleryTests(ServiceFixture service) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Under_the_pgvector_backend_additions_and_erasures_answer_as_in_process()
+    public async Task Under_the_pgvector_backend_the_table_is_the_gallery_and_answers_as_in_process()
     {
         await using var postgres = await Postgres.StartAsync();
         var database = new PostgresOptions { ConnectionString = postgres.ConnectionString, Schema = "gallery", Search = PgVectorSearch.Exact };
         await FixtureModel.PublishAsync(service, _azurite.ConnectionString, "v2", database);
+        var inProcess = await StartInstanceAsync("--Serving:Index:Kind", "exact");
+        await ServedVersion.WaitForAsync(inProcess, "v2");
+        // The pgvector instance never reads the gallery's files: without them it serves all the same.
+        foreach (var file in new[] { "gallery.npy", "gallery.json" })
+            Assert.True((await Container("models").DeleteBlobIfExistsAsync($"versions/v2/{file}")).Value);
         var pgvector = await StartInstanceAsync("--Serving:Gallery", "pgvector", "--Postgres:ConnectionString", postgres.ConnectionString,
             "--Postgres:Schema", "gallery", "--Postgres:Search", "exact");
         await ServedVersion.WaitForAsync(pgvector, "v2");
-        var inProcess = await StartInstanceAsync("--Serving:Index:Kind", "exact");
-        await ServedVersion.WaitForAsync(inProcess, "v2");
 
         var photo = Face("FR", "AN", variant: 6);
         var id = await AddAsync(pgvector, photo, new { person = "FR", expression = "AN" });
         const string trained = "FR.AN1.71";
+        Assert.Equal(HttpStatusCode.OK, (await pgvector.GetAsync($"/api/images/{trained}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await pgvector.DeleteAsync($"/api/gallery/{trained}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await pgvector.GetAsync($"/api/images/{trained}")).StatusCode);
+        Assert.Equal(0, await RowsWithIdAsync(postgres, trained)); // deleted from the table, not only masked
         await EventuallyAsync(async () => (await SearchAsync(inProcess, photo))[0] == id, Propagation, "the in-process instance finds the addition");
         await EventuallyAsync(async () => !(await SearchAsync(inProcess, photo, k: 100)).Contains(trained), Propagation, "the in-process instance forgets the erasure");
         var query = new { add = new { person = "FR", expression = "AN" }, k = 10 };
         Assert.Equal(await ComposeAsync(inProcess, query), await ComposeAsync(pgvector, query));
+        var happy = (await TrainedGalleryAsync()).First(e => e.Labels["person"] == "FR" && e.Labels["expression"] == "HA").Id;
+        var byId = new { imageId = happy, subtract = new { expression = "HA" }, add = new { expression = "AN" }, k = 10 };
+        Assert.Equal(await ComposeAsync(inProcess, byId), await ComposeAsync(pgvector, byId));
         Assert.Equal(await SearchAsync(inProcess, photo, k: 10), await SearchAsync(pgvector, photo, k: 10));
         Assert.Equal(id, (await SearchAsync(pgvector, photo))[0]);
         Assert.DoesNotContain(trained, await SearchAsync(pgvector, photo, k: 100));
+        Assert.Equal(await ValuesAsync(inProcess, "person"), await ValuesAsync(pgvector, "person"));
+        Assert.Equal(await ListingAsync(inProcess, "filter=person:FR"), await ListingAsync(pgvector, "filter=person:FR"));
+        Assert.Equal(await ListingAsync(inProcess, ""), await ListingAsync(pgvector, ""));
+    }
+
+    private static async Task<long> RowsWithIdAsync(Postgres postgres, string id)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT table_name FROM gallery.versions", connection);
+        var tables = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        long rows = 0;
+        foreach (var table in tables)
+        {
+            command.CommandText = $"SELECT count(*) FROM gallery.{table} WHERE id = @id";
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("id", id);
+            rows += (long)(await command.ExecuteScalarAsync())!;
+        }
+        return rows;
+    }
+
+    /// <summary>Every page of the listing, as "id source" lines, 7 images a page.</summary>
+    private static async Task<List<string>> ListingAsync(HttpClient client, string query)
+    {
+        var seen = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await GetAsync(client, $"/api/gallery?limit=7&{query}" + (next is null ? "" : $"&after={next}"));
+            seen.AddRange(page.GetProperty("images").EnumerateArray().Select(i => $"{i.GetProperty("id").GetString()} {i.GetProperty("source").GetString()}"));
+            next = page.GetProperty("next").GetString();
+        } while (next is not null);
+        return seen;
     }
 
     [Fact]

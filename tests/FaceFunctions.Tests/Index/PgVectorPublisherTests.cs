@@ -16,7 +16,9 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
     private static PgVectorRelease Release(string version, int count, int seed, Func<int, string>? id = null)
     {
         var data = GalleryData.Draw(count, 1, Dimensions, seed);
-        var entries = id is null ? data.Entries : data.Entries.Select((e, row) => e with { Id = id(row) }).ToList();
+        var entries = data.Entries.Select((e, row) => id is null ? e : e with { Id = id(row) })
+            .Select(e => e with { Image = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(e.Id))) + ".png" })
+            .ToList();
         return new PgVectorRelease(version, $"sha-of-{version}", data.Vectors, Dimensions, entries);
     }
 
@@ -88,7 +90,7 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
-    public async Task The_reader_role_may_search_what_is_published_and_change_nothing()
+    public async Task The_reader_role_may_search_and_erase_rows_and_change_nothing_else()
     {
         var role = "reader_" + Guid.NewGuid().ToString("N")[..8];
         await postgres.ExecuteAsync($"CREATE ROLE {role} LOGIN");
@@ -106,10 +108,13 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
         var current = await PgVectorCatalogue.CurrentAsync(reader, options.Schema, CancellationToken.None);
         var hits = await new PgVectorGallery(reader, readerOptions, current!).SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None);
         Assert.Equal(0, hits.Single().Row);
+        await new PgVectorRows(reader, readerOptions, current!).EraseEverywhereAsync([release.Entries[0].Id], CancellationToken.None);
+        Assert.NotEqual(0, (await new PgVectorGallery(reader, readerOptions, current!).SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None)).Single().Row);
 
         foreach (var sql in new[]
                  {
-                     $"DELETE FROM {options.Schema}.{current!.Table}", $"UPDATE {options.Schema}.current SET version = 'v1'",
+                     $"UPDATE {options.Schema}.{current!.Table} SET labels = '{{}}'", $"DELETE FROM {options.Schema}.versions",
+                     $"UPDATE {options.Schema}.current SET version = 'v1'",
                      $"DROP TABLE {options.Schema}.{current.Table}", $"CREATE TABLE {options.Schema}.intruder (x int)",
                  })
         {
@@ -135,5 +140,49 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
 
         await server.StopAsync();
         await Assert.ThrowsAsync<GalleryUnavailableException>(() => gallery.SearchAsync(release.Vectors.AsMemory(0, Dimensions), 1, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Rows_come_by_id_row_and_page_and_the_servers_medians_are_those_computed_in_memory()
+    {
+        var options = postgres.Options();
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        var release = Release("v1", 300, seed: 8);
+        await publisher.PublishAsync(release, CancellationToken.None);
+        var rows = new PgVectorRows(writer, options, (await PgVectorCatalogue.CurrentAsync(writer, options.Schema, CancellationToken.None))!);
+
+        var found = Assert.Single(await rows.ByIdsAsync([release.Entries[17].Id, "no-such-id"], CancellationToken.None));
+        Assert.Equal((17, release.Entries[17].Image), (found.Row, found.Entry.Image));
+        Assert.Equal(release.Vectors.AsSpan(17 * Dimensions, Dimensions).ToArray(), found.Vector);
+        Assert.Equal([3, 250], (await rows.ByRowsAsync([250, 3, 999], CancellationToken.None)).Select(r => r.Row).Order());
+        var filter = new GalleryFilter(new Dictionary<string, IReadOnlyCollection<string>> { ["person"] = ["p4"] });
+        var page = await rows.PageAsync(afterRow: 100, limit: 5, filter, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(101, 199).Where(r => release.Entries[r].Labels["person"] == "p4").Take(5), page.Select(r => r.Row));
+        Assert.True(await rows.HoldsImageAsync(release.Entries[5].Image, CancellationToken.None));
+
+        var facets = new[] { "person", "expression" };
+        var server = await rows.MediansAsync(facets, CancellationToken.None);
+        var memory = FacetVectors.FromImages(facets, release.Entries.Select(e => e.Labels).ToList(), release.Vectors, Dimensions);
+        Assert.Equal(memory.Facets, server.Facets, (a, b) => a.Name == b.Name && a.Values.SequenceEqual(b.Values));
+        for (var i = 0; i < memory.Matrix.Length; i++)
+            Assert.Equal(memory.Matrix[i], server.Matrix[i], 1e-5f);
+    }
+
+    [Fact]
+    public async Task A_hostile_row_makes_reads_unavailable_not_failed()
+    {
+        var options = postgres.Options();
+        var (writer, publisher) = await PublisherAsync(options);
+        await using var _ = writer;
+        await publisher.PublishAsync(Release("v1", 20, seed: 9), CancellationToken.None);
+        var current = (await PgVectorCatalogue.CurrentAsync(writer, options.Schema, CancellationToken.None))!;
+        await postgres.ExecuteAsync($"UPDATE {options.Schema}.{current.Table} SET image = '../../etc/passwd' WHERE row = 2");
+        await postgres.ExecuteAsync($"UPDATE {options.Schema}.{current.Table} SET labels = '[1, 2]' WHERE row = 3");
+        var rows = new PgVectorRows(writer, options, current);
+
+        foreach (var row in new[] { 2, 3 })
+            await Assert.ThrowsAsync<GalleryUnavailableException>(() => rows.ByRowsAsync([row], CancellationToken.None));
+        Assert.Single(await rows.ByRowsAsync([4], CancellationToken.None));
     }
 }

@@ -19,5 +19,8 @@ public sealed record ModelBundle
     /// <summary>report.json as written by training; null only for a bundle that has none.</summary>
     public BinaryData? Report { get; init; }
 
+    /// <summary>Whether training learned the facet vectors (else they are medians of the gallery's vectors).</summary>
+    public bool LearnedFacetVectors => Description?.FacetVectors == ModelDescription.LearnedFacetVectors;
+
     public ReadOnlyMemory<float> GalleryVector(int row) => GalleryVectors.AsMemory(row * Dimensions, Dimensions);
 }

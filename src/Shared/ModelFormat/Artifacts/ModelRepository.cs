@@ -25,26 +25,27 @@ public sealed class ModelRepository(IArtifactStore store)
     public async Task<ModelBundle> LoadCurrentAsync(CancellationToken cancellationToken = default)
     {
         if (await Store.ExistsAsync(ArtifactNames.Current, cancellationToken))
-            return await LoadAsync(ReadPointer(await Store.ReadAsync(ArtifactNames.Current, cancellationToken)), cancellationToken);
+            return await LoadAsync(ReadPointer(await Store.ReadAsync(ArtifactNames.Current, cancellationToken)), GalleryFiles.Load, cancellationToken);
         if (await Store.ExistsAsync(ArtifactNames.Manifest, cancellationToken))
             return await LoadManifestAsync(ArtifactNames.Manifest, await Store.ReadAsync(ArtifactNames.Manifest, cancellationToken),
-                expectedVersion: null, cancellationToken);
+                expectedVersion: null, GalleryFiles.Load, cancellationToken);
         throw new ModelIntegrityException($"No model in {Store.Location}: neither {ArtifactNames.Current} nor {ArtifactNames.Manifest} exists.");
     }
 
     /// <summary>
     /// Loads a version that another pointer names (the pgvector catalogue) with the SHA-256 of its manifest, checking
-    /// every file as <see cref="LoadCurrentAsync"/> does.
+    /// every file it reads as <see cref="LoadCurrentAsync"/> does.
     /// </summary>
-    public Task<ModelBundle> LoadVersionAsync(string version, string manifestSha256, CancellationToken cancellationToken = default) =>
-        LoadAsync(new CurrentPointer(version, PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest, manifestSha256), cancellationToken);
+    public Task<ModelBundle> LoadVersionAsync(string version, string manifestSha256, GalleryFiles gallery = GalleryFiles.Load,
+        CancellationToken cancellationToken = default) =>
+        LoadAsync(new CurrentPointer(version, PrefixOf(StoredNames.Version(version)) + ArtifactNames.Manifest, manifestSha256), gallery, cancellationToken);
 
-    private async Task<ModelBundle> LoadAsync(CurrentPointer pointer, CancellationToken cancellationToken)
+    private async Task<ModelBundle> LoadAsync(CurrentPointer pointer, GalleryFiles gallery, CancellationToken cancellationToken)
     {
         var manifestData = await ReadRequiredAsync(pointer.Manifest, cancellationToken);
         if (Sha256(manifestData) != pointer.ManifestSha256)
             throw new ModelIntegrityException($"The manifest of version {pointer.Version} does not match the SHA-256 in {ArtifactNames.Current}.");
-        return await LoadManifestAsync(pointer.Manifest, manifestData, pointer.Version, cancellationToken);
+        return await LoadManifestAsync(pointer.Manifest, manifestData, pointer.Version, gallery, cancellationToken);
     }
 
     /// <summary>current.json, trusted only as far as its version id: the manifest's name is derived from that id.</summary>
@@ -58,12 +59,13 @@ public sealed class ModelRepository(IArtifactStore store)
     }
 
     private async Task<ModelBundle> LoadManifestAsync(string manifestName, BinaryData manifestData, string? expectedVersion,
-        CancellationToken cancellationToken)
+        GalleryFiles gallery, CancellationToken cancellationToken)
     {
         var manifest = ReadManifest(manifestName, manifestData, expectedVersion);
         var prefix = manifestName[..^ArtifactNames.Manifest.Length];
+        var wanted = manifest.Artifacts.Where(a => gallery == GalleryFiles.Load || a.Key is not (ArtifactNames.GalleryVectors or ArtifactNames.Gallery));
         // Downloaded and hashed in parallel: the model file dominates, the rest comes while it does.
-        var checkedFiles = await Task.WhenAll(manifest.Artifacts.Select(async artifact =>
+        var checkedFiles = await Task.WhenAll(wanted.Select(async artifact =>
         {
             var content = await ReadRequiredAsync(prefix + StoredNames.ArtifactFile(artifact.Key), cancellationToken);
             if (Sha256(content) != artifact.Value?.Sha256)
@@ -74,7 +76,7 @@ public sealed class ModelRepository(IArtifactStore store)
 
         try
         {
-            var bundle = Assemble(manifest, files);
+            var bundle = Assemble(manifest, files, gallery);
             ModelBundleChecks.Check(bundle);
             return bundle;
         }
@@ -98,10 +100,14 @@ public sealed class ModelRepository(IArtifactStore store)
         return manifest;
     }
 
-    private static ModelBundle Assemble(ModelManifest manifest, Dictionary<string, BinaryData> files)
+    private static ModelBundle Assemble(ModelManifest manifest, Dictionary<string, BinaryData> files, GalleryFiles galleryFiles)
     {
-        var (gallery, rows, dimensions) = Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span);
-        var entries = ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery);
+        var (gallery, rows, dimensions) = galleryFiles == GalleryFiles.Load
+            ? Npy.Read(Required(files, ArtifactNames.GalleryVectors).ToMemory().Span)
+            : ([], 0, manifest.Dimensions);
+        var entries = galleryFiles == GalleryFiles.Load
+            ? ModelJson.Deserialize<List<GalleryEntry>>(Required(files, ArtifactNames.Gallery), ArtifactNames.Gallery)
+            : [];
         var facets = FacetVectors.FromFiles(Required(files, ArtifactNames.Facets), Required(files, ArtifactNames.FacetVectors));
         if (rows != entries.Count || dimensions != manifest.Dimensions || facets.Dimensions != dimensions)
             throw new InvalidDataException("The gallery's vectors, entries and dimensions disagree.");
@@ -151,4 +157,12 @@ public sealed class ModelRepository(IArtifactStore store)
 
     private static BinaryData Required(Dictionary<string, BinaryData> files, string name) =>
         files.TryGetValue(name, out var data) ? data : throw new ModelIntegrityException($"The manifest does not list {name}.");
+}
+
+/// <summary>Whether a version's gallery (its vectors and entries) is read with the rest of its files.</summary>
+public enum GalleryFiles
+{
+    Load,
+    /// <summary>The gallery lives elsewhere (the pgvector backend's table): the bundle holds no gallery rows.</summary>
+    Skip,
 }

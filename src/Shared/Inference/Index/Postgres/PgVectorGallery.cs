@@ -50,20 +50,12 @@ public sealed class PgVectorGallery(NpgsqlDataSource dataSource, PostgresOptions
         var command = dataSource.CreateCommand();
         command.Parameters.Add(new NpgsqlParameter<float[]>("query", NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = query.ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int>("k", NpgsqlDbType.Integer) { TypedValue = k });
-        var conditions = new List<string>();
-        foreach (var (facet, values) in filter?.Allowed ?? Enumerable.Empty<KeyValuePair<string, IReadOnlyCollection<string>>>())
-        {
-            var n = conditions.Count;
-            command.Parameters.Add(new NpgsqlParameter<string>($"facet{n}", NpgsqlDbType.Text) { TypedValue = facet });
-            command.Parameters.Add(new NpgsqlParameter<string[]>($"values{n}", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() });
-            conditions.Add($"labels ->> @facet{n} = ANY(@values{n})");
-        }
-        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        var where = PgVectorFilter.Where(command, filter);
         // Ordering by the distance alone lets the HNSW index answer; adding the row makes the scan exact and ties stable.
         var order = options.Search == PgVectorSearch.Hnsw ? "embedding <#> @query::vector" : "embedding <#> @query::vector, row";
         command.CommandText = $"""
             SELECT row, -(embedding <#> @query::vector)::real AS score FROM {options.Schema}.{Version.Table}
-            {where} ORDER BY {order} LIMIT @k
+            WHERE {where} ORDER BY {order} LIMIT @k
             """;
         return command;
     }

@@ -21,7 +21,7 @@ public sealed class PostgresOptions
     public string Schema { get; set; } = "facefunctions";
     /// <summary>
     /// The role that serving signs in as (the function app's managed identity in Azure): each publication grants it
-    /// read access to the catalogue and the new table, and nothing more. Empty: no grants (one role does both locally).
+    /// read access to the catalogue and the new table, and deletion of the table's rows (erasure), nothing more. Empty: no grants (one role does both locally).
     /// </summary>
     public string? ReaderRole { get; set; }
     /// <summary>Versions kept in the database, the current one included; older ones are dropped after a publication.</summary>
