@@ -103,7 +103,8 @@ public static class PgVectorBench
             .Select(row => new GalleryEntry($"v{row}", new Dictionary<string, string> { ["cluster"] = "all" }, "")).ToList();
         var clock = Stopwatch.StartNew();
         await using (var writer = await PostgresDataSources.CreateWithVectorsAsync(options, CancellationToken.None))
-            await new PgVectorPublisher(writer, options).PublishAsync(new PgVectorRelease("bench", "-", data.Rows, data.Dimensions, entries), CancellationToken.None);
+            await new PgVectorPublisher(writer, options).PublishAsync(new PgVectorRelease("bench", "-", data.Rows, data.Dimensions, entries,
+                FacetVectors.FromImages(["cluster"], entries.Select(e => e.Labels).ToList(), data.Rows, data.Dimensions)), CancellationToken.None);
         var build = clock.Elapsed.TotalSeconds;
         await using var reader = PostgresDataSources.Create(options);
         var version = (await PgVectorCatalogue.CurrentAsync(reader, options.Schema, CancellationToken.None))!;

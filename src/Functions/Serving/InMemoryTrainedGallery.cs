@@ -9,9 +9,7 @@ namespace FaceFunctions.Functions.Serving;
 /// </summary>
 public sealed class InMemoryTrainedGallery(ModelBundle bundle, IGallerySearch search) : ITrainedGallery
 {
-    private readonly Lazy<FacetVectors> _medians = new(() => bundle.LearnedFacetVectors
-        ? FacetVectors.FromImages(bundle.FacetNames, bundle.Gallery.Select(e => e.Labels).ToList(), bundle.GalleryVectors, bundle.Dimensions)
-        : bundle.Facets);
+    private readonly Lazy<FacetVectors> _medians = new(bundle.GalleryMedians);
     /// <summary>Ids are unique within a version (<see cref="ModelBundleChecks"/>).</summary>
     private readonly Dictionary<string, int> _rowOfId =
         bundle.Gallery.Select((entry, row) => (entry.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);

@@ -6,13 +6,12 @@ namespace FaceFunctions.Functions.Serving;
 
 /// <summary>
 /// The trained gallery of the pgvector backend: the version's table is the truth, and nothing of it is loaded. Entries
-/// come by id, row or page as requests need them; an erasure deletes the rows from every version's table; counts and
-/// medians are the server's.
+/// come by id, row or page as requests need them; an erasure deletes the rows from every version's table; counts are
+/// the server's, and the medians the training job stored beside the version.
 /// </summary>
 public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery search, PgVectorRows table) : ITrainedGallery
 {
-    private readonly SemaphoreSlim _mediansGate = new(1, 1);
-    private FacetVectors? _medians;
+    private volatile FacetVectors? _medians;
     private int _forgotten;
     private volatile CountsAt? _counts;
 
@@ -33,21 +32,9 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
     public Task<bool> HoldsImageAsync(string image, IReadOnlySet<string> erased, CancellationToken cancellationToken) =>
         table.HoldsImageAsync(image, cancellationToken);
 
-    /// <summary>The model's own facet vectors where they are medians; else the server's medians, computed once.</summary>
-    public async Task<FacetVectors> MediansAsync(CancellationToken cancellationToken)
-    {
-        if (!Bundle.LearnedFacetVectors)
-            return Bundle.Facets;
-        await _mediansGate.WaitAsync(cancellationToken);
-        try
-        {
-            return _medians ??= await table.MediansAsync(Bundle.FacetNames, cancellationToken);
-        }
-        finally
-        {
-            _mediansGate.Release();
-        }
-    }
+    /// <summary>The medians the training job stored beside the version, read once.</summary>
+    public async Task<FacetVectors> MediansAsync(CancellationToken cancellationToken) =>
+        _medians ??= await table.MediansAsync(cancellationToken);
 
     /// <summary>The table's counts, computed again only when the log names more erased images.</summary>
     public async Task<TrainedCounts> CountsAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken)
@@ -69,7 +56,8 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
         Volatile.Write(ref _forgotten, erased.Count);
     }
 
-    public void Dispose() => _mediansGate.Dispose();
+    /// <summary>Nothing held: the data source belongs to the app.</summary>
+    public void Dispose() { }
 
     private sealed record CountsAt(int Erased, TrainedCounts Counts);
 }

@@ -6,8 +6,12 @@ using Pgvector;
 
 namespace FaceFunctions.TrainingJob.Publishing;
 
-/// <summary>A model version's gallery as the training job publishes it: row-major unit vectors and their entries.</summary>
-public sealed record PgVectorRelease(string Version, string ManifestSha256, float[] Vectors, int Dimensions, IReadOnlyList<GalleryEntry> Entries);
+/// <summary>
+/// A model version's gallery as the training job publishes it: row-major unit vectors, their entries, and each facet
+/// value's median over them (<see cref="ModelBundle.GalleryMedians"/>), which serving could not compute without reading every row.
+/// </summary>
+public sealed record PgVectorRelease(string Version, string ManifestSha256, float[] Vectors, int Dimensions, IReadOnlyList<GalleryEntry> Entries,
+    FacetVectors Medians);
 
 /// <summary>
 /// Writes galleries into PostgreSQL for the pgvector backend. A publication is one transaction: the version's table,
@@ -45,7 +49,8 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             """, cancellationToken);
         await GrantReadAsync(connection, table, cancellationToken);
         await using (var insert = new NpgsqlCommand($"""
-            INSERT INTO {_schema}.versions (version, manifest_sha256, row_count, dimensions, table_name) VALUES (@version, @sha, @count, @dimensions, @table);
+            INSERT INTO {_schema}.versions (version, manifest_sha256, row_count, dimensions, table_name, medians, median_vectors)
+            VALUES (@version, @sha, @count, @dimensions, @table, @medians::jsonb, @medianVectors);
             INSERT INTO {_schema}.current (version) VALUES (@version) ON CONFLICT (singleton) DO UPDATE SET version = excluded.version;
             """, connection))
         {
@@ -54,6 +59,9 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             insert.Parameters.AddWithValue("count", release.Entries.Count);
             insert.Parameters.AddWithValue("dimensions", release.Dimensions);
             insert.Parameters.AddWithValue("table", table);
+            var medians = release.Medians.ToFiles();
+            insert.Parameters.AddWithValue("medians", medians[ArtifactNames.Facets].ToString());
+            insert.Parameters.AddWithValue("medianVectors", medians[ArtifactNames.FacetVectors].ToArray());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -176,6 +184,7 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             dimensions integer NOT NULL,
             table_name text NOT NULL UNIQUE,
             published_at timestamptz NOT NULL DEFAULT now());
+        ALTER TABLE {schema}.versions ADD COLUMN IF NOT EXISTS medians jsonb, ADD COLUMN IF NOT EXISTS median_vectors bytea;
         CREATE TABLE IF NOT EXISTS {schema}.current (
             singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
             version text NOT NULL REFERENCES {schema}.versions (version));

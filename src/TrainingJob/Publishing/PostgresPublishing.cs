@@ -16,7 +16,8 @@ public static class PostgresPublishing
         await using var dataSource = await PostgresDataSources.CreateWithVectorsAsync(options, cancellationToken);
         var publisher = new PgVectorPublisher(dataSource, options);
         var started = DateTimeOffset.UtcNow;
-        await publisher.PublishAsync(new PgVectorRelease(bundle.Version, manifestSha256, bundle.GalleryVectors, bundle.Dimensions, bundle.Gallery),
+        await publisher.PublishAsync(new PgVectorRelease(bundle.Version, manifestSha256, bundle.GalleryVectors, bundle.Dimensions, bundle.Gallery,
+                bundle.GalleryMedians()),
             cancellationToken);
         log.LogInformation("Gallery of {Version} ({Count} x {Dimensions}) published to PostgreSQL schema {Schema} and made current in {Seconds:F1} s.",
             bundle.Version, bundle.Gallery.Count, bundle.Dimensions, options.Schema, (DateTimeOffset.UtcNow - started).TotalSeconds);

@@ -90,6 +90,10 @@ public sealed record GalleryData(float[] Vectors, IReadOnlyList<GalleryEntry> En
         return new GalleryData(vectors, entries, Enumerable.Range(0, queries).Select(q => Near(centres[q % 20])).ToArray());
     }
 
+    /// <summary>Each person's and expression's median, as a publication stores them beside the rows.</summary>
+    public FacetVectors Medians() =>
+        FacetVectors.FromImages(["person", "expression"], Entries.Select(e => e.Labels).ToList(), Vectors, Vectors.Length / Entries.Count);
+
     /// <summary>The true top k by a plain double-precision scan, ties by row.</summary>
     public IReadOnlyList<SearchHit> TrueTop(float[] query, int k, GalleryFilter? filter) =>
         Enumerable.Range(0, Entries.Count)

@@ -17,7 +17,7 @@ public sealed class PgVectorGalleryTests(PostgresFixture postgres) : GallerySear
         var writer = await PostgresDataSources.CreateWithVectorsAsync(options, CancellationToken.None);
         _dataSources.Add(writer);
         await new PgVectorPublisher(writer, options).PublishAsync(
-            new PgVectorRelease("v1", "manifest-sha", data.Vectors, Dimensions, data.Entries), CancellationToken.None);
+            new PgVectorRelease("v1", "manifest-sha", data.Vectors, Dimensions, data.Entries, data.Medians()), CancellationToken.None);
         var reader = PostgresDataSources.Create(options);
         _dataSources.Add(reader);
         var current = await PgVectorCatalogue.CurrentAsync(reader, options.Schema, CancellationToken.None);

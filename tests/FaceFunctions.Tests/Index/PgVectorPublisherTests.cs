@@ -19,7 +19,7 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
         var entries = data.Entries.Select((e, row) => id is null ? e : e with { Id = id(row) })
             .Select(e => e with { Image = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(e.Id))) + ".png" })
             .ToList();
-        return new PgVectorRelease(version, $"sha-of-{version}", data.Vectors, Dimensions, entries);
+        return new PgVectorRelease(version, $"sha-of-{version}", data.Vectors, Dimensions, entries, data.Medians());
     }
 
     private static async Task<(NpgsqlDataSource Writer, PgVectorPublisher Publisher)> PublisherAsync(PostgresOptions options)
@@ -143,7 +143,7 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
-    public async Task Rows_come_by_id_row_and_page_and_the_servers_medians_are_those_computed_in_memory()
+    public async Task Rows_come_by_id_row_and_page_and_the_medians_come_as_published()
     {
         var options = postgres.Options();
         var (writer, publisher) = await PublisherAsync(options);
@@ -161,16 +161,13 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
         Assert.Equal(Enumerable.Range(101, 199).Where(r => release.Entries[r].Labels["person"] == "p4").Take(5), page.Select(r => r.Row));
         Assert.True(await rows.HoldsImageAsync(release.Entries[5].Image, CancellationToken.None));
 
-        var facets = new[] { "person", "expression" };
-        var server = await rows.MediansAsync(facets, CancellationToken.None);
-        var memory = FacetVectors.FromImages(facets, release.Entries.Select(e => e.Labels).ToList(), release.Vectors, Dimensions);
-        Assert.Equal(memory.Facets, server.Facets, (a, b) => a.Name == b.Name && a.Values.SequenceEqual(b.Values));
-        for (var i = 0; i < memory.Matrix.Length; i++)
-            Assert.Equal(memory.Matrix[i], server.Matrix[i], 1e-5f);
+        var medians = await rows.MediansAsync(CancellationToken.None);
+        Assert.Equal(release.Medians.Facets, medians.Facets, (a, b) => a.Name == b.Name && a.Values.SequenceEqual(b.Values));
+        Assert.Equal(release.Medians.Matrix, medians.Matrix);
     }
 
     [Fact]
-    public async Task A_hostile_row_makes_reads_unavailable_not_failed()
+    public async Task A_hostile_row_or_medians_make_reads_unavailable_not_failed()
     {
         var options = postgres.Options();
         var (writer, publisher) = await PublisherAsync(options);
@@ -184,5 +181,7 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
         foreach (var row in new[] { 2, 3 })
             await Assert.ThrowsAsync<GalleryUnavailableException>(() => rows.ByRowsAsync([row], CancellationToken.None));
         Assert.Single(await rows.ByRowsAsync([4], CancellationToken.None));
+        await postgres.ExecuteAsync($"UPDATE {options.Schema}.versions SET median_vectors = '\\x00ff'");
+        await Assert.ThrowsAsync<GalleryUnavailableException>(() => rows.MediansAsync(CancellationToken.None));
     }
 }

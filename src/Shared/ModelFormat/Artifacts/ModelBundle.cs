@@ -22,5 +22,13 @@ public sealed record ModelBundle
     /// <summary>Whether training learned the facet vectors (else they are medians of the gallery's vectors).</summary>
     public bool LearnedFacetVectors => Description?.FacetVectors == ModelDescription.LearnedFacetVectors;
 
+    /// <summary>
+    /// Each trained value's median over the gallery's vectors: the model's own facet vectors where they are medians,
+    /// computed here where training learned them. What a query naming an enrolled value composes (GalleryView).
+    /// </summary>
+    public FacetVectors GalleryMedians() => LearnedFacetVectors
+        ? FacetVectors.FromImages(FacetNames, Gallery.Select(e => e.Labels).ToList(), GalleryVectors, Dimensions)
+        : Facets;
+
     public ReadOnlyMemory<float> GalleryVector(int row) => GalleryVectors.AsMemory(row * Dimensions, Dimensions);
 }

@@ -7,8 +7,8 @@ namespace FaceFunctions.Index.Postgres;
 
 /// <summary>
 /// A published version's gallery rows in PostgreSQL, read where serving needs them, so that no instance loads the
-/// gallery: entries by id, by row and a page at a time, whether an image is still used, label counts and facet
-/// medians; and erasure, from every version's table. Whatever the database holds is checked as it is read
+/// gallery: entries by id, by row and a page at a time, whether an image is still used, label counts, and the facet
+/// medians stored beside it; and erasure, from every version's table. Whatever the database holds is checked as it is read
 /// (labels must parse, vectors must have the version's dimensions). Safe from many threads.
 /// </summary>
 public sealed class PgVectorRows(NpgsqlDataSource dataSource, PostgresOptions options, PgVectorVersion version)
@@ -71,24 +71,28 @@ public sealed class PgVectorRows(NpgsqlDataSource dataSource, PostgresOptions op
     });
 
     /// <summary>
-    /// Each facet value's unit-length element-wise median of its rows' vectors, computed by the server (the rows never
-    /// come here): what <see cref="FacetVectors.FromImages"/> computes in memory.
+    /// Each trained value's median over the version's rows, as the training job computed and stored them beside the
+    /// version in the catalogue (the rows never come here).
     /// </summary>
-    public async Task<FacetVectors> MediansAsync(IReadOnlyList<string> facets, CancellationToken cancellationToken) => await GuardAsync(async () =>
+    public async Task<FacetVectors> MediansAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {
-        await using var command = dataSource.CreateCommand($"""
-            WITH medians AS (
-                SELECT l.key, l.value, d.i, percentile_cont(0.5) WITHIN GROUP (ORDER BY d.x)::real AS median, count(*)::int AS images
-                FROM {_table} t, jsonb_each_text(t.labels) l, unnest(t.embedding::real[]) WITH ORDINALITY d(x, i)
-                WHERE l.key = ANY(@facets) GROUP BY 1, 2, 3)
-            SELECT key, value, max(images), array_agg(median ORDER BY i) FROM medians GROUP BY 1, 2 ORDER BY 1, 2
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("facets", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = facets.ToArray() });
+        await using var command = dataSource.CreateCommand($"SELECT medians::text, median_vectors FROM {options.Schema}.versions WHERE version = @version");
+        command.Parameters.AddWithValue("version", Version.Version);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var values = new List<(string Facet, string Value, int Images, float[] Median)>();
-        while (await reader.ReadAsync(cancellationToken))
-            values.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2), Checked(reader.GetFieldValue<float[]>(3))));
-        return Medians(facets, values);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.IsDBNull(1))
+            throw new InvalidDataException("the catalogue holds no medians for it");
+        FacetVectors medians;
+        try
+        {
+            medians = FacetVectors.FromFiles(BinaryData.FromString(reader.GetString(0)), new BinaryData(reader.GetFieldValue<byte[]>(1)));
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or NpgsqlException))
+        {
+            throw new InvalidDataException($"its medians cannot be read: {e.Message}", e);
+        }
+        return medians.Dimensions == Version.Dimensions && medians.Matrix.All(float.IsFinite)
+            ? medians
+            : throw new InvalidDataException($"its medians are not finite vectors of {Version.Dimensions} dimensions");
     });
 
     /// <summary>Deletes the rows of these ids from every version's table in the catalogue.</summary>
@@ -128,20 +132,6 @@ public sealed class PgVectorRows(NpgsqlDataSource dataSource, PostgresOptions op
     private float[] Checked(float[] vector) => vector.Length == Version.Dimensions && vector.All(float.IsFinite)
         ? vector
         : throw new InvalidDataException($"Version {Version.Version}'s table holds a vector that is not {Version.Dimensions} finite numbers.");
-
-    private FacetVectors Medians(IReadOnlyList<string> facets, List<(string Facet, string Value, int Images, float[] Median)> values)
-    {
-        var matrix = new List<float>();
-        var entries = facets.Select(facet => new FacetEntry(facet, values.Where(v => v.Facet == facet).OrderBy(v => v.Value, StringComparer.Ordinal)
-            .Select(v =>
-            {
-                var row = matrix.Count / Version.Dimensions;
-                Vectors.VectorMath.L2Normalize(v.Median);
-                matrix.AddRange(v.Median);
-                return new FacetValueEntry(v.Value, row, v.Images);
-            }).ToList())).ToList();
-        return new FacetVectors(entries, matrix.ToArray(), Version.Dimensions);
-    }
 
     /// <summary>Runs a read or write, turning what the database throws, or a row that fails its checks, into <see cref="GalleryUnavailableException"/>.</summary>
     private async Task<T> GuardAsync<T>(Func<Task<T>> work)
