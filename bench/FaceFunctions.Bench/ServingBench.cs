@@ -71,7 +71,7 @@ public static class ServingBench
         ["Storage:ConnectionString"] = connectionString, ["Serving:LoadRetryInterval"] = "00:00:00.05",
     };
 
-    private static HttpClient KeyedClient(FunctionsHost host) =>
+    internal static HttpClient KeyedClient(FunctionsHost host) =>
         new() { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
 
     /// <summary>

@@ -34,3 +34,23 @@ public interface ITrainedGallery : IDisposable
 
 /// <summary>Trained images left, in all and per (facet, value).</summary>
 public sealed record TrainedCounts(int Images, IReadOnlyDictionary<(string Facet, string Value), int> Values);
+
+/// <summary>
+/// The counts last computed and for how many erased images: a view is made at every change of the log, the counts
+/// change only with erasures, and computing them reads the whole trained gallery.
+/// </summary>
+internal sealed class TrainedCountsCache
+{
+    private volatile CountsAt? _last;
+
+    public async Task<TrainedCounts> GetAsync(int erased, Func<Task<TrainedCounts>> compute)
+    {
+        if (_last is { } known && known.Erased == erased)
+            return known.Counts;
+        var counts = await compute();
+        _last = new CountsAt(erased, counts);
+        return counts;
+    }
+
+    private sealed record CountsAt(int Erased, TrainedCounts Counts);
+}

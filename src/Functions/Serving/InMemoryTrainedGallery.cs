@@ -10,6 +10,7 @@ namespace FaceFunctions.Functions.Serving;
 public sealed class InMemoryTrainedGallery(ModelBundle bundle, IGallerySearch search) : ITrainedGallery
 {
     private readonly Lazy<FacetVectors> _medians = new(bundle.GalleryMedians);
+    private readonly TrainedCountsCache _counts = new();
     /// <summary>Ids are unique within a version (<see cref="ModelBundleChecks"/>).</summary>
     private readonly Dictionary<string, int> _rowOfId =
         bundle.Gallery.Select((entry, row) => (entry.Id, row)).ToDictionary(p => p.Id, p => p.row, StringComparer.Ordinal);
@@ -33,11 +34,11 @@ public sealed class InMemoryTrainedGallery(ModelBundle bundle, IGallerySearch se
 
     public Task<FacetVectors> MediansAsync(CancellationToken cancellationToken) => Task.FromResult(_medians.Value);
 
-    public Task<TrainedCounts> CountsAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken)
+    public Task<TrainedCounts> CountsAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken) => _counts.GetAsync(erased.Count, () =>
     {
         var live = Bundle.Gallery.Where(e => !erased.Contains(e.Id)).ToList();
         return Task.FromResult(new TrainedCounts(live.Count, live.SelectMany(e => e.Labels).CountBy(label => (label.Key, label.Value)).ToDictionary()));
-    }
+    });
 
     /// <summary>Nothing to delete: the version's files are immutable, and views mask erased rows.</summary>
     public Task ForgetAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken) => Task.CompletedTask;

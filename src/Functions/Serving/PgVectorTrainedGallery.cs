@@ -13,7 +13,7 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
 {
     private volatile FacetVectors? _medians;
     private int _forgotten;
-    private volatile CountsAt? _counts;
+    private readonly TrainedCountsCache _counts = new();
 
     public ModelBundle Bundle { get; } = bundle;
     public IGallerySearch Search => search;
@@ -37,15 +37,11 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
         _medians ??= await table.MediansAsync(cancellationToken);
 
     /// <summary>The table's counts, computed again only when the log names more erased images.</summary>
-    public async Task<TrainedCounts> CountsAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken)
+    public Task<TrainedCounts> CountsAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken) => _counts.GetAsync(erased.Count, async () =>
     {
-        if (_counts is { } known && known.Erased == erased.Count)
-            return known.Counts;
         var values = await table.CountsAsync(cancellationToken);
-        var counts = new TrainedCounts(values.Where(v => v.Key.Facet == Bundle.FacetNames[0]).Sum(v => v.Value), values);
-        _counts = new CountsAt(erased.Count, counts);
-        return counts;
-    }
+        return new TrainedCounts(values.Where(v => v.Key.Facet == Bundle.FacetNames[0]).Sum(v => v.Value), values);
+    });
 
     /// <summary>Deletes the erased rows from every version's table whenever the log names more of them.</summary>
     public async Task ForgetAsync(IReadOnlySet<string> erased, CancellationToken cancellationToken)
@@ -58,6 +54,4 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
 
     /// <summary>Nothing held: the data source belongs to the app.</summary>
     public void Dispose() { }
-
-    private sealed record CountsAt(int Erased, TrainedCounts Counts);
 }

@@ -47,6 +47,8 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
             CREATE INDEX ON {_schema}.{table} USING hnsw (embedding vector_ip_ops)
             WITH (m = {options.HnswConnectivity}, ef_construction = {options.HnswExpansionAdd})
             """, cancellationToken);
+        // An erasure asks whether another row still shows the erased image's file.
+        await ExecuteAsync(connection, $"CREATE INDEX ON {_schema}.{table} (image)", cancellationToken);
         await GrantReadAsync(connection, table, cancellationToken);
         await using (var insert = new NpgsqlCommand($"""
             INSERT INTO {_schema}.versions (version, manifest_sha256, row_count, dimensions, table_name, medians, median_vectors)

@@ -30,22 +30,8 @@ public sealed class IngestionTests(ServiceFixture service) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
-    /// <summary>Writes a blob to incoming with its metadata and queues the event Event Grid sends for it (Event Grid schema).</summary>
-    private async Task UploadAsync(QueueClient queue, string name, byte[] content, Dictionary<string, string> metadata, int events = 1)
-    {
-        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(IncomingImages.Container);
-        await container.CreateIfNotExistsAsync();
-        await container.GetBlobClient(name).UploadAsync(new BinaryData(content), new BlobUploadOptions { Metadata = metadata });
-        var created = JsonSerializer.Serialize(new
-        {
-            id = Guid.NewGuid().ToString(), eventType = "Microsoft.Storage.BlobCreated", eventTime = DateTimeOffset.UtcNow, dataVersion = "", metadataVersion = "1",
-            topic = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
-            subject = $"/blobServices/default/containers/{IncomingImages.Container}/blobs/{name}",
-            data = new { api = "PutBlob", contentType = "image/png", contentLength = content.Length, blobType = "BlockBlob", url = container.GetBlobClient(name).Uri },
-        });
-        for (var i = 0; i < events; i++)
-            await queue.SendMessageAsync(created);
-    }
+    private Task UploadAsync(QueueClient queue, string name, byte[] content, Dictionary<string, string> metadata, int events = 1) =>
+        IncomingUploads.UploadAsync(_azurite.ConnectionString, queue, name, content, metadata, events);
 
     private async Task<List<(string Name, IDictionary<string, string> Metadata)>> BlobsAsync(string container)
     {
@@ -60,8 +46,7 @@ public sealed class IngestionTests(ServiceFixture service) : IAsyncLifetime
     [Fact]
     public async Task Images_written_to_incoming_are_added_with_their_metadata_labels_or_set_aside_with_their_reason()
     {
-        var queue = new QueueClient(_azurite.ConnectionString, GalleryIngestFunction.Queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
+        var queue = await IncomingUploads.QueueAsync(_azurite.ConnectionString);
         await using var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
         {
             ["Storage:ConnectionString"] = _azurite.ConnectionString, ["AzureWebJobsStorage"] = _azurite.ConnectionString,
