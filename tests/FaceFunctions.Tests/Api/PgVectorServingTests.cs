@@ -130,6 +130,25 @@ public sealed class PgVectorServingTests(ServiceFixture service) : IAsyncLifetim
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_table_without_image_names_is_refused_and_the_next_publication_serves()
+    {
+        await PublishAsync("v1", Database());
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(_postgres.ConnectionString))
+        await using (var drop = dataSource.CreateCommand($"ALTER TABLE api.{PgVectorCatalogue.TableOf("v1")} DROP COLUMN image"))
+            await drop.ExecuteNonQueryAsync(); // as a table published before tables kept them
+        var (host, client) = await StartPgVectorHostAsync();
+        await using var _ = host;
+        await Task.Delay(1000);
+        using (var response = await client.GetAsync("/api/health"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("was refused", await response.Content.ReadAsStringAsync());
+        }
+        await PublishAsync("v2", Database());
+        await ServedVersion.WaitForAsync(client, "v2");
+    }
+
     private static ByteArrayContent Png(byte[] png) => new(png) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } };
 
     private static async Task<JsonElement> PostAsync(HttpClient client, string path, HttpContent content)
