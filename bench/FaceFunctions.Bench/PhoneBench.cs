@@ -21,7 +21,8 @@ namespace FaceFunctions.Bench;
 /// <summary>
 /// Search by photo as phones take them. Every studio crop of a model's gallery is also made into a phone-like photo
 /// (deterministic per seed): the face scaled to 15-60% of a 1024x768 frame's height, anywhere in it, turned up to 20
-/// degrees, on a gradient, a texture or clutter, JPEG quality 60-90, a quarter stored turned with EXIF orientation 3,
+/// degrees, on a gradient, a texture or clutter, a colour cast (each channel 0.85-1.15, since issue 31), JPEG quality
+/// 60-90, a quarter stored turned with EXIF orientation 3,
 /// 6 or 8. Both are searched against the gallery with the model's own preprocessing (the face step if it has one);
 /// P@1 counts a first result with all the query's labels. The transform is searched from both too: the query's vector
 /// minus the vector of one of its labels plus another value's of that facet (every facet, every other value), a hit when
@@ -147,9 +148,24 @@ public static class PhoneBench
             frame.Metadata.ExifProfile = new ExifProfile();
             frame.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
         }
+        var quality = random.Next(60, 91);
+        CastColour(frame, random);
         using var buffer = new MemoryStream();
-        frame.Save(buffer, new JpegEncoder { Quality = random.Next(60, 91) });
+        frame.Save(buffer, new JpegEncoder { Quality = quality });
         return buffer.ToArray();
+    }
+
+    /// <summary>A white balance off as a phone's can be: each channel scaled by 0.85-1.15 (drawn last, so the other draws stay as they were).</summary>
+    private static void CastColour(Image<Rgb24> frame, Random random)
+    {
+        var gains = Enumerable.Range(0, 3).Select(_ => 0.85 + 0.3 * random.NextDouble()).ToArray();
+        static byte Scaled(byte value, double gain) => (byte)Math.Clamp(Math.Round(value * gain), 0, 255);
+        frame.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+                foreach (ref var pixel in rows.GetRowSpan(y))
+                    pixel = new Rgb24(Scaled(pixel.R, gains[0]), Scaled(pixel.G, gains[1]), Scaled(pixel.B, gains[2]));
+        });
     }
 
     /// <summary>A gradient, a noise texture, or clutter (rectangles of many colours).</summary>

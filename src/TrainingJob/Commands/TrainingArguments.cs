@@ -37,6 +37,11 @@ internal sealed class TrainingArguments
     private readonly Option<double> _width = new("--width") { Description = "MobileNetV2 width multiplier.", DefaultValueFactory = _ => Defaults.WidthMultiplier };
     private readonly Option<FacetVectorKind> _facetVectors = ChoiceOptions.Create("--facet-vectors",
         "Publish (and evaluate with) learned facet vectors, or medians of each value's images.", Defaults.FacetVectors);
+    private readonly Option<double?> _colourCast = new("--colour-cast")
+    {
+        Description = "Augment with a colour cast: each channel's gain drawn from 1 +- this (0.15: a phone's white balance off by up to 15%). Default: the recipe's.",
+    };
+    private readonly Option<double?> _greyscale = new("--greyscale") { Description = "Augment by turning images grey with this probability (0 to 1). Default: the recipe's." };
     private readonly Option<bool> _noFlip = new("--no-flip") { Description = "Do not mirror augmented images (for facets with a side, such as lighting from the left)." };
     private readonly Option<int?> _frozenStages = new("--frozen-stages") { Description = "Keep the initial weights of this many backbone stages from the input (1: the stem; 2: it and the first stage of blocks). Default: 2 for resnet18 on its ImageNet weights, else 0." };
     private readonly Option<FaceStep> _face = ChoiceOptions.Create("--face",
@@ -53,7 +58,7 @@ internal sealed class TrainingArguments
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _recipe, _backbone, _weights, _objective, _facetVectors, _head, _epochs, _imageSize, _face, _batchSize,
-                     _learningRate, _facetLearningRate, _temperature, _transformWeight, _width, _trainOn, _noFlip, _frozenStages, _device, _patience })
+                     _learningRate, _facetLearningRate, _temperature, _transformWeight, _width, _trainOn, _noFlip, _colourCast, _greyscale, _frozenStages, _device, _patience })
             command.Options.Add(option);
     }
 
@@ -68,6 +73,10 @@ internal sealed class TrainingArguments
         if (recipe.NeedsWeights() && weights is null)
             throw new ArgumentException($"--recipe {Choices.NameOf(recipe)} starts from ImageNet MobileNetV2: pass --weights with torchvision's " +
                                         $"mobilenet_v2-b0353104.pth or {WeightFiles.QuantisedMobileNetV2} (../shared/weights).");
+        if (result.GetValue(_colourCast) is < 0 or >= 1)
+            throw new ArgumentException("--colour-cast is a spread from 0 to below 1 (0.15: each channel's gain 0.85-1.15).");
+        if (result.GetValue(_greyscale) is < 0 or > 1)
+            throw new ArgumentException("--greyscale is a probability from 0 to 1.");
         return start with
         {
             Backbone = backbone,
@@ -86,6 +95,11 @@ internal sealed class TrainingArguments
             WidthMultiplier = Given(_width, start.WidthMultiplier),
             TrainOn = Given(_trainOn, start.TrainOn),
             Flip = !result.GetValue(_noFlip) && start.Flip,
+            Augmentation = start.Augmentation with
+            {
+                ColourCast = result.GetValue(_colourCast) ?? start.Augmentation.ColourCast,
+                Greyscale = result.GetValue(_greyscale) ?? start.Augmentation.Greyscale,
+            },
             FrozenStages = result.GetValue(_frozenStages)
                            ?? (recipe == Recipe.Default ? Backbones.DefaultFrozenStages(backbone, weights) : start.FrozenStages),
             Device = result.GetValue(_device),

@@ -57,16 +57,29 @@ public static class Augmentation
         return rotation.matmul(theta);
     }
 
-    /// <summary>Brightness, contrast, then saturation (none drawn for 0), clamped to [0, 1] after each.</summary>
+    /// <summary>
+    /// Brightness, contrast, saturation, the colour cast, then greyscale (none drawn for 0, leaving the seed's other
+    /// draws as they were), clamped to [0, 1] after each.
+    /// </summary>
     private static Tensor Jittered(Tensor pixels, AugmentationSettings settings)
     {
         var n = pixels.shape[0];
-        Tensor Factor(double spread) => (rand(n, device: pixels.device) * 2 * spread + (1 - spread)).reshape(n, 1, 1, 1);
+        Tensor Factor(double spread, long channels = 1) =>
+            (rand(n, channels, device: pixels.device) * 2 * spread + (1 - spread)).reshape(n, channels, 1, 1);
         var brightened = (pixels * Factor(settings.Brightness)).clamp(0, 1);
         var grey = brightened.mean([1L, 2L, 3L], keepdim: true);
         var jittered = ((brightened - grey) * Factor(settings.Contrast) + grey).clamp(0, 1);
-        if (settings.Saturation == 0) return jittered;
-        var luma = (jittered * tensor(LumaWeights, device: pixels.device).reshape(1, 3, 1, 1)).sum(1, keepdim: true);
-        return ((jittered - luma) * Factor(settings.Saturation) + luma).clamp(0, 1);
+        if (settings.Saturation != 0)
+        {
+            var luma = Luma(jittered);
+            jittered = ((jittered - luma) * Factor(settings.Saturation) + luma).clamp(0, 1);
+        }
+        if (settings.ColourCast != 0)
+            jittered = (jittered * Factor(settings.ColourCast, channels: 3)).clamp(0, 1);
+        if (settings.Greyscale == 0) return jittered;
+        var turned = (rand(n, device: pixels.device) < settings.Greyscale).reshape(n, 1, 1, 1);
+        return where(turned, Luma(jittered).expand_as(jittered), jittered);
     }
+
+    private static Tensor Luma(Tensor pixels) => (pixels * tensor(LumaWeights, device: pixels.device).reshape(1, 3, 1, 1)).sum(1, keepdim: true);
 }

@@ -3,10 +3,12 @@ namespace FaceFunctions.TrainingJob.Training;
 /// <summary>
 /// How far <see cref="Augmentation"/> moves each image: the side of the random crop as a fraction of the image's, its
 /// aspect ratio, shear (as the tangent of its angle) and rotation, and ColorJitter's brightness, contrast and
-/// saturation (each factor drawn from 1 +- the value).
+/// saturation (each factor drawn from 1 +- the value); then a colour cast as a phone's white balance makes (each
+/// channel's gain drawn from 1 +- <paramref name="ColourCast"/>) and, with probability <paramref name="Greyscale"/>,
+/// the image turned grey.
 /// </summary>
 public sealed record AugmentationSettings(double CropSideMin, double AspectMin, double AspectMax, double Shear, double RotationDegrees,
-    double Brightness, double Contrast, double Saturation)
+    double Brightness, double Contrast, double Saturation, double ColourCast = 0, double Greyscale = 0)
 {
     /// <summary>The project's default: crop area 70-100%, aspect 0.9-1.1, shear 0.1, brightness 0.4, contrast 0.2.</summary>
     public static readonly AugmentationSettings Default = new(Math.Sqrt(0.7), 0.9, 1.1, 0.1, 0, 0.4, 0.2, 0);

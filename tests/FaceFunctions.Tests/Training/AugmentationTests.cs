@@ -64,4 +64,34 @@ public sealed class AugmentationTests
         Assert.InRange(onResNet.min().item<float>(), 0f, 1f);
         Assert.InRange(onResNet.max().item<float>(), 0f, 1f);
     }
+
+    /// <summary>Only the colour cast, on mid-grey images: no crop, shear or jitter moves them.</summary>
+    private static readonly AugmentationSettings CastOnly = new(1, 1, 1, 0, 0, 0, 0, 0, ColourCast: 0.15);
+
+    [Fact]
+    public void The_colour_cast_scales_each_channel_by_its_own_gain_within_its_spread()
+    {
+        manual_seed(5);
+        var pixels = Pixels(Augmentation.Apply(Grey(ResNet), flip: false, ResNet, CastOnly), ResNet);
+        var gains = pixels.mean([2L, 3L]) / 0.5f; // [64, 3]: each image's gain per channel
+        Assert.InRange(gains.min().item<float>(), 0.85f - 1e-4f, 1f);
+        Assert.InRange(gains.max().item<float>(), 1f, 1.15f + 1e-4f);
+        // Channels drawn apart: a cast tints, it does not only brighten.
+        Assert.True((gains[.., 0] - gains[.., 2]).abs().mean().item<float>() > 0.03f);
+        // A turn to grey leaves the three channels equal, in about the share asked for.
+        manual_seed(5);
+        var greyed = Pixels(Augmentation.Apply(Grey(ResNet), flip: false, ResNet, CastOnly with { Greyscale = 0.5 }), ResNet).mean([2L, 3L]);
+        var equal = (int)((greyed[.., 0] - greyed[.., 2]).abs() < 1e-5f).sum().item<long>();
+        Assert.InRange(equal, 16, 48);
+    }
+
+    [Fact]
+    public void Without_a_cast_or_greyscale_the_seeds_draws_are_as_they_were()
+    {
+        manual_seed(5);
+        var before = Augmentation.Apply(Grey(ResNet), flip: true, ResNet, AugmentationSettings.Default);
+        manual_seed(5);
+        var after = Augmentation.Apply(Grey(ResNet), flip: true, ResNet, AugmentationSettings.Default with { ColourCast = 0, Greyscale = 0 });
+        Assert.True(before.allclose(after, rtol: 0, atol: 0));
+    }
 }
