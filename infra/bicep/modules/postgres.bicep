@@ -2,7 +2,7 @@
 // flexible server with Microsoft Entra sign-in only (no passwords), TLS required, no public access (a private
 // endpoint in the network of network.bicep), and the vector extension allow-listed. The training job's identity is
 // the Entra administrator: it creates the schema and the extension, publishes galleries, and grants the function
-// app's identity read access to what it publishes (Postgres__ReaderRole), nothing more.
+// app's identity read access to what it publishes and the deletion of its rows (erasure; Postgres__ReaderRole), nothing more.
 param location string
 param namePrefix string
 param serverName string
