@@ -56,7 +56,8 @@ public static class GalleryBench
         output.WriteLine($"additions over HTTP (POST /api/gallery/form, {Concurrency} at once): {http:F1} images/s: {http / bare:F2}x bare embedding (goal at least 0.8x)");
         var trigger = await AddByTriggerAsync(azurite.ConnectionString, added);
         output.WriteLine($"additions by the queue trigger (Functions host; written to incoming one after another, each announced as Event Grid would): " +
-                         $"{trigger:F1} images/s: {trigger / bare:F2}x bare embedding (goal at least 0.8x)");
+                         $"{trigger.FromWrite:F1} images/s from the first write: {trigger.FromWrite / bare:F2}x bare embedding (goal at least 0.8x); " +
+                         $"{trigger.FromFirstAddition:F1} images/s from the first addition on: {trigger.FromFirstAddition / bare:F2}x");
 
         var propagation = await PropagationAsync(first.Client, second.Client, fresh, output);
         var compose = await ComposeRatioAsync(bundle, output);
@@ -64,7 +65,8 @@ public static class GalleryBench
         {
             cores = Environment.ProcessorCount, model = bundle.Version, images = faces.Count, concurrency = Concurrency,
             bareImagesPerSecond = bare, searchImagesPerSecond = searched, httpImagesPerSecond = http, httpOverBare = http / bare,
-            triggerImagesPerSecond = trigger, triggerOverBare = trigger / bare,
+            triggerImagesPerSecond = trigger.FromWrite, triggerOverBare = trigger.FromWrite / bare,
+            triggerSteadyImagesPerSecond = trigger.FromFirstAddition, triggerSteadyOverBare = trigger.FromFirstAddition / bare,
             pollSeconds = Poll.TotalSeconds, propagationSeconds = propagation, compose,
         };
         await File.WriteAllTextAsync(outputPrefix + ".json", JsonSerializer.Serialize(result, BenchJson.Indented));
@@ -110,7 +112,7 @@ public static class GalleryBench
     /// Images per second through the queue trigger under the Functions host, from the first write to incoming until
     /// the gallery counts every one (the host's poll of the queue included).
     /// </summary>
-    private static async Task<double> AddByTriggerAsync(string connectionString, List<byte[]> faces)
+    private static async Task<(double FromWrite, double FromFirstAddition)> AddByTriggerAsync(string connectionString, List<byte[]> faces)
     {
         var queue = await IncomingUploads.QueueAsync(connectionString);
         await using var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
@@ -120,16 +122,19 @@ public static class GalleryBench
         });
         using var client = ServingBench.KeyedClient(host);
         async Task<int> CountAsync() => (await client.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("galleryCount").GetInt32();
-        var expected = await CountAsync() + faces.Count;
+        var before = await CountAsync();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < faces.Count; i++)
             await IncomingUploads.UploadAsync(connectionString, queue, $"bench/{i}.png", faces[i], new() { ["person"] = "triggered", ["wholeimage"] = "true" });
-        while (await CountAsync() < expected)
+        TimeSpan? first = null;
+        for (var count = await CountAsync(); count < before + faces.Count; count = await CountAsync())
         {
+            if (count > before) first ??= clock.Elapsed;
             if (clock.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException("the trigger did not add every image within 180 s");
             await Task.Delay(20);
         }
-        return faces.Count / clock.Elapsed.TotalSeconds;
+        // From the first write, the idle queue's first poll included; from the first addition on, the steady rate.
+        return (faces.Count / clock.Elapsed.TotalSeconds, (faces.Count - 1) / (clock.Elapsed - (first ?? TimeSpan.Zero)).TotalSeconds);
     }
 
     /// <summary>Images per second through <paramref name="call"/>, <see cref="Concurrency"/> at once.</summary>
