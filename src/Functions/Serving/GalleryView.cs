@@ -75,7 +75,7 @@ public sealed class GalleryView
     {
         if (_addedRowOfId.TryGetValue(id, out var row))
             return (Added(row), _addedVectors.AsMemory((row - _trained.RowCount) * Dimensions, Dimensions));
-        if (_erased.Contains(id) || (await _trained.FindAsync([id], cancellationToken)) is not [var found, ..])
+        if (_erased.Contains(id) || await _trained.FindAsync(id, cancellationToken) is not { } found)
             return null;
         return (new ViewImage(found.Row, found.Entry, null), found.Vector!);
     }

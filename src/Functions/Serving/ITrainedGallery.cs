@@ -16,8 +16,8 @@ public interface ITrainedGallery : IDisposable
     IGallerySearch Search { get; }
     int RowCount { get; }
 
-    /// <summary>The rows of these ids, with their vectors; ids it does not hold are left out.</summary>
-    Task<IReadOnlyList<StoredRow>> FindAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+    /// <summary>The row of this id, with its vector; null where it holds none.</summary>
+    Task<StoredRow?> FindAsync(string id, CancellationToken cancellationToken);
     /// <summary>The entries of these rows.</summary>
     Task<IReadOnlyList<StoredRow>> EntriesAsync(IReadOnlyCollection<int> rows, CancellationToken cancellationToken);
     /// <summary>Up to <paramref name="limit"/> entries after a row, in row order, that the filter allows.</summary>

@@ -19,15 +19,15 @@ public sealed class InMemoryTrainedGallery(ModelBundle bundle, IGallerySearch se
     public IGallerySearch Search { get; } = search;
     public int RowCount => Bundle.Gallery.Count;
 
-    public Task<IReadOnlyList<StoredRow>> FindAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        Rows(ids.Where(_rowOfId.ContainsKey).Select(id => _rowOfId[id]), withVectors: true);
+    public Task<StoredRow?> FindAsync(string id, CancellationToken cancellationToken) => Task.FromResult(
+        _rowOfId.TryGetValue(id, out var row) ? new StoredRow(row, Bundle.Gallery[row], Bundle.GalleryVector(row).ToArray()) : null);
 
     public Task<IReadOnlyList<StoredRow>> EntriesAsync(IReadOnlyCollection<int> rows, CancellationToken cancellationToken) =>
-        Rows(rows.Where(row => row >= 0 && row < RowCount), withVectors: false);
+        Rows(rows.Where(row => row >= 0 && row < RowCount));
 
     public Task<IReadOnlyList<StoredRow>> PageAsync(int afterRow, int limit, GalleryFilter? filter, CancellationToken cancellationToken) =>
         Rows(Enumerable.Range(Math.Max(afterRow + 1, 0), Math.Max(RowCount - afterRow - 1, 0))
-            .Where(row => filter is null || filter.Allows(Bundle.Gallery[row].Labels)).Take(limit), withVectors: false);
+            .Where(row => filter is null || filter.Allows(Bundle.Gallery[row].Labels)).Take(limit));
 
     public Task<bool> HoldsImageAsync(string image, IReadOnlySet<string> erased, CancellationToken cancellationToken) =>
         Task.FromResult(Bundle.Gallery.Any(e => e.Image == image && !erased.Contains(e.Id)));
@@ -45,7 +45,8 @@ public sealed class InMemoryTrainedGallery(ModelBundle bundle, IGallerySearch se
 
     public void Dispose() => (Search as IDisposable)?.Dispose();
 
-    private Task<IReadOnlyList<StoredRow>> Rows(IEnumerable<int> rows, bool withVectors) =>
+    /// <summary>The entries of these rows, without their vectors.</summary>
+    private Task<IReadOnlyList<StoredRow>> Rows(IEnumerable<int> rows) =>
         Task.FromResult<IReadOnlyList<StoredRow>>(rows.Select(row =>
-            new StoredRow(row, Bundle.Gallery[row], withVectors ? Bundle.GalleryVector(row).ToArray() : null)).ToList());
+            new StoredRow(row, Bundle.Gallery[row], null)).ToList());
 }

@@ -19,8 +19,8 @@ public sealed class PgVectorTrainedGallery(ModelBundle bundle, PgVectorGallery s
     public IGallerySearch Search => search;
     public int RowCount => table.Version.Count;
 
-    public Task<IReadOnlyList<StoredRow>> FindAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredRow>>([]) : table.ByIdsAsync(ids, cancellationToken);
+    public async Task<StoredRow?> FindAsync(string id, CancellationToken cancellationToken) =>
+        (await table.ByIdsAsync([id], cancellationToken)).SingleOrDefault();
 
     public Task<IReadOnlyList<StoredRow>> EntriesAsync(IReadOnlyCollection<int> rows, CancellationToken cancellationToken) =>
         rows.Count == 0 ? Task.FromResult<IReadOnlyList<StoredRow>>([]) : table.ByRowsAsync(rows, cancellationToken);
