@@ -22,8 +22,11 @@ namespace FaceFunctions.TrainingJob;
 
 public sealed record TrainJobOptions
 {
-    /// <summary>A dataset folder, "blob:CONTAINER/FOLDER" in the storage account of <see cref="Publish"/>, or "synthetic".</summary>
-    public required string Data { get; init; }
+    /// <summary>
+    /// Dataset folders, "blob:CONTAINER/FOLDER" in the storage account of <see cref="Publish"/>, or "synthetic": one,
+    /// or several joined into one (<see cref="DatasetSource"/>).
+    /// </summary>
+    public required IReadOnlyList<string> Data { get; init; }
     public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
     public required string Output { get; init; }
     public TrainingOptions Training { get; init; } = new();
@@ -133,6 +136,9 @@ public static class TrainingPipeline
     {
         log.LogInformation("Dataset {Source}: {Images} images, facets {Facets}; training on {Training}.", dataset.Source, dataset.Images.Count,
             string.Join(", ", dataset.Facets.Select(f => $"{f} ({dataset.Values(f).Count})")), trainImages.Count);
+        if (dataset.PartlyLabelled.Count > 0)
+            log.LogInformation("  and {Partly} images without a value on some facet, which train the facets they carry: {Sources}.", dataset.PartlyLabelled.Count,
+                string.Join("; ", dataset.Sources().Select(s => $"{s.Name} {s.Images} ({string.Join(", ", s.Labelled.Select(l => $"{l.Value} {l.Key}"))})")));
         foreach (var problem in dataset.Problems)
             log.LogInformation("  skipped {File}: {Reason}", problem.File, problem.Reason);
         log.LogInformation("Training {Backbone} with the {Objective} objective: {Epochs} epochs at {ImageSize}px, {Frozen} stages frozen, seed {Seed}.",
@@ -165,7 +171,8 @@ public static class TrainingPipeline
         TrainingOptions training, ExportedModel trained, ModelEvaluation evaluation) =>
         new(version,
             new DatasetSummary(dataset.Source, dataset.Facets.ToDictionary(f => f, dataset.Values),
-                dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.Problems, gallery.Duplicates),
+                dataset.Images.Count, dataset.ByCell().Count, trainImages.Count, dataset.PartlyLabelled.Count, dataset.Sources(),
+                dataset.Problems, gallery.Duplicates),
             new TrainingSummary(training.Backbone, training.Objective, EmbeddingOf(training),
                 trained.Dimensions, TrainStage.SelectDevice(training.Device).type.ToString(), training, trained.Seconds,
                 trained.ImagesPerSecond, Process.GetCurrentProcess().PeakWorkingSet64, trained.Losses),

@@ -4,7 +4,8 @@ using System.Text;
 namespace FaceFunctions.TrainingJob.Datasets;
 
 /// <summary>
-/// What a dataset holds, in one hash: a SHA-256 over every image's id, labels and file bytes, in id order. Two reads of
+/// What a dataset holds, in one hash: a SHA-256 over every image's id, labels and file bytes, in id order (partly
+/// labelled images included). Two reads of
 /// the same images agree wherever they were read from (a folder, a blob copy, a fresh drawing of the same faces).
 /// </summary>
 /// <param name="Source">Where it was read from, for messages only.</param>
@@ -22,13 +23,18 @@ public sealed record DatasetFingerprint(string Source, IReadOnlyList<string> Fac
         }
         foreach (var facet in dataset.Facets)
             Append(facet);
-        foreach (var image in dataset.Images.OrderBy(i => i.Id, StringComparer.Ordinal))
+        foreach (var image in dataset.Images.Concat(dataset.PartlyLabelled).OrderBy(i => i.Id, StringComparer.Ordinal))
         {
             Append(image.Id);
             foreach (var facet in dataset.Facets)
-                Append(image.Labels[facet]);
+            {
+                // A missing value hashes as a length no string has.
+                if (image.Labels.TryGetValue(facet, out var value)) Append(value);
+                else hash.AppendData(BitConverter.GetBytes(-1));
+            }
             hash.AppendData(SHA256.HashData(File.ReadAllBytes(image.Path)));
         }
-        return new DatasetFingerprint(dataset.Source, dataset.Facets, dataset.Images.Count, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return new DatasetFingerprint(dataset.Source, dataset.Facets, dataset.Images.Count + dataset.PartlyLabelled.Count,
+            Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

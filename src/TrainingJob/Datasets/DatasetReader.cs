@@ -3,7 +3,10 @@ using FaceFunctions.Imaging;
 
 namespace FaceFunctions.TrainingJob.Datasets;
 
-/// <summary>Turns a folder into labelled images: JAFFE or Yale file naming, or a manifest CSV.</summary>
+/// <summary>
+/// Turns a folder into labelled images: JAFFE or Yale file naming, or a manifest CSV, in which an empty value leaves
+/// an image partly labelled (it trains the facets it has a value on).
+/// </summary>
 public static partial class DatasetReader
 {
     public const string ManifestFileName = "manifest.csv";
@@ -21,7 +24,11 @@ public static partial class DatasetReader
     [GeneratedRegex(@"^(?<subject>subject\d+)\.(?<condition>[a-z]+)(\.(png|gif|jpe?g|tiff?|bmp))?$", RegexOptions.IgnoreCase)]
     private static partial Regex YaleName();
 
-    public static LabelledDataset Read(string folder, DatasetFormat format = DatasetFormat.Auto)
+    public static LabelledDataset Read(string folder, DatasetFormat format = DatasetFormat.Auto) =>
+        LabelledDataset.Of(ReadPart(folder, format));
+
+    /// <summary>A folder as one source of a dataset: unchecked until joined (<see cref="LabelledDataset.Join"/>).</summary>
+    public static DatasetPart ReadPart(string folder, DatasetFormat format = DatasetFormat.Auto)
     {
         if (!Directory.Exists(folder))
             throw new DatasetException($"The dataset folder '{folder}' does not exist.");
@@ -55,7 +62,7 @@ public static partial class DatasetReader
         return jaffe >= yale ? DatasetFormat.Jaffe : DatasetFormat.Yale;
     }
 
-    private static LabelledDataset ReadByName(string folder, Regex pattern, string[] facets,
+    private static DatasetPart ReadByName(string folder, Regex pattern, string[] facets,
         Func<Match, string[]> values, string naming)
     {
         var images = new List<LabelledImage>();
@@ -73,10 +80,10 @@ public static partial class DatasetReader
             var labels = facets.Zip(values(match)).ToDictionary(p => p.First, p => p.Second);
             AddIfReadable(images, problems, folder, path, labels);
         }
-        return new LabelledDataset(folder, facets, images, problems);
+        return new DatasetPart(Path.GetFileName(folder), folder, facets, images, problems);
     }
 
-    private static LabelledDataset ReadManifest(string folder)
+    private static DatasetPart ReadManifest(string folder)
     {
         var manifestPath = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -95,6 +102,7 @@ public static partial class DatasetReader
 
         var images = new List<LabelledImage>();
         var problems = new List<DatasetProblem>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         for (var r = 1; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -106,10 +114,11 @@ public static partial class DatasetReader
                 continue;
             }
             var relative = row[pathColumn].Trim();
-            var missing = facetColumns.FirstOrDefault(i => string.IsNullOrWhiteSpace(row[i]), -1);
-            if (missing >= 0)
+            // An empty value leaves the image partly labelled: it trains the facets it has a value on.
+            var labelled = facetColumns.Where(i => !string.IsNullOrWhiteSpace(row[i])).ToList();
+            if (labelled.Count == 0)
             {
-                problems.Add(new DatasetProblem(relative, $"no value for facet '{header[missing]}' ({where})"));
+                problems.Add(new DatasetProblem(relative, $"no value on any facet ({where})"));
                 continue;
             }
             var path = Path.GetFullPath(Path.Combine(folder, relative));
@@ -123,10 +132,15 @@ public static partial class DatasetReader
                 problems.Add(new DatasetProblem(relative, $"file not found ({where})"));
                 continue;
             }
-            var labels = facetColumns.ToDictionary(i => header[i], i => row[i].Trim());
+            if (!listed.Add(path))
+            {
+                problems.Add(new DatasetProblem(relative, $"listed on an earlier line too ({where})"));
+                continue;
+            }
+            var labels = labelled.ToDictionary(i => header[i], i => row[i].Trim());
             AddIfReadable(images, problems, folder, path, labels);
         }
-        return new LabelledDataset(folder, facets, images, problems);
+        return new DatasetPart(Path.GetFileName(folder), folder, facets, images, problems);
     }
 
     private static void AddIfReadable(List<LabelledImage> images, List<DatasetProblem> problems, string folder,

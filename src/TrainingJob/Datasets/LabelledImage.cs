@@ -1,13 +1,23 @@
 namespace FaceFunctions.TrainingJob.Datasets;
 
-/// <summary>An image file and its value on every facet of its dataset.</summary>
+/// <summary>An image file and its values on the facets of its dataset.</summary>
 /// <param name="Id">Unique within the dataset; safe in a URL path segment.</param>
 /// <param name="Path">Full path of the image file.</param>
-/// <param name="Labels">Facet name to value, one entry per facet of the dataset.</param>
+/// <param name="Labels">Facet name to value: one entry per facet, or fewer for a partly labelled image, which only trains.</param>
 public sealed record LabelledImage(string Id, string Path, IReadOnlyDictionary<string, string> Labels)
 {
-    /// <summary>The image's cell: its labels in the dataset's facet order.</summary>
+    /// <summary>The source it was read from where a dataset joins several (<c>--data A --data B</c>); null for a single one.</summary>
+    public string? Part { get; init; }
+
+    /// <summary>The image's cell: its labels in the dataset's facet order (it must carry every facet).</summary>
     public Cell CellOf(IReadOnlyList<string> facets) => Cell.Of(Labels, facets);
+
+    /// <summary>Whether the image has a value on every one of these facets.</summary>
+    public bool Carries(IReadOnlyList<string> facets) => facets.All(Labels.ContainsKey);
+
+    /// <summary>Whether the image could belong to the cell: each value it carries is the cell's.</summary>
+    public bool AgreesWith(Cell cell, IReadOnlyList<string> facets) =>
+        facets.Select((facet, f) => !Labels.TryGetValue(facet, out var value) || value == cell.Values[f]).All(agrees => agrees);
 }
 
 /// <summary>A file that was left out of a dataset, and why.</summary>

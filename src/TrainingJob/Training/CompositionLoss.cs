@@ -57,8 +57,9 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         // which needs every combination, is left out (the job's log says so).
         var everyCombination = TransformTermFits(valueCounts);
         (_terms, _valueCounts) = (everyCombination ? terms : terms with { TransformWeight = 0 }, valueCounts);
-        _strides = Strides(valueCounts);
-        Cells = everyCombination ? Cartesian(valueCounts) : seenCells.DistinctBy(Code).ToList();
+        _cartesianStrides = CartesianStrides(valueCounts);
+        // Images without a value on some facet are no cell of their own.
+        Cells = everyCombination ? Cartesian(valueCounts) : seenCells.Where(c => c.All(v => v >= 0)).DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);
         RegisterComponents();
     }
@@ -66,16 +67,9 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
     /// <summary>The cells classified against, as value indices per facet, in the order of the logits.</summary>
     public IReadOnlyList<int[]> Cells { get; }
 
-    /// <summary>The index in <see cref="Cells"/> of each labelled image.</summary>
-    public long[] TargetsOf(int[][] labels)
-    {
-        var index = Cells.Select((c, i) => (Code: Code(c), i)).ToDictionary(p => p.Code, p => (long)p.i);
-        return labels.Select(l => index[Code(l)]).ToArray();
-    }
-
     /// <param name="embeddings">Unit-length embeddings [N, D].</param>
-    /// <param name="targets">The index of each embedding's cell, [N].</param>
-    public override Tensor forward(Tensor embeddings, Tensor targets)
+    /// <param name="labels">Each embedding's value index on each facet, [N, F]; -1 where the image has no value on a facet.</param>
+    public override Tensor forward(Tensor embeddings, Tensor labels)
     {
         using var scope = NewDisposeScope();
         var units = values.Select(v => functional.normalize(v, p: 2, dim: 1)).ToList();
@@ -86,10 +80,46 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
             sum = sum is null ? term : sum + term;
         }
         var queries = functional.normalize(functional.relu(sum!), p: 2, dim: 1);
-        var loss = Classify(embeddings, queries, targets);
-        if (_terms.TransformWeight > 0)
-            loss = loss + _terms.TransformWeight * TransformLoss(embeddings, targets, units, queries);
+        var loss = ClassifyAmong(embeddings, queries, Matching(labels));
+        var full = (labels >= 0).all(1).nonzero().squeeze(1);
+        if (_terms.TransformWeight > 0 && full.shape[0] > 0)
+        {
+            var fullLabels = labels.index_select(0, full);
+            var targets = (fullLabels * tensor(_cartesianStrides, device: labels.device)).sum(1);
+            loss = loss + _terms.TransformWeight * TransformLoss(embeddings.index_select(0, full), fullLabels, targets, units, queries);
+        }
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Which cells each image may be, [N, cells]: those that share every value it carries. An image with a value on
+    /// every facet matches one cell; one without a person label matches every person's cell with its expression.
+    /// </summary>
+    private Tensor Matching(Tensor labels)
+    {
+        Tensor? matching = null;
+        for (var f = 0; f < _valueCounts.Count; f++)
+        {
+            var facet = labels.select(1, f).unsqueeze(1);
+            var agrees = (facet < 0).logical_or(_cells.select(1, f).unsqueeze(0) == facet);
+            matching = matching is null ? agrees : matching.logical_and(agrees);
+        }
+        return matching!;
+    }
+
+    /// <summary>
+    /// Cross-entropy of the cells an image may be against all cells: minus the log of the probability that the
+    /// image is one of them. With one matching cell this is the usual cross-entropy. Images that match no cell
+    /// classified against (beyond <see cref="MaxCells"/>, a partly labelled image whose cells were never seen) add nothing.
+    /// </summary>
+    private Tensor ClassifyAmong(Tensor embeddings, Tensor queries, Tensor matching)
+    {
+        var rows = matching.any(1).nonzero().squeeze(1);
+        if (rows.shape[0] == 0)
+            return embeddings.sum() * 0;
+        var logits = embeddings.index_select(0, rows).matmul(queries.t()) / _terms.Temperature;
+        var right = logits.masked_fill(matching.index_select(0, rows).logical_not(), double.NegativeInfinity).logsumexp(1);
+        return (logits.logsumexp(1) - right).mean();
     }
 
     private Tensor Classify(Tensor embeddings, Tensor queries, Tensor targets) =>
@@ -100,9 +130,8 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
     /// over facets. Cells are in <see cref="Cartesian"/> order here, so a move of one value on facet f moves the
     /// target by the product of the later facets' counts.
     /// </summary>
-    private Tensor TransformLoss(Tensor embeddings, Tensor targets, IReadOnlyList<Tensor> units, Tensor queries)
+    private Tensor TransformLoss(Tensor embeddings, Tensor cells, Tensor targets, IReadOnlyList<Tensor> units, Tensor queries)
     {
-        var cells = _cells.index_select(0, targets);
         var loss = zeros(1, device: embeddings.device);
         long stride = 1;
         for (var f = units.Count - 1; f >= 0; f--)
@@ -130,22 +159,23 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         }).ToList();
     }
 
-    private readonly long[] _strides;
+    /// <summary>A cell's index in <see cref="Cartesian"/> order is its values times these: the last facet counts fastest.</summary>
+    private readonly long[] _cartesianStrides;
 
-    /// <summary>A cell's value indices as one number (mixed radix: each facet's index times the product of the counts before it).</summary>
-    private long Code(int[] cell) => cell.Select((value, f) => value * _strides[f]).Sum();
-
-    private static long[] Strides(IReadOnlyList<int> counts)
+    private static long[] CartesianStrides(IReadOnlyList<int> counts)
     {
         var strides = new long[counts.Count];
         long stride = 1;
-        for (var f = 0; f < counts.Count; f++)
+        for (var f = counts.Count - 1; f >= 0; f--)
         {
             strides[f] = stride;
             stride *= counts[f];
         }
         return strides;
     }
+
+    /// <summary>A cell's value indices as one number: its index in <see cref="Cartesian"/> order.</summary>
+    private long Code(int[] cell) => cell.Select((value, f) => value * _cartesianStrides[f]).Sum();
 
     private static List<int[]> Cartesian(IReadOnlyList<int> counts)
     {

@@ -16,7 +16,8 @@ public static class FaceScreening
         using var faces = FaceCropper.Load(settings);
         var decoder = new ImageDecoder();
         var missing = new ConcurrentBag<LabelledImage>();
-        Parallel.ForEach(dataset.Images, image =>
+        var images = dataset.Images.Concat(dataset.PartlyLabelled).ToList();
+        Parallel.ForEach(images, image =>
         {
             using var decoded = decoder.Decode(image.Path);
             if (faces.Find(decoded).Largest is null)
@@ -25,10 +26,14 @@ public static class FaceScreening
         if (missing.IsEmpty)
             return dataset;
         var left = missing.Select(i => i.Id).ToHashSet();
-        return new LabelledDataset(dataset.Source, dataset.Facets, dataset.Images.Where(i => !left.Contains(i.Id)).ToList(),
+        return new LabelledDataset(dataset.Source, dataset.Facets, images.Where(i => !left.Contains(i.Id)).ToList(),
         [
             .. dataset.Problems,
-            .. missing.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new DatasetProblem(Path.GetRelativePath(dataset.Source, i.Path), NoFace)),
+            .. missing.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => new DatasetProblem(FileOf(dataset, i), NoFace)),
         ]);
     }
+
+    /// <summary>The image's file as problems name it: relative to its dataset's folder, or by its source and id where several are joined.</summary>
+    private static string FileOf(LabelledDataset dataset, LabelledImage image) =>
+        image.Part is null ? Path.GetRelativePath(dataset.Source, image.Path) : $"{image.Part}: {image.Id}";
 }

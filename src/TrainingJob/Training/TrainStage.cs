@@ -22,12 +22,17 @@ public static class TrainStage
     /// <summary>Clean training images whose statistics spread folded BatchNorm layers out before training (EmbeddingBackbone.SpreadFoldedNorms).</summary>
     private const int FoldedStatisticsImages = 64;
 
+    /// <param name="cells">The fully labelled images that train; the dataset's partly labelled ones train beside them
+    /// (<see cref="LabelledDataset.PartlyLabelledBeside"/>).</param>
     /// <param name="validation">Images for early stopping when the options ask for it (the dataset's other images).</param>
-    public static ExportedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> images, TrainingOptions options,
+    public static ExportedModel Train(LabelledDataset dataset, IReadOnlyList<LabelledImage> cells, TrainingOptions options,
         ITrainingProgress? progress, CancellationToken cancellationToken, IReadOnlyList<LabelledImage>? validation = null)
     {
         if (options.Readout == EmbeddingReadout.FeatureMapMedian && options.Objective.LearnsFacetVectors())
             throw new ArgumentException("The feature-map-median readout indexes other vectors than the loss sees: its facet vectors cannot be learned; use --objective triplet.");
+        if (dataset.PartlyLabelled.Count > 0 && options.Objective.UsesTriplet())
+            throw new ArgumentException($"{dataset.PartlyLabelled.Count} images lack a value on some facet: the triplet loss needs every value; train them with --objective composition.");
+        var images = cells.Concat(dataset.PartlyLabelledBeside(cells)).ToList();
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
         using var network = options.From is { } from
@@ -37,8 +42,9 @@ public static class TrainStage
         using var batch = Preprocess(images, preprocessing);
         network.Backbone.SpreadFoldedNorms(batch.narrow(0, 0, Math.Min(FoldedStatisticsImages, batch.shape[0])));
         var values = dataset.Facets.Select(dataset.Values).ToList();
+        // A value the image lacks is -1: the objective counts any of that facet's values as right (CompositionLoss).
         int[][] LabelsOf(IReadOnlyList<LabelledImage> set) =>
-            set.Select(i => dataset.Facets.Select((f, k) => IndexOf(values[k], i.Labels[f])).ToArray()).ToArray();
+            set.Select(i => dataset.Facets.Select((f, k) => i.Labels.TryGetValue(f, out var value) ? IndexOf(values[k], value) : -1).ToArray()).ToArray();
         var labels = LabelsOf(images);
         using var validationBatch = options.EarlyStoppingPatience is null || validation is not { Count: > 0 } ? null : Preprocess(validation, preprocessing);
         var clock = Stopwatch.StartNew();

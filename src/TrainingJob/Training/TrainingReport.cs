@@ -36,9 +36,14 @@ public sealed record TrainingReport(
 public sealed record OtherFacetVectors(FacetVectorKind FacetVectors, ProtocolResult SeedProtocol, ProtocolResult UnseenImages,
     ProtocolResult UnseenCombinations, ProtocolResult Transform);
 
+/// <param name="Images">Images with a value on every facet: the gallery and the protocols.</param>
+/// <param name="TrainImages">Those of them that trained the main model.</param>
+/// <param name="PartlyLabelledImages">Images without a value on some facet, which trained the facets they carry.</param>
+/// <param name="Sources">What each dataset brought where several were joined (one entry otherwise).</param>
 /// <param name="Duplicates">Groups of pixel-identical images, by id.</param>
 public sealed record DatasetSummary(string Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Facets,
-    int Images, int Cells, int TrainImages, IReadOnlyList<Datasets.DatasetProblem> Problems, IReadOnlyList<IReadOnlyList<string>> Duplicates);
+    int Images, int Cells, int TrainImages, int PartlyLabelledImages, IReadOnlyList<Datasets.DatasetSourceSummary> Sources,
+    IReadOnlyList<Datasets.DatasetProblem> Problems, IReadOnlyList<IReadOnlyList<string>> Duplicates);
 
 public sealed record TrainingSummary(Backbone Backbone, Objective Objective, string Embedding, int Dimensions, string Device,
     TrainingOptions Options, double Seconds, double ImagesPerSecond, long PeakWorkingSetBytes, IReadOnlyList<double> EpochLosses);

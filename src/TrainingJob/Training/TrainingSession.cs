@@ -17,14 +17,14 @@ internal sealed class TrainingSession : IDisposable
     private readonly Device _device;
     private readonly EmbeddingNetwork _network;
     private readonly Tensor _data;
-    private readonly Tensor? _targets;
+    private readonly Tensor? _labels;
     private readonly bool _useTriplet;
     private readonly TripletSampler _sampler;
     private readonly Random _order;
     private readonly optim.Optimizer _optimizer;
     private readonly (Tensor Images, int[][] Labels)? _validation;
     private readonly (int Positive, int Negative)[]? _validationTriplets;
-    private readonly Tensor? _validationTargets;
+    private readonly Tensor? _validationLabels;
 
     public TrainingSession(TrainingOptions options, Preprocessing preprocessing, Device device, EmbeddingNetwork network, Tensor images,
         int[][] labels, IReadOnlyList<int> valueCounts, (Tensor Images, int[][] Labels)? validation)
@@ -34,7 +34,7 @@ internal sealed class TrainingSession : IDisposable
         _sampler = new TripletSampler(labels, new Random(options.Seed));
         _order = new Random(options.Seed + 1);
         Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.OutputDimensions, options.Composition, device);
-        _targets = Composition is null ? null : tensor(Composition.TargetsOf(labels), device: device);
+        _labels = Composition is null ? null : LabelTensor(labels, device);
         _data = images.to(device);
         // The facet value vectors may learn at their own rate: at the network's they barely turn from where they start.
         var groups = new List<TorchSharp.Modules.Adam.ParamGroup> { new(network.parameters().Where(p => p.requires_grad), lr: options.LearningRate) };
@@ -44,7 +44,7 @@ internal sealed class TrainingSession : IDisposable
         if (validation is not { } v) return;
         var validationSampler = new TripletSampler(v.Labels, new Random(options.Seed + 2));
         _validationTriplets = Enumerable.Range(0, v.Labels.Length).Select(validationSampler.Sample).ToArray();
-        _validationTargets = Composition is null ? null : tensor(Composition.TargetsOf(v.Labels), device: device);
+        _validationLabels = Composition is null ? null : LabelTensor(v.Labels, device);
     }
 
     /// <summary>The composition objective, whose facet value vectors train beside the network; null for the triplet loss alone.</summary>
@@ -73,7 +73,7 @@ internal sealed class TrainingSession : IDisposable
             var batch = _data.index_select(0, indices);
             if (_options.Augment)
                 batch = Augmentation.Apply(batch, _options.Flip, _preprocessing, _options.Augmentation);
-            var loss = Loss(_network.forward(batch), chunk.Length, _targets?.index_select(0, indices));
+            var loss = Loss(_network.forward(batch), chunk.Length, _labels?.index_select(0, indices));
             _optimizer.zero_grad();
             loss.backward();
             _optimizer.step();
@@ -96,7 +96,7 @@ internal sealed class TrainingSession : IDisposable
             rows = rows.Concat(_validationTriplets!.Select(t => t.Positive)).Concat(_validationTriplets!.Select(t => t.Negative)).ToList();
         var indices = tensor(rows.Select(i => (long)i).ToArray());
         var batch = images.index_select(0, indices).to(_device);
-        var value = Loss(_network.forward(batch), labels.Length, _validationTargets?.index_select(0, indices.to(_device))).item<float>();
+        var value = Loss(_network.forward(batch), labels.Length, _validationLabels?.index_select(0, indices.to(_device))).item<float>();
         _network.train();
         return value;
     }
@@ -105,7 +105,7 @@ internal sealed class TrainingSession : IDisposable
     /// The objective on unit-length outputs, or on the raw ones where the readout says so (the experiment's triplet
     /// on its classifier's outputs); with the triplet loss the batch is anchors, positives, negatives.
     /// </summary>
-    private Tensor Loss(Tensor outputs, int anchors, Tensor? cells)
+    private Tensor Loss(Tensor outputs, int anchors, Tensor? labels)
     {
         var embeddings = _network.Readout == EmbeddingReadout.FeatureMapMedian ? outputs : nn.functional.normalize(outputs, p: 2, dim: 1);
         var loss = zeros(1, device: _device);
@@ -115,15 +115,19 @@ internal sealed class TrainingSession : IDisposable
             loss = loss + nn.functional.relu((parts[0] - parts[1]).norm(1) - (parts[0] - parts[2]).norm(1) + _options.Margin).mean();
         }
         if (Composition is not null)
-            loss = loss + Composition.forward(embeddings, cells!);
+            loss = loss + Composition.forward(embeddings, labels!);
         return loss;
     }
+
+    /// <summary>Value indices per image and facet, [N, F], -1 where an image has no value.</summary>
+    private static Tensor LabelTensor(int[][] labels, Device device) =>
+        tensor(labels.SelectMany(l => l.Select(v => (long)v)).ToArray(), [labels.Length, labels[0].Length], device: device);
 
     public void Dispose()
     {
         _optimizer.Dispose();
-        _targets?.Dispose();
-        _validationTargets?.Dispose();
+        _labels?.Dispose();
+        _validationLabels?.Dispose();
         _data.Dispose();
         Composition?.Dispose();
     }

@@ -38,7 +38,7 @@ public sealed class FaceServingFixture : IAsyncLifetime
         if (!YaleFaces.Present) return;
         Report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = YaleFaces.Folder,
+            Data = [YaleFaces.Folder],
             Output = _output.Path,
             Training = new TrainingOptions { Face = FaceStep.Detect, Epochs = 3, ImageSize = 64, LearningRate = 1e-3, Seed = 3 },
         }, new LogCapture(), CancellationToken.None);

@@ -35,7 +35,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         var log = new LogCapture();
         Report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = DatasetSource.Synthetic,
+            Data = [DatasetSource.Synthetic],
             Output = _output.Path,
             Synthetic = Faces,
             // The default backbone (ImageNet ResNet18), small and short; the composition objective alone, a third of

@@ -75,15 +75,63 @@ public sealed class DatasetReaderTests
             SyntheticFaces.Render(i % 2, i / 2, 0, Tiny).SaveAsPng(folder.File($"shots/{i}.png"));
             rows.Add($"shots/{i}.png,\"{(i % 2 == 0 ? "red, dark" : "blue")}\",{(i < 2 ? "round" : "square")},abc");
         }
+        SyntheticFaces.Render(0, 2, 0, Tiny).SaveAsPng(folder.File("shots/4.png"));
         rows.Add("shots/missing.png,red,round,abc");
-        rows.Add("shots/0.png,,round,abc");
+        rows.Add("shots/0.png,blue,round,abc");
+        rows.Add("shots/4.png,,,abc");
+        rows.Add("shots/4.png,,oval,abc");
         File.WriteAllLines(folder.File(DatasetReader.ManifestFileName), rows);
         var dataset = DatasetReader.Read(folder.Path);
         Assert.Equal(["colour", "shape"], dataset.Facets);
         Assert.Equal(["blue", "red, dark"], dataset.Values("colour"));
+        Assert.Equal(["oval", "round", "square"], dataset.Values("shape"));
         Assert.Equal("shots~0", dataset.Images[0].Id);
+        Assert.Equal(4, dataset.Images.Count);
+        // An empty value leaves the image partly labelled: it trains its shape, and is no cell of the gallery.
+        var partly = Assert.Single(dataset.PartlyLabelled);
+        Assert.Equal(("shots~4", "oval"), (partly.Id, partly.Labels["shape"]));
+        Assert.False(partly.Labels.ContainsKey("colour"));
         Assert.Contains(dataset.Problems, p => p.File == "shots/missing.png" && p.Reason.Contains("not found"));
-        Assert.Contains(dataset.Problems, p => p.Reason.Contains("no value for facet 'colour'"));
+        Assert.Contains(dataset.Problems, p => p.File == "shots/0.png" && p.Reason.Contains("listed on an earlier line too (manifest.csv line 7)"));
+        Assert.Contains(dataset.Problems, p => p.File == "shots/4.png" && p.Reason.Contains("no value on any facet"));
+    }
+
+    [Fact]
+    public void Joined_datasets_keep_each_image_s_values_and_train_what_they_carry_beside_the_cells_they_cannot_leak()
+    {
+        LabelledImage Image(string id, params (string Facet, string Value)[] labels) =>
+            new(id, id, labels.ToDictionary(l => l.Facet, l => l.Value));
+        var studio = new DatasetPart("studio", "/data/studio", ["person", "expression"],
+            [Image("a1", ("person", "A"), ("expression", "happy")), Image("a2", ("person", "A"), ("expression", "sad")),
+             Image("b1", ("person", "B"), ("expression", "happy")), Image("b2", ("person", "B"), ("expression", "sad"))], []);
+        var moods = new DatasetPart("moods", "/data/moods", ["expression"],
+            [Image("x", ("expression", "happy")), Image("y", ("expression", "angry"))], [new DatasetProblem("z.png", "unreadable")]);
+        var identities = new DatasetPart("ids", "/data/ids", ["person", "glasses"], [Image("p", ("person", "B"), ("glasses", "yes")), Image("q", ("person", "A"), ("glasses", "no"))], []);
+        // No image has a person, an expression and glasses: nothing to search or measure.
+        var none = Assert.Throws<DatasetException>(() => LabelledDataset.Join([studio, moods, identities]));
+        Assert.Contains("has a value on every facet (person, expression, glasses)", none.Message);
+        var joined = LabelledDataset.Join([studio, moods]);
+        Assert.Equal(["person", "expression"], joined.Facets);
+        Assert.Equal(["studio~a1", "studio~a2", "studio~b1", "studio~b2"], joined.Images.Select(i => i.Id));
+        Assert.Equal(["moods~x", "moods~y"], joined.PartlyLabelled.Select(i => i.Id));
+        Assert.Equal(["angry", "happy", "sad"], joined.Values("expression"));
+        Assert.Equal("moods: z.png", Assert.Single(joined.Problems).File);
+        Assert.Equal([new DatasetSourceSummary("moods", 2, 0, new Dictionary<string, int> { ["person"] = 0, ["expression"] = 2 }),
+                      new DatasetSourceSummary("studio", 4, 4, new Dictionary<string, int> { ["person"] = 4, ["expression"] = 4 })],
+            joined.Sources(), new SummaryComparer());
+        // Held out (B, happy): the happy photo of someone unnamed could be B's, so it stays out of that training.
+        var withoutBHappy = joined.Images.Where(i => i.Id != "studio~b1").ToList();
+        Assert.Equal(["moods~y"], joined.PartlyLabelledBeside(withoutBHappy).Select(i => i.Id));
+        Assert.Equal(["moods~x", "moods~y"], joined.PartlyLabelledBeside(joined.Images).Select(i => i.Id));
+        Assert.Contains("named 'studio'", Assert.Throws<DatasetException>(() => LabelledDataset.Join([studio, studio])).Message);
+    }
+
+    private sealed class SummaryComparer : IEqualityComparer<DatasetSourceSummary>
+    {
+        public bool Equals(DatasetSourceSummary? x, DatasetSourceSummary? y) =>
+            x!.Name == y!.Name && x.Images == y.Images && x.FullyLabelled == y.FullyLabelled && x.Labelled.OrderBy(p => p.Key).SequenceEqual(y.Labelled.OrderBy(p => p.Key));
+
+        public int GetHashCode(DatasetSourceSummary obj) => obj.Name.GetHashCode();
     }
 
     [Fact]

@@ -93,9 +93,8 @@ public sealed class NetworkExportTests
         int[][] labels = [[0, 0], [0, 1], [1, 0], [1, 2]];
         using var loss = new CompositionLoss([2, 3], labels, 8, new CompositionTerms(), torch.CPU);
         Assert.Equal(6, loss.Cells.Count);
-        Assert.Equal([0L, 1, 3, 5], loss.TargetsOf(labels));
         using var embeddings = torch.nn.functional.normalize(torch.rand(4, 8), 2, 1);
-        using var targets = torch.tensor(loss.TargetsOf(labels));
+        using var targets = LabelTensor(labels);
         var optimizer = torch.optim.Adam(loss.parameters(), 0.05);
         var first = loss.forward(embeddings, targets).item<float>();
         for (var step = 0; step < 50; step++)
@@ -108,6 +107,30 @@ public sealed class NetworkExportTests
         Assert.True(loss.forward(embeddings, targets).item<float>() < first * 0.8, "the facet vectors learn");
     }
 
+    private static torch.Tensor LabelTensor(int[][] labels) =>
+        torch.tensor(labels.SelectMany(l => l.Select(v => (long)v)).ToArray(), [labels.Length, labels[0].Length]);
+
+    [Fact]
+    public void An_image_without_a_value_on_a_facet_is_right_in_any_cell_that_has_the_values_it_carries()
+    {
+        using var embedding = torch.nn.functional.normalize(torch.rand(1, 8), 2, 1);
+        double Loss(double transformWeight, int person, int expression)
+        {
+            torch.random.manual_seed(5); // the same value vectors every time
+            using var loss = new CompositionLoss([2, 3], [[0, 0], [1, 2]], 8, new CompositionTerms(TransformWeight: transformWeight), torch.CPU);
+            using var labels = LabelTensor([[person, expression]]);
+            using var value = loss.forward(embedding, labels);
+            return value.item<float>();
+        }
+        // The probability of "person 1, any expression" is the sum of the probabilities of its three cells.
+        Assert.Equal(Enumerable.Range(0, 3).Sum(e => Math.Exp(-Loss(0, 1, e))), Math.Exp(-Loss(0, 1, -1)), 5);
+        Assert.True(Loss(0, 1, -1) < Enumerable.Range(0, 3).Min(e => Loss(0, 1, e)));
+        // The transform term moves images between cells: one without a cell adds nothing to it.
+        Assert.Equal(Loss(0, 1, -1), Loss(1, 1, -1), 6);
+        Assert.NotEqual(Loss(0, 1, 2), Loss(1, 1, 2));
+        Assert.Equal(0, Loss(0, -1, -1), 5); // no value at all: every cell is right, nothing to learn
+    }
+
     [Fact]
     public void The_transform_term_trains_an_image_minus_its_value_plus_another_to_land_in_that_cell_seen_or_not()
     {
@@ -117,7 +140,7 @@ public sealed class NetworkExportTests
         int[] counts = [2, 3, 2];
         using var loss = new CompositionLoss(counts, labels, 16, new CompositionTerms(TransformWeight: 1), torch.CPU);
         var embeddings = new TorchSharp.Modules.Parameter(torch.rand(labels.Length, 16));
-        using var targets = torch.tensor(loss.TargetsOf(labels));
+        using var targets = LabelTensor(labels);
         var optimizer = torch.optim.Adam(loss.parameters().Append(embeddings), 0.05);
         for (var step = 0; step < 300; step++)
         {
@@ -156,7 +179,7 @@ public sealed class NetworkExportTests
             using var loss = new CompositionLoss([101, 100], labels, 8, new CompositionTerms(TransformWeight: transformWeight), torch.CPU);
             Assert.Equal(labels, loss.Cells);
             using var embeddings = torch.nn.functional.normalize(torch.rand(labels.Length, 8), 2, 1);
-            using var targets = torch.tensor(loss.TargetsOf(labels));
+            using var targets = LabelTensor(labels);
             using var value = loss.forward(embeddings, targets);
             return value.item<float>();
         }
@@ -181,7 +204,7 @@ public sealed class NetworkExportTests
             var query = VectorMath.Compose([(vectors[0].AsMemory(cell[0] * 8, 8), 1f), (vectors[1].AsMemory(cell[1] * 8, 8), 1f)], 8);
             using var embedding = torch.tensor(query, [1, 8]);
             var losses = Enumerable.Range(0, loss.Cells.Count)
-                .Select(c => { using var target = torch.tensor(new long[] { c }); return loss.forward(embedding, target).item<float>(); })
+                .Select(c => { using var target = LabelTensor([loss.Cells[c]]); return loss.forward(embedding, target).item<float>(); })
                 .ToList();
             Assert.Equal(at, losses.IndexOf(losses.Min()));
         }

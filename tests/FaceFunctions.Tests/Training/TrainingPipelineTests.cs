@@ -30,7 +30,7 @@ public sealed class TrainingPipelineTests : IDisposable
         var log = new LogCapture();
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = DatasetSource.Synthetic,
+            Data = [DatasetSource.Synthetic],
             Output = _folder.File("model"),
             Synthetic = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 },
             Training = TrainStageTests.Tiny with { EarlyStoppingPatience = 1, LearningRate = 0.5, Epochs = 6 },
@@ -44,12 +44,45 @@ public sealed class TrainingPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Joined_datasets_train_each_facet_on_the_images_that_carry_it_and_report_what_each_brought()
+    {
+        // Expression photos of strangers without person labels: a manifest whose only facet is the expression.
+        var moods = _folder.File("moods");
+        var drawn = SyntheticFaces.Write(moods, new SyntheticFacesOptions { Persons = 2, VariantsPerCell = 1, Size = 48, Seed = 5 });
+        File.WriteAllLines(Path.Combine(moods, DatasetReader.ManifestFileName),
+            ["path,expression", .. drawn.Select(p => $"{Path.GetFileName(p)},{Path.GetFileName(p).Split('.')[1][..2]}")]);
+        var log = new LogCapture();
+        var report = await TrainingPipeline.RunAsync(new TrainJobOptions
+        {
+            Data = [DatasetSource.Synthetic, moods],
+            Output = _folder.File("model"),
+            Synthetic = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 1, Size = 48 },
+            Training = TrainStageTests.Tiny with { Objective = Objective.Composition },
+            HeldOutFolds = 2,
+        }, log, CancellationToken.None);
+
+        Assert.Equal((21, 14), (report.Dataset.Images, report.Dataset.PartlyLabelledImages));
+        Assert.Equal(["moods", "synthetic"], report.Dataset.Sources.Select(s => s.Name));
+        Assert.Equal((14, 0, 0, 14), (report.Dataset.Sources[0].Images, report.Dataset.Sources[0].FullyLabelled,
+            report.Dataset.Sources[0].Labelled["person"], report.Dataset.Sources[0].Labelled["expression"]));
+        Assert.Contains("and 14 images without a value on some facet", log.ToString());
+        // The gallery and the protocols hold the fully labelled images; the expression vectors learned from both sets.
+        var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
+        Assert.Equal(21, bundle.Gallery.Count);
+        Assert.Equal(21, report.SeedProtocol.Queries);
+        var happy = bundle.Facets.Facets.Single(f => f.Name == "expression").Values.Single(v => v.Value == "HA");
+        Assert.Equal(3 + 2, happy.Images);
+        Assert.NotNull(report.UnseenCombinations.Top1);
+        Assert.Contains("\"partly_labelled_images\": 14", File.ReadAllText(_folder.File("model/report.json")));
+    }
+
+    [Fact]
     public async Task Enrolled_folds_train_without_each_fold_of_persons_and_report_them_beside_the_main_model()
     {
         var log = new LogCapture();
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = DatasetSource.Synthetic,
+            Data = [DatasetSource.Synthetic],
             Output = _folder.File("model"),
             Synthetic = new SyntheticFacesOptions { Persons = 4, VariantsPerCell = 1, Size = 48 },
             Training = TrainStageTests.Tiny,
@@ -72,7 +105,7 @@ public sealed class TrainingPipelineTests : IDisposable
         var faces = new SyntheticFacesOptions { Persons = 3, VariantsPerCell = 2, Size = 48 };
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
-            Data = DatasetSource.Synthetic,
+            Data = [DatasetSource.Synthetic],
             Output = _folder.File("model"),
             Synthetic = faces,
             Training = TrainStageTests.Tiny with { TrainOn = TrainingImages.All, Objective = Objective.Composition },
@@ -82,7 +115,7 @@ public sealed class TrainingPipelineTests : IDisposable
             bundle.Description);
 
         var log = new LogCapture();
-        var dataset = await DatasetSource.ReadAsync(DatasetSource.Synthetic, DatasetFormat.Auto, faces, null, log, CancellationToken.None);
+        var dataset = await DatasetSource.ReadAsync([DatasetSource.Synthetic], DatasetFormat.Auto, faces, null, log, CancellationToken.None);
         var evaluated = await SavedModelEvaluation.RunAsync(_folder.File("model"), dataset, 9, log, CancellationToken.None);
         // Every image trained it and its learned facet vectors compose: the figures training reported, not others.
         Assert.Equal(report.SeedProtocol.Top1, evaluated.SeedProtocol.Top1);

@@ -38,7 +38,7 @@ public sealed class TrainingStagesTests(TrainingStagesTests.TrainedOnce model) :
 
     private string Model => _model;
 
-    private static TrainJobOptions Job(string output) => new() { Data = DatasetSource.Synthetic, Synthetic = Faces, Output = output };
+    private static TrainJobOptions Job(string output) => new() { Data = [DatasetSource.Synthetic], Synthetic = Faces, Output = output };
 
     [Fact]
     public async Task Export_makes_the_same_model_of_the_finished_checkpoint_without_training()
