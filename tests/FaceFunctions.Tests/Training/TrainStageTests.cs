@@ -31,6 +31,16 @@ public sealed class TrainStageTests : IDisposable
     }
 
     [Fact]
+    public void Partly_labelled_images_are_refused_by_the_triplet_loss_which_needs_every_value()
+    {
+        LabelledImage Image(string id, params (string Facet, string Value)[] labels) => new(id, id, labels.ToDictionary(l => l.Facet, l => l.Value));
+        var dataset = new LabelledDataset("test", ["person", "expression"],
+            [Image("a", ("person", "A"), ("expression", "x")), Image("b", ("person", "B"), ("expression", "y")), Image("c", ("expression", "x"))], []);
+        var error = Assert.Throws<ArgumentException>(() => TrainStage.Train(dataset, dataset.Images, Tiny, null, CancellationToken.None));
+        Assert.Contains("1 images lack a value on some facet: the triplet loss needs every value", error.Message);
+    }
+
+    [Fact]
     public void The_same_seed_trains_the_same_model_on_cpu()
     {
         var first = TrainStage.Train(_dataset, _dataset.Images, Tiny, null, CancellationToken.None);
