@@ -32,7 +32,7 @@ public static partial class DatasetReader
     {
         if (!Directory.Exists(folder))
             throw new DatasetException($"The dataset folder '{folder}' does not exist.");
-        folder = Path.GetFullPath(folder);
+        folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         if (format == DatasetFormat.Auto)
             format = Detect(folder);
         return format switch

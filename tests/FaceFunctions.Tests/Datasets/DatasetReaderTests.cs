@@ -94,6 +94,9 @@ public sealed class DatasetReaderTests
         Assert.Contains(dataset.Problems, p => p.File == "shots/missing.png" && p.Reason.Contains("not found"));
         Assert.Contains(dataset.Problems, p => p.File == "shots/0.png" && p.Reason.Contains("listed on an earlier line too (manifest.csv line 7)"));
         Assert.Contains(dataset.Problems, p => p.File == "shots/4.png" && p.Reason.Contains("no value on any facet"));
+        // A folder named with a trailing separator is the same folder, and the same source name where datasets are joined.
+        var part = DatasetReader.ReadPart(folder.Path + "/");
+        Assert.Equal((4, Path.GetFileName(folder.Path)), (part.Images.Count(i => i.Labels.Count == 2), part.Name));
     }
 
     [Fact]
