@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Accuracy benchmark (docs/accuracy.md): trains each configuration below on the drawn faces and on the Yale faces
-# (../shared/data/yalefaces), keeps each report.json under bench/results/, then writes the table.
+# Accuracy benchmark (docs/accuracy.md): trains each configuration below on the drawn faces, the Yale faces
+# (../shared/data/yalefaces) and the CMU Face Images (../shared/data/cmu-faces, from scripts/datasets/cmu-faces.sh),
+# keeps each report.json under bench/results/, then writes the table.
 #   bash bench/accuracy.sh            all runs in the list below (several hours on 2 cores)
 #   bash bench/accuracy.sh quick      the default configuration on the drawn faces, one seed
 #   bash bench/accuracy.sh NAME...    just the runs named (names as in the list below)
@@ -15,6 +16,7 @@ set -euo pipefail
 {
 cd "$(dirname "$0")/.."
 yale="${YALE:-../shared/data/yalefaces}"
+cmu="${CMU:-../shared/data/cmu-faces}"
 results="${RESULTS:-bench/results}"
 mkdir -p "$results"
 job="${JOB:-}"
@@ -79,6 +81,14 @@ if [ "${1:-}" != quick ]; then
     "yale-issue30-enrolled-s2|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 2 --enrolled-folds 3"
     "drawn-issue30-enrolled-s3|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 3 --enrolled-folds 2"
     "yale-issue30-enrolled-s3|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 3 --enrolled-folds 3"
+    # Issue 31: today's default (issue 31's colour cast and greyscale named) on every real set, three seeds: Yale, and
+    # the CMU Face Images (scripts/datasets/cmu-faces.sh puts them in ../shared/data/cmu-faces).
+    "yale-issue31-default-s1|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 1 --held-out-folds 3"
+    "yale-issue31-default-s2|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 2 --held-out-folds 3"
+    "yale-issue31-default-s3|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 3 --held-out-folds 3"
+    "cmu-issue31-default-s1|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 1 --held-out-folds 3"
+    "cmu-issue31-default-s2|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 2 --held-out-folds 3"
+    "cmu-issue31-default-s3|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 3 --held-out-folds 3"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.

@@ -74,6 +74,10 @@ public sealed class LabelledDataset
         Images.Concat(PartlyLabelled).Where(i => i.Labels.ContainsKey(facet)).Select(i => i.Labels[facet])
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The values of a facet that some fully labelled image has: those the gallery and the protocols can find.</summary>
+    public IReadOnlyList<string> CellValues(string facet) =>
+        Images.Select(i => i.Labels[facet]).Distinct().Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// The partly labelled images that train beside these fully labelled ones: all but those that could belong to a
     /// cell left out of them (a held-out combination, an enrolled person), which would leak it.

@@ -130,7 +130,7 @@ public sealed class ModelEvaluator(LabelledDataset dataset, IReadOnlyList<string
         CancellationToken cancellationToken)
     {
         var facet = dataset.Facets[0];
-        var values = dataset.Values(facet).ToList();
+        var values = dataset.CellValues(facet);
         if (folds < 2 || folds > values.Count)
             throw new ArgumentException($"--enrolled-folds takes 2 to {values.Count} (the values of '{facet}'); got {folds}.");
         var parts = new List<EnrolledValues>();

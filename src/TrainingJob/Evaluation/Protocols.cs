@@ -205,15 +205,18 @@ public static class Protocols
         var index = new ExactVectorIndex(s.Vectors, s.Dimensions);
         int queries = 0, hits = 0, ties = 0, hitsEitherWay = 0;
         var byValue = new ValueTally();
+        // A value that only partly labelled images trained has a vector but no image to find: no query goes there.
+        var cells = Enumerable.Range(0, s.Count).Select(s.CellOf).ToHashSet();
         for (var row = 0; row < s.Count; row++)
         foreach (var facet in facets.Facets)
         foreach (var target in facet.Values.Where(v => v.Value != s.Labels[row][facet.Name] && asked(row, facet.Name, v.Value)))
         {
+            var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]).ToList();
+            if (!cells.Contains(new Cell(wanted))) continue;
             facets.TryGet(facet.Name, s.Labels[row][facet.Name], out var from);
             facets.TryGet(facet.Name, target.Value, out var to);
             var query = VectorMath.Compose([(s.Vector(row), 1f), (from, -1f), (to, 1f)], s.Dimensions);
             var found = index.Search(query, 3).Where(h => h.Row != row).ToList();
-            var wanted = s.Facets.Select(f => f == facet.Name ? target.Value : s.Labels[row][f]).ToList();
             bool Right(EmbeddedSet set, int r) => set.Facets.Zip(wanted).All(p => set.Labels[r][p.First] == p.Second);
             queries++;
             if (found.Count > 1 && found[0].Score == found[1].Score) ties++;

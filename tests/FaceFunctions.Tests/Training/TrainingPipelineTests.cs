@@ -49,8 +49,10 @@ public sealed class TrainingPipelineTests : IDisposable
         // Expression photos of strangers without person labels: a manifest whose only facet is the expression.
         var moods = _folder.File("moods");
         var drawn = SyntheticFaces.Write(moods, new SyntheticFacesOptions { Persons = 2, VariantsPerCell = 1, Size = 48, Seed = 5 });
+        // One of them shows a value the fully labelled set lacks ("CO", contempt): it trains, and has no image to find.
+        var contempt = drawn.First(p => Path.GetFileName(p).Split('.')[1][..2] != "HA");
         File.WriteAllLines(Path.Combine(moods, DatasetReader.ManifestFileName),
-            ["path,expression", .. drawn.Select(p => $"{Path.GetFileName(p)},{Path.GetFileName(p).Split('.')[1][..2]}")]);
+            ["path,expression", .. drawn.Select(p => $"{Path.GetFileName(p)},{(p == contempt ? "CO" : Path.GetFileName(p).Split('.')[1][..2])}")]);
         var log = new LogCapture();
         var report = await TrainingPipeline.RunAsync(new TrainJobOptions
         {
@@ -70,8 +72,11 @@ public sealed class TrainingPipelineTests : IDisposable
         var bundle = await new ModelRepository(new FolderArtifactStore(_folder.File("model"))).LoadCurrentAsync();
         Assert.Equal(21, bundle.Gallery.Count);
         Assert.Equal(21, report.SeedProtocol.Queries);
-        var happy = bundle.Facets.Facets.Single(f => f.Name == "expression").Values.Single(v => v.Value == "HA");
-        Assert.Equal(3 + 2, happy.Images);
+        var expressions = bundle.Facets.Facets.Single(f => f.Name == "expression").Values;
+        Assert.Equal(3 + 2, expressions.Single(v => v.Value == "HA").Images);
+        Assert.Equal(1, expressions.Single(v => v.Value == "CO").Images);
+        // Transforms go to every other person and expression that has an image: 21 x (2 + 6), none to "CO".
+        Assert.Equal(21 * (2 + 6), report.Transform.Queries);
         Assert.NotNull(report.UnseenCombinations.Top1);
         Assert.Contains("\"partly_labelled_images\": 14", File.ReadAllText(_folder.File("model/report.json")));
     }
