@@ -5,17 +5,6 @@ using static TorchSharp.torch.nn;
 
 namespace FaceFunctions.TrainingJob.Training;
 
-/// <summary>
-/// The composition-aware objective. Every facet value has a learnable vector, used at unit length as a facet vector
-/// is; the query of a cell is the non-negative, unit-length sum of its values' vectors, exactly as serving composes. Each image is classified
-/// against the queries of every cell, seen in training or not (all combinations of facet values), by cross-entropy
-/// over cosine similarities at a temperature. The network thus learns embeddings that sit
-/// where the sum of their facets points, which is what feature arithmetic needs for combinations it never saw.
-/// With a transform weight, each image is also moved along every facet to a random other value (its embedding minus
-/// its value's vector plus the other's, as <c>/api/compose</c> transforms an uploaded photo) and classified as the
-/// cell it lands in, seen or not: a term for the arithmetic itself, in the manner of compositional zero-shot methods
-/// that train on every combination.
-/// </summary>
 /// <summary>The composition objective's settings.</summary>
 /// <param name="Temperature">Divides the cosine similarities before the cross-entropy: lower is sharper.</param>
 /// <param name="TransformWeight">The weight of the transform term beside the classification of the images themselves; 0 leaves it out.</param>
@@ -30,6 +19,18 @@ public sealed record CompositionTerms(double Temperature = 0.1, double Transform
     }
 }
 
+/// <summary>
+/// The composition-aware objective. Every facet value has a learnable vector, used at unit length as a facet vector
+/// is; the query of a cell is the non-negative, unit-length sum of its values' vectors, exactly as serving composes. Each image is classified
+/// against the queries of every cell, seen in training or not (all combinations of facet values), by cross-entropy
+/// over cosine similarities at a temperature. The network thus learns embeddings that sit
+/// where the sum of their facets points, which is what feature arithmetic needs for combinations it never saw.
+/// With a transform weight, each image is also moved along every facet to a random other value (its embedding minus
+/// its value's vector plus the other's, as <c>/api/compose</c> transforms an uploaded photo) and classified as the
+/// cell it lands in, seen or not: a term for the arithmetic itself, in the manner of compositional zero-shot methods
+/// that train on every combination. An image without a value on some facet (partly labelled data) is right in any
+/// cell that has the values it carries, and has no cell to be moved from.
+/// </summary>
 public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Above this many combinations, only the cells seen in training are classified against.</summary>
