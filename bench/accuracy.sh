@@ -89,6 +89,10 @@ if [ "${1:-}" != quick ]; then
     "cmu-issue31-default-s1|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 1 --held-out-folds 3"
     "cmu-issue31-default-s2|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 2 --held-out-folds 3"
     "cmu-issue31-default-s3|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --seed 3 --held-out-folds 3"
+    # Issue 31's levers for the expression facet: nothing frozen (the default keeps resnet18's first two stages).
+    "cmu-issue31-frozen0-s1|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 1 --held-out-folds 3"
+    "cmu-issue31-frozen0-s2|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 2 --held-out-folds 3"
+    "cmu-issue31-frozen0-s3|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 3 --held-out-folds 3"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
