@@ -30,23 +30,27 @@ public static class DatasetSource
         IServiceProvider? storage, ILogger log, CancellationToken cancellationToken)
     {
         if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
-            return DrawSynthetic(synthetic, log) with { Name = Synthetic };
+            return DrawSynthetic(synthetic, log);
         if (!BlobDatasets.IsBlobReference(data))
             return DatasetReader.ReadPart(data, format);
         if (storage is null)
             throw new ArgumentException($"'{data}' is in Blob Storage: name the account with --storage-connection-string or --storage-service-uri.");
-        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-dataset-{Guid.NewGuid():N}");
+        var folder = TemporaryFolder("dataset", data.TrimEnd('/').Split('/', ':').Last());
         var (_, files) = await BlobDatasets.DownloadAsync(data, storage.GetRequiredService<BlobServiceClient>(), folder, cancellationToken);
         log.LogInformation("Copied {Files} files of {Data} into {Folder}.", files, data, folder);
-        return DatasetReader.ReadPart(folder, format) with { Name = data.TrimEnd('/').Split('/', ':').Last() };
+        return DatasetReader.ReadPart(folder, format);
     }
 
     /// <summary>Draws the embedded default into a fresh temporary folder and reads it back through the JAFFE reader.</summary>
     private static DatasetPart DrawSynthetic(SyntheticFacesOptions options, ILogger log)
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"facefunctions-synthetic-{Guid.NewGuid():N}");
+        var folder = TemporaryFolder("synthetic", Synthetic);
         var paths = SyntheticFaces.Write(folder, options);
         log.LogInformation("Drew {Count} synthetic faces into {Folder}.", paths.Count, folder);
         return DatasetReader.ReadPart(folder, DatasetFormat.Jaffe);
     }
+
+    /// <summary>A fresh folder whose own name is the source's: a folder's name names its source (<see cref="DatasetPart.Name"/>).</summary>
+    private static string TemporaryFolder(string kind, string name) =>
+        Path.Combine(Path.GetTempPath(), $"facefunctions-{kind}-{Guid.NewGuid():N}", name is "" or "." or ".." ? kind : name);
 }

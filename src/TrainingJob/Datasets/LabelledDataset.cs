@@ -91,7 +91,7 @@ public sealed class LabelledDataset
 
     /// <summary>What each source brought: one entry per source, or one for the whole dataset read from one.</summary>
     public IReadOnlyList<DatasetSourceSummary> Sources() =>
-        Images.Concat(PartlyLabelled).GroupBy(i => i.Part ?? Path.GetFileName(Source.TrimEnd('/')))
+        Images.Concat(PartlyLabelled).GroupBy(i => i.Part ?? Path.GetFileName(Source))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new DatasetSourceSummary(g.Key, g.Count(), g.Count(i => i.Carries(Facets)),
                 Facets.ToDictionary(f => f, f => g.Count(i => i.Labels.ContainsKey(f)))))

@@ -42,6 +42,7 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
 
     private readonly ParameterList values;
     private readonly Tensor _cells;
+    private readonly Tensor _cartesianStrideTensor;
     private readonly CompositionTerms _terms;
     private readonly IReadOnlyList<int> _valueCounts;
 
@@ -62,6 +63,7 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         // Images without a value on some facet are no cell of their own.
         Cells = everyCombination ? Cartesian(valueCounts) : seenCells.Where(c => c.All(v => v >= 0)).DistinctBy(Code).ToList();
         _cells = tensor(Cells.SelectMany(c => c.Select(v => (long)v)).ToArray(), [Cells.Count, valueCounts.Count], device: device);
+        _cartesianStrideTensor = tensor(_cartesianStrides, device: device);
         RegisterComponents();
     }
 
@@ -82,11 +84,13 @@ public sealed class CompositionLoss : Module<Tensor, Tensor, Tensor>
         }
         var queries = functional.normalize(functional.relu(sum!), p: 2, dim: 1);
         var loss = ClassifyAmong(embeddings, queries, Matching(labels));
+        if (_terms.TransformWeight == 0)
+            return loss.MoveToOuterDisposeScope();
         var full = (labels >= 0).all(1).nonzero().squeeze(1);
-        if (_terms.TransformWeight > 0 && full.shape[0] > 0)
+        if (full.shape[0] > 0)
         {
             var fullLabels = labels.index_select(0, full);
-            var targets = (fullLabels * tensor(_cartesianStrides, device: labels.device)).sum(1);
+            var targets = (fullLabels * _cartesianStrideTensor).sum(1);
             loss = loss + _terms.TransformWeight * TransformLoss(embeddings.index_select(0, full), fullLabels, targets, units, queries);
         }
         return loss.MoveToOuterDisposeScope();

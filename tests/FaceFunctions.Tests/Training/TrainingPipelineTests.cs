@@ -41,6 +41,8 @@ public sealed class TrainingPipelineTests : IDisposable
         Assert.NotNull(report.UnseenCombinations.Top1);
         Assert.Equal(2, log.ToString().Split("Held-out fold").Length - 1);
         Assert.NotNull(report.Untrained.SeedProtocol.Top1);
+        // The drawn faces are named as the source they are, not by the temporary folder they were drawn into.
+        Assert.Equal(("synthetic", 3 * 7 * 2), (Assert.Single(report.Dataset.Sources).Name, report.Dataset.Sources[0].Images));
     }
 
     [Fact]
