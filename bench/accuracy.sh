@@ -93,6 +93,10 @@ if [ "${1:-}" != quick ]; then
     "cmu-issue31-frozen0-s1|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 1 --held-out-folds 3"
     "cmu-issue31-frozen0-s2|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 2 --held-out-folds 3"
     "cmu-issue31-frozen0-s3|$cmu|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --frozen-stages 0 --seed 3 --held-out-folds 3"
+    # A sharper composition objective: temperature 0.05 (the default 0.1).
+    "yale-issue31-temp005-s1|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 1 --held-out-folds 3"
+    "yale-issue31-temp005-s2|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 2 --held-out-folds 3"
+    "yale-issue31-temp005-s3|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 3 --held-out-folds 3"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
