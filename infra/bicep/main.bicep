@@ -29,6 +29,20 @@ param trainingImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
 ])
 param galleryBackend string = 'inprocess'
 
+@description('E-mail addresses told of alerts and of the budget; none: alerts show in the portal only.')
+param alertEmails array = []
+
+@description('Monthly budget of the resource group in the billing currency; 0: none. It tells alertEmails, so it needs one.')
+@minValue(0)
+param monthlyBudget int = 200
+
+@description('API instances kept warm (Flex Consumption always ready, billed while idle); 0 scales to zero.')
+@minValue(0)
+param alwaysReadyInstances int = 0
+
+@description('Log Analytics daily ingestion cap in GB (-1: none).')
+param logsDailyQuotaGb int = 1
+
 var suffix = uniqueString(resourceGroup().id)
 var pgvector = galleryBackend == 'pgvector'
 
@@ -61,6 +75,7 @@ module monitoring 'modules/monitoring.bicep' = {
   params: {
     location: location
     namePrefix: namePrefix
+    dailyQuotaGb: logsDailyQuotaGb
   }
 }
 
@@ -103,6 +118,8 @@ module api 'modules/functionapp.bicep' = {
   params: {
     location: location
     namePrefix: namePrefix
+    // Function app names are global (<name>.azurewebsites.net): the resource group's suffix keeps two teams apart.
+    name: '${namePrefix}-api-${suffix}'
     hostStorageName: take('${namePrefix}host${suffix}', 24)
     identityId: identities.outputs.apiId
     identityClientId: identities.outputs.apiClientId
@@ -110,6 +127,8 @@ module api 'modules/functionapp.bicep' = {
     dataBlobEndpoint: storage.outputs.blobEndpoint
     dataQueueEndpoint: storage.outputs.queueEndpoint
     insightsName: monitoring.outputs.insightsName
+    workspaceId: monitoring.outputs.workspaceId
+    alwaysReadyInstances: alwaysReadyInstances
     subnetId: pgvector ? network!.outputs.apiSubnetId : ''
     postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.apiName}' : ''
   }
@@ -141,6 +160,20 @@ module training 'modules/training.bicep' = {
     subnetId: pgvector ? network!.outputs.jobsSubnetId : ''
     postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.trainingName}' : ''
     postgresReaderRole: pgvector ? identities.outputs.apiName : ''
+    postgresReaderObjectId: pgvector ? identities.outputs.apiPrincipalId : ''
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    insightsName: monitoring.outputs.insightsName
+    workspaceName: monitoring.outputs.workspaceName
+    jobName: training.outputs.jobName
+    alertEmails: alertEmails
+    monthlyBudget: monthlyBudget
   }
 }
 

@@ -4,6 +4,10 @@
 param location string
 param namePrefix string
 
+@description('The app\'s name: global in azurewebsites.net, so it carries the resource group\'s suffix.')
+@maxLength(60)
+param name string
+
 @minLength(3)
 @maxLength(24)
 param hostStorageName string
@@ -14,6 +18,8 @@ param dataBlobEndpoint string
 // The data account's queue endpoint: the gallery's ingestion trigger reads its queue there (modules/ingestion.bicep).
 param dataQueueEndpoint string
 param insightsName string
+// The Log Analytics workspace that keeps the function app's own logs (diagnostic settings).
+param workspaceId string
 
 @description('A subnet to join (the pgvector backend\'s private network); empty: none.')
 param subnetId string = ''
@@ -26,6 +32,10 @@ param maximumInstanceCount int = 40
 
 @description('Memory per instance in MB (Flex Consumption: 512, 2048 or 4096).')
 param instanceMemoryMB int = 2048
+
+@description('HTTP instances kept warm (Flex Consumption always ready, billed while idle): 0 lets the app scale to zero, and its first request after a pause waits for a cold start.')
+@minValue(0)
+param alwaysReadyInstances int = 0
 
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0a3ba'
@@ -101,7 +111,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${namePrefix}-api'
+  name: name
   location: location
   kind: 'functionapp,linux'
   tags: {
@@ -131,6 +141,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReadyInstances > 0 ? [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyInstances
+          }
+        ] : []
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -167,6 +183,38 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   dependsOn: [
     hostRoles
   ]
+}
+
+// Deployments sign in with Entra (azd, the workflow's federated credential): publishing with user names and
+// passwords is off for the SCM site and FTP alike.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs'
+  scope: app
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+  }
 }
 
 output name string = app.name

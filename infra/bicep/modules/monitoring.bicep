@@ -2,6 +2,9 @@
 param location string
 param namePrefix string
 
+@description('Log Analytics daily ingestion cap in GB (-1: none); a runaway log loop costs at most this a day.')
+param dailyQuotaGb int = 1
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${namePrefix}-logs'
   location: location
@@ -10,6 +13,9 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: 30
+    workspaceCapping: {
+      dailyQuotaGb: dailyQuotaGb
+    }
   }
 }
 
@@ -25,4 +31,5 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output workspaceName string = workspace.name
+output workspaceId string = workspace.id
 output insightsName string = insights.name

@@ -76,6 +76,9 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
     charset: 'UTF8'
     collation: 'en_US.utf8'
   }
+  dependsOn: [
+    administrator // the server takes one change at a time: a database beside another change answers ServerIsBusy
+  ]
 }
 
 resource administrator 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
@@ -108,6 +111,9 @@ resource endpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
       }
     ]
   }
+  dependsOn: [
+    database // last: a private endpoint is a change of the server too
+  ]
 }
 
 resource endpointDns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {

@@ -33,6 +33,21 @@ param postgresConnection string = ''
 @description('The role the function app signs in as; each publication grants it read access to what it publishes.')
 param postgresReaderRole string = ''
 
+@description('The Entra object id of that role\'s principal: the role is created for it, not for a display name, which need not be unique in a tenant.')
+param postgresReaderObjectId string = ''
+
+// A replica takes the whole GPU node its profile names: its cores and memory (Container Apps' serverless GPU sizes).
+var gpuProfiles = {
+  'Consumption-GPU-NC8as-T4': {
+    cpu: json('8')
+    memory: '56Gi'
+  }
+  'Consumption-GPU-NC24-A100': {
+    cpu: json('24')
+    memory: '220Gi'
+  }
+}
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: workspaceName
 }
@@ -41,12 +56,9 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${namePrefix}-jobs'
   location: location
   properties: {
+    // Logs through Azure Monitor's diagnostic settings (below), so the workspace's shared key is never read.
     appLogsConfiguration: {
-      destination: 'log-analytics'
-      logAnalyticsConfiguration: {
-        customerId: workspace.properties.customerId
-        sharedKey: workspace.listKeys().primarySharedKey
-      }
+      destination: 'azure-monitor'
     }
     vnetConfiguration: empty(subnetId) ? null : {
       infrastructureSubnetId: subnetId
@@ -60,6 +72,20 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
       {
         name: 'gpu'
         workloadProfileType: gpuProfileType
+      }
+    ]
+  }
+}
+
+resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs'
+  scope: environment
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
       }
     ]
   }
@@ -126,11 +152,9 @@ resource job 'Microsoft.App/jobs@2024-03-01' = {
             { name: 'Postgres__ConnectionString', value: postgresConnection }
             { name: 'Postgres__Authentication', value: 'ManagedIdentity' }
             { name: 'Postgres__ReaderRole', value: postgresReaderRole }
+            { name: 'Postgres__ReaderObjectId', value: postgresReaderObjectId }
           ]
-          resources: {
-            cpu: json('8')
-            memory: '56Gi'
-          }
+          resources: gpuProfiles[gpuProfileType]
         }
       ]
     }

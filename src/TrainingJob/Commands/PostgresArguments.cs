@@ -25,6 +25,11 @@ internal sealed class PostgresArguments
         Description = "The role serving signs in as; each publication grants it read access to what it publishes.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Postgres__ReaderRole"),
     };
+    private readonly Option<Guid?> _readerObjectId = new("--postgres-reader-object-id")
+    {
+        Description = "The Entra object id of the reader role's principal: on Azure the role is created for it (display names need not be unique).",
+        DefaultValueFactory = _ => Guid.TryParse(Environment.GetEnvironmentVariable("Postgres__ReaderObjectId"), out var id) ? id : null,
+    };
     private readonly Option<string> _schema = new("--postgres-schema")
     {
         Description = "The schema of the galleries and their catalogue.",
@@ -38,7 +43,7 @@ internal sealed class PostgresArguments
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _connectionString, _authentication, _schema, _readerRole, _keepVersions })
+        foreach (var option in new Option[] { _connectionString, _authentication, _schema, _readerRole, _readerObjectId, _keepVersions })
             command.Options.Add(option);
     }
 
@@ -53,6 +58,7 @@ internal sealed class PostgresArguments
             Authentication = Authentication(result),
             ManagedIdentityClientId = Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
             ReaderRole = result.GetValue(_readerRole),
+            ReaderObjectId = result.GetValue(_readerObjectId),
             KeepVersions = result.GetValue(_keepVersions),
             Schema = result.GetValue(_schema)!,
         };

@@ -128,24 +128,35 @@ public sealed class PgVectorPublisher(NpgsqlDataSource dataSource, PostgresOptio
     /// <summary>
     /// Lets <see cref="PostgresOptions.ReaderRole"/> (the function app's identity) read the catalogue and the table, and
     /// delete the table's rows (an erasure from the gallery, docs/model-format.md). On
-    /// Azure Database for PostgreSQL a missing role is created for the Entra principal of that name first (the job is
-    /// the server's Entra administrator); elsewhere the role must exist.
+    /// Azure Database for PostgreSQL a missing role is created first (the job is the server's Entra administrator) for
+    /// the principal of <see cref="PostgresOptions.ReaderObjectId"/>, or else of that display name; elsewhere the role
+    /// must exist.
     /// </summary>
     private async Task GrantReadAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
     {
         if (options.ReaderRole is not { Length: > 0 } role) return;
         if (!await RoleExistsAsync(connection, role, cancellationToken) && await AzureEntraAsync(connection, cancellationToken))
-        {
-            await using var create = new NpgsqlCommand("SELECT pgaadauth_create_principal(@role, false, false)", connection);
-            create.Parameters.AddWithValue("role", role);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await CreateEntraRoleAsync(connection, role, options.ReaderObjectId, cancellationToken);
         var quoted = "\"" + role + "\"";
         await ExecuteAsync(connection, $"""
             GRANT USAGE ON SCHEMA {_schema} TO {quoted};
             GRANT SELECT ON {_schema}.versions, {_schema}.current TO {quoted};
             GRANT SELECT, DELETE ON {_schema}.{table} TO {quoted};
             """, cancellationToken);
+    }
+
+    /// <summary>
+    /// The role of a managed identity: by object id where known (display names are unique neither in a tenant nor
+    /// across two deployments with one prefix), else by name.
+    /// </summary>
+    private static async Task CreateEntraRoleAsync(NpgsqlConnection connection, string role, Guid? objectId, CancellationToken cancellationToken)
+    {
+        await using var create = objectId is null
+            ? new NpgsqlCommand("SELECT pgaadauth_create_principal(@role, false, false)", connection)
+            : new NpgsqlCommand("SELECT pgaadauth_create_principal_with_oid(@role, @objectId, 'service', false, false)", connection);
+        create.Parameters.AddWithValue("role", role);
+        if (objectId is { } id) create.Parameters.AddWithValue("objectId", id.ToString());
+        await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<bool> RoleExistsAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)

@@ -271,4 +271,114 @@ public sealed partial class DeploymentTemplateTests
         Assert.Contains("Postgres__ReaderRole", job);
         Assert.Contains("infrastructureSubnetId", Resources().Single(r => r.Type == "Microsoft.App/managedEnvironments").Properties.ToString());
     }
+
+    [Fact]
+    public void Every_globally_named_resource_carries_the_resource_group_suffix()
+    {
+        Assert.Equal("[uniqueString(resourceGroup().id)]", Template.Value.GetProperty("variables").GetProperty("suffix").GetString());
+        // Names in a global namespace: <app>.azurewebsites.net, <account>.blob.core.windows.net, <registry>.azurecr.io, <server>.postgres.database.azure.com.
+        foreach (var (module, parameter) in new[] { ("api", "name"), ("api", "hostStorageName"), ("storage", "accountName"), ("registry", "name"), ("postgres", "serverName") })
+            Assert.Contains("variables('suffix')", Module(module).GetProperty("properties").GetProperty("parameters").GetProperty(parameter).GetProperty("value").GetString());
+        Assert.Equal("[parameters('name')]", Resources().Single(r => r.Type == "Microsoft.Web/sites").Text("name"));
+    }
+
+    [Fact]
+    public void The_training_job_takes_the_cores_and_memory_of_the_gpu_profile_it_runs_on()
+    {
+        var training = Module("training").GetProperty("properties").GetProperty("template");
+        var allowed = training.GetProperty("parameters").GetProperty("gpuProfileType").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!).ToList();
+        var profiles = training.GetProperty("variables").GetProperty("gpuProfiles");
+        Assert.Equal(allowed.Order(), profiles.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("[json('8')]", profiles.GetProperty("Consumption-GPU-NC8as-T4").GetProperty("cpu").GetString());
+        Assert.Equal("[json('24')]", profiles.GetProperty("Consumption-GPU-NC24-A100").GetProperty("cpu").GetString());
+        var job = Resources().Single(r => r.Type == "Microsoft.App/jobs");
+        var container = job.Properties.GetProperty("template").GetProperty("containers")[0];
+        Assert.Equal("[variables('gpuProfiles')[parameters('gpuProfileType')]]", container.GetProperty("resources").GetString());
+    }
+
+    [Fact]
+    public void The_database_server_gets_one_change_at_a_time()
+    {
+        // Azure answers ServerIsBusy to concurrent changes of one flexible server: each waits for the one before.
+        var chain = new[]
+        {
+            "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+            "Microsoft.DBforPostgreSQL/flexibleServers/configurations",
+            "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+            "Microsoft.DBforPostgreSQL/flexibleServers/databases",
+            "Microsoft.Network/privateEndpoints",
+        };
+        var changes = Resources().Where(r => r.Module == "postgres" && chain.Contains(r.Type)).ToList();
+        Assert.Equal(chain.Length, changes.Count);
+        var ordered = new List<Resource> { changes.Single(r => r.Text("dependsOn").Contains("flexibleServers/") is false) };
+        while (ordered.Count < changes.Count)
+        {
+            var last = ordered[^1];
+            var name = last.Text("name");
+            var reference = $"resourceId('{last.Type}', parameters('serverName'), {name[(name.LastIndexOf(", ", StringComparison.Ordinal) + 2)..^2]})";
+            var next = changes.Where(r => !ordered.Contains(r) && r.Text("dependsOn").Contains(reference)).ToList();
+            Assert.True(next.Count == 1, $"exactly one change waits for {last.Type} {last.Text("name")}");
+            ordered.Add(next[0]);
+        }
+        Assert.Equal(chain, ordered.Select(r => r.Type));
+    }
+
+    [Fact]
+    public void The_database_role_of_the_function_app_is_made_for_its_object_id()
+    {
+        Assert.Contains("outputs.apiPrincipalId.value", Module("training").GetProperty("properties").GetProperty("parameters").GetProperty("postgresReaderObjectId").ToString());
+        Assert.Contains("Postgres__ReaderObjectId", Resources().Single(r => r.Type == "Microsoft.App/jobs").Properties.ToString());
+    }
+
+    [Fact]
+    public void Nothing_reads_a_shared_key_and_the_app_takes_no_basic_publishing_credentials()
+    {
+        Assert.DoesNotContain("listKeys", Template.Value.ToString());
+        Assert.DoesNotContain("sharedKey", Template.Value.ToString());
+        var environment = Resources().Single(r => r.Type == "Microsoft.App/managedEnvironments");
+        Assert.Equal("azure-monitor", environment.Properties.GetProperty("appLogsConfiguration").GetProperty("destination").GetString());
+        var policies = Resources().Where(r => r.Type == "Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+        Assert.Equal(["ftp", "scm"], policies.Select(p => p.Text("name").Split('\'').Reverse().Skip(1).First()).Order());
+        Assert.All(policies, p => Assert.False(p.Properties.GetProperty("allow").GetBoolean()));
+    }
+
+    [Fact]
+    public void Logs_reach_the_workspace_under_a_daily_cap()
+    {
+        var settings = Resources().Where(r => r.Type == "Microsoft.Insights/diagnosticSettings").ToList();
+        Assert.Contains(settings, s => s.Module == "api" && s.Text("scope").Contains("Microsoft.Web/sites"));
+        Assert.Contains(settings, s => s.Module == "training" && s.Text("scope").Contains("Microsoft.App/managedEnvironments"));
+        Assert.All(settings, s => Assert.False(string.IsNullOrEmpty(s.Properties.GetProperty("workspaceId").GetString())));
+        var workspace = Resources().Single(r => r.Type == "Microsoft.OperationalInsights/workspaces");
+        Assert.Equal("[parameters('dailyQuotaGb')]", workspace.Properties.GetProperty("workspaceCapping").GetProperty("dailyQuotaGb").GetString());
+        Assert.Equal(1, Module("monitoring").GetProperty("properties").GetProperty("template").GetProperty("parameters").GetProperty("dailyQuotaGb").GetProperty("defaultValue").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("api-5xx-rate", "resultCode")]
+    [InlineData("api-p95-latency", "percentile(duration, 95)")]
+    [InlineData("api-model-load-error", "ModelLoaderService")]
+    [InlineData("training-failed", "ContainerAppSystemLogs")]
+    public void Each_alert_queries_its_signal_and_tells_the_action_group(string alert, string signal)
+    {
+        var alerts = Module("alerts").GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("alerts");
+        var definition = alerts.EnumerateArray().Single(a => a.GetProperty("name").GetString() == alert);
+        Assert.Contains(signal, definition.GetProperty("query").GetString());
+        var rules = Resources().Single(r => r.Type == "Microsoft.Insights/scheduledQueryRules");
+        Assert.Contains("Microsoft.Insights/actionGroups", rules.Properties.GetProperty("actions").GetProperty("actionGroups")[0].GetString());
+        // The load-error alert names the logger that sets lastLoadError: a renamed class would silence it.
+        Assert.Equal("FaceFunctions.Functions.Serving.ModelLoaderService", typeof(FaceFunctions.Functions.Serving.ModelLoaderService).FullName);
+    }
+
+    [Fact]
+    public void A_budget_and_always_ready_instances_are_parameters_with_safe_defaults()
+    {
+        var parameters = Template.Value.GetProperty("parameters");
+        Assert.Equal(0, parameters.GetProperty("alwaysReadyInstances").GetProperty("defaultValue").GetInt32());
+        Assert.True(parameters.GetProperty("monthlyBudget").GetProperty("defaultValue").GetInt32() > 0);
+        var budget = Resources().Single(r => r.Type == "Microsoft.Consumption/budgets");
+        Assert.Equal("Monthly", budget.Properties.GetProperty("timeGrain").GetString());
+        var scale = Resources().Single(r => r.Type == "Microsoft.Web/sites").Properties.GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency");
+        Assert.Contains("parameters('alwaysReadyInstances')", scale.GetProperty("alwaysReady").GetString());
+    }
 }

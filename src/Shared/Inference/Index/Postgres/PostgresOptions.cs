@@ -24,6 +24,11 @@ public sealed class PostgresOptions
     /// read access to the catalogue and the new table, and deletion of the table's rows (erasure), nothing more. Empty: no grants (one role does both locally).
     /// </summary>
     public string? ReaderRole { get; set; }
+    /// <summary>
+    /// The Microsoft Entra object id of <see cref="ReaderRole"/>'s principal (the function app's identity): on Azure the
+    /// role is created for this object, not looked up by display name, which need not be unique in a tenant.
+    /// </summary>
+    public Guid? ReaderObjectId { get; set; }
     /// <summary>Versions kept in the database, the current one included; older ones are dropped after a publication.</summary>
     public int KeepVersions { get; set; } = 3;
 
@@ -48,6 +53,8 @@ public sealed class PostgresOptions
             throw new ArgumentException($"Postgres:Schema '{Schema}' must be a plain lower-case name (a-z, 0-9, _; 1-40 characters).");
         if (ReaderRole is { Length: > 0 } && (ReaderRole.Length > 63 || !ReaderRole.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
             throw new ArgumentException($"Postgres:ReaderRole '{ReaderRole}' must be a role name of letters, digits, '_' and '-' (63 at most).");
+        if (ReaderObjectId is not null && ReaderRole is not { Length: > 0 })
+            throw new ArgumentException("Postgres:ReaderObjectId names the principal of Postgres:ReaderRole: give the role too.");
         if (KeepVersions < 1)
             throw new ArgumentException("Postgres:KeepVersions must keep at least the current version (1 or more).");
         if (HnswConnectivity is < 2 or > 100 || HnswExpansionAdd < 2 * HnswConnectivity || HnswExpansionAdd > 1000)
