@@ -125,6 +125,52 @@ public sealed class PgVectorPublisherTests(PostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task On_azure_the_reader_role_is_made_for_its_principals_object_id_not_its_display_name()
+    {
+        // Azure Database for PostgreSQL's two functions that make a role of an Entra principal, with their documented
+        // signatures; each makes a login role and notes whom it stands for. Dropped at the end: the class's other
+        // tests run after this one on the same server, and they make their roles themselves.
+        await postgres.ExecuteAsync("""
+            CREATE TABLE public.entra_principals (role text, object_id text, object_type text);
+            CREATE FUNCTION public.pgaadauth_create_principal(role text, is_admin boolean, is_mfa boolean) RETURNS text LANGUAGE plpgsql AS $$
+              BEGIN EXECUTE format('CREATE ROLE %I LOGIN', role); INSERT INTO public.entra_principals VALUES (role, NULL, NULL); RETURN role; END $$;
+            CREATE FUNCTION public.pgaadauth_create_principal_with_oid(role text, object_id text, object_type text, is_admin boolean, is_mfa boolean) RETURNS text LANGUAGE plpgsql AS $$
+              BEGIN EXECUTE format('CREATE ROLE %I LOGIN', role); INSERT INTO public.entra_principals VALUES (role, object_id, object_type); RETURN role; END $$;
+            """);
+        try
+        {
+            var options = postgres.Options();
+            options.ReaderRole = "facefn-api-identity-" + Guid.NewGuid().ToString("N")[..6];
+            options.ReaderObjectId = Guid.NewGuid();
+            var (writer, publisher) = await PublisherAsync(options);
+            await using var _ = writer;
+            await publisher.PublishAsync(Release("v1", 10, seed: 6), CancellationToken.None);
+
+            await using var command = writer.CreateCommand("SELECT role, object_id, object_type FROM public.entra_principals");
+            await using var rows = await command.ExecuteReaderAsync();
+            Assert.True(await rows.ReadAsync());
+            Assert.Equal((options.ReaderRole, options.ReaderObjectId.ToString(), "service"), (rows.GetString(0), rows.GetString(1), rows.GetString(2)));
+            Assert.False(await rows.ReadAsync());
+        }
+        finally
+        {
+            await postgres.ExecuteAsync("""
+                DROP FUNCTION public.pgaadauth_create_principal(text, boolean, boolean);
+                DROP FUNCTION public.pgaadauth_create_principal_with_oid(text, text, text, boolean, boolean);
+                DROP TABLE public.entra_principals;
+                """);
+        }
+    }
+
+    [Fact]
+    public void An_object_id_without_the_role_it_belongs_to_is_refused()
+    {
+        var options = postgres.Options();
+        options.ReaderObjectId = Guid.NewGuid();
+        Assert.Contains("ReaderRole", Assert.Throws<ArgumentException>(options.Validate).Message);
+    }
+
+    [Fact]
     public async Task A_database_that_goes_away_makes_searches_unavailable_not_failed()
     {
         await using var server = await Postgres.StartAsync();
