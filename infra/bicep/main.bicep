@@ -19,6 +19,9 @@ param trainingSchedule string = ''
 @description('Folder of the dataset in the datasets container.')
 param datasetPrefix string = 'faces'
 
+@description('What the job trains on instead of the dataset folder: "synthetic" (the drawn faces) or another --data value; empty: the folder. The pipeline sets "synthetic" until a dataset is named.')
+param trainingData string = ''
+
 @description('The training image; azd deploy sets it.')
 param trainingImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
 
@@ -156,6 +159,7 @@ module training 'modules/training.bicep' = {
     gpuProfileType: gpuProfileType
     schedule: trainingSchedule
     datasetPrefix: datasetPrefix
+    trainingData: trainingData
     image: trainingImage
     subnetId: pgvector ? network!.outputs.jobsSubnetId : ''
     postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.trainingName}' : ''

@@ -21,6 +21,9 @@ param image string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
 @description('Folder of the dataset in the datasets container.')
 param datasetPrefix string = 'faces'
 
+@description('What the job trains on instead of that folder: "synthetic" (the drawn faces, for a first deployment whose datasets container is empty) or another --data value; empty: the folder.')
+param trainingData string = ''
+
 @description('Empty for a manual trigger only, or a cron expression (UTC) such as "0 3 * * 1" for a schedule.')
 param schedule string = ''
 
@@ -139,7 +142,7 @@ resource job 'Microsoft.App/jobs@2024-03-01' = {
           args: [
             'train'
             '--data'
-            'blob:datasets/${datasetPrefix}'
+            empty(trainingData) ? 'blob:datasets/${datasetPrefix}' : trainingData
             '--output'
             '/tmp/model'
           ]

@@ -249,4 +249,19 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
             Assert.Empty(await KeyMismatchesAsync(client, host.Keys));
         }
     }
+
+    [Fact]
+    public async Task The_deployments_smoke_test_passes_with_a_function_key_and_fails_with_a_wrong_one()
+    {
+        // scripts/sample-queries.mjs is what the workflow runs against a new deployment (.github/workflows/ci.yml).
+        var host = await fixture.HostAsync(service);
+        var script = Path.Combine(RepositoryPaths.Root, "scripts", "sample-queries.mjs");
+        string[] args = [script, host.Client.BaseAddress!.ToString().TrimEnd('/')];
+        var passed = await ProcessRunner.RunAsync("node", args, TimeSpan.FromMinutes(2), environment: new Dictionary<string, string> { ["FUNCTIONS_KEY"] = host.Keys.Host });
+        Assert.True(passed.ExitCode == 0, passed.ToString());
+        Assert.Contains("POST /api/search with the image of", passed.Output);
+        var refused = await ProcessRunner.RunAsync("node", args, TimeSpan.FromMinutes(2), environment: new Dictionary<string, string> { ["FUNCTIONS_KEY"] = "not-a-key" });
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("GET /api/labels: 401, expected 200", refused.Error);
+    }
 }

@@ -57,13 +57,30 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     private async Task<Serving> ServeV1Async(int? port = null, ApiHost kind = ApiHost.Local)
     {
         var azurite = await Azurite.StartAsync(port);
-        var bundle = await TrainedBundleAsync();
-        await PublishAsync(azurite.ConnectionString, bundle, "v1");
-        var (host, client) = kind == ApiHost.Local
-            ? await StartLocalHostAsync(azurite.ConnectionString)
-            : await StartFunctionsHostAsync(azurite.ConnectionString);
-        await ServedVersion.WaitForAsync(client, "v1");
-        return new Serving(azurite, host, client, bundle);
+        try
+        {
+            var bundle = await TrainedBundleAsync();
+            await PublishAsync(azurite.ConnectionString, bundle, "v1");
+            var (host, client) = kind == ApiHost.Local
+                ? await StartLocalHostAsync(azurite.ConnectionString)
+                : await StartFunctionsHostAsync(azurite.ConnectionString);
+            var serving = new Serving(azurite, host, client, bundle);
+            try
+            {
+                await ServedVersion.WaitForAsync(client, "v1");
+            }
+            catch
+            {
+                await serving.DisposeAsync();
+                throw;
+            }
+            return serving;
+        }
+        catch
+        {
+            await azurite.DisposeAsync(); // a host that did not start leaves no Azurite behind (disposing twice is safe)
+            throw;
+        }
     }
 
     private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartLocalHostAsync(string connectionString)

@@ -9,25 +9,44 @@ using Xunit;
 
 namespace FaceFunctions.Tests.Faces;
 
-/// <summary>The shipped BlazeFace detector and the alignment, on Yale faces pasted into larger frames.</summary>
+/// <summary>
+/// The shipped BlazeFace detector and the alignment, on faces pasted into larger frames: faces the project draws (so
+/// these run on a fresh clone), and a real one where the Yale faces are present.
+/// </summary>
 public sealed class FaceStepTests : IDisposable
 {
     private readonly FaceCropper _faces = new(BlazeFaceDetector.LoadShipped(), BlazeFaceDetector.Cropping());
+
+    [Theory]
+    [InlineData(40, 60)]
+    [InlineData(600, 300)]
+    [InlineData(300, 400)]
+    public void A_drawn_face_is_found_where_it_was_pasted(int left, int top)
+    {
+        using var face = PhoneLikePhotos.DrawnFace();
+        AssertFoundAt(face, left, top);
+    }
 
     [YaleTheory]
     [InlineData(40, 60)]
     [InlineData(600, 300)]
     [InlineData(300, 500)]
-    public void A_face_is_found_where_it_was_pasted(int left, int top)
+    public void A_real_face_is_found_where_it_was_pasted(int left, int top)
     {
         using var face = PhoneLikePhotos.YaleFace();
+        AssertFoundAt(face, left, top);
+    }
+
+    /// <summary>Pasted 320 px wide: one face, its box's centre near the pasted face's, its size the face's.</summary>
+    private void AssertFoundAt(Image<Rgb24> face, int left, int top)
+    {
         using var photo = PhoneLikePhotos.Paste(face, 320, new Point(left, top));
         var (largest, found) = _faces.Find(photo);
         Assert.Equal(1, found);
-        // Yale's face sits in the middle of its 320x243 frame: the box's centre is near the pasted image's centre.
+        var height = 320 * face.Height / face.Width;
         var centre = new PointF(largest!.Box.X + largest.Box.Width / 2, largest.Box.Y + largest.Box.Height / 2);
         Assert.InRange(centre.X, left + 160 - 40, left + 160 + 40);
-        Assert.InRange(centre.Y, top + 121 - 50, top + 121 + 50);
+        Assert.InRange(centre.Y, top + height / 2 - 50, top + height / 2 + 50);
         Assert.InRange(largest.Box.Width, 60, 240);
     }
 
@@ -39,26 +58,28 @@ public sealed class FaceStepTests : IDisposable
         Assert.Null(_faces.Crop(photo, 128));
     }
 
-    [YaleFact]
+    [Fact]
     public void Alignment_levels_a_tilted_face()
     {
-        using var face = PhoneLikePhotos.YaleFace();
+        using var face = PhoneLikePhotos.DrawnFace();
         using var photo = PhoneLikePhotos.Paste(face, 320, new Point(300, 200), degrees: 18);
         var (tilted, _) = _faces.Find(photo);
         Assert.InRange(Math.Abs(Degrees(tilted!)), 10, 26);
         using var crop = _faces.Crop(photo, 256)!;
         var (level, found) = _faces.Find(crop.Image);
         Assert.Equal(1, found);
-        Assert.InRange(Degrees(level!), -4, 4);
+        // Within 6 degrees of level, from 18: the detector reads a drawn face's eyes to a few degrees (an upright one at
+        // up to 6), so the bound is wider than a real face would need.
+        Assert.InRange(Degrees(level!), -6, 6);
         // Centred, and filling the crop less its margin.
         Assert.InRange(level!.Box.X + level.Box.Width / 2, 128 - 26, 128 + 26);
         Assert.InRange(level.Box.Width, 256 * 0.45, 256 * 0.85);
     }
 
-    [YaleFact]
+    [Fact]
     public void An_exif_rotated_photo_finds_the_face_its_upright_twin_finds()
     {
-        using var face = PhoneLikePhotos.YaleFace();
+        using var face = PhoneLikePhotos.DrawnFace();
         using var upright = PhoneLikePhotos.Paste(face, 320, new Point(500, 150));
         using var stored = upright.Clone(x => x.Rotate(RotateMode.Rotate270)); // a phone held sideways stores it turned
         stored.Metadata.ExifProfile = new ExifProfile();

@@ -23,6 +23,14 @@ public static class PhoneLikePhotos
         return frame;
     }
 
+    /// <summary>A face the project draws (256 x 256, the face a little below the middle): no dataset needed.</summary>
+    public static Image<Rgb24> DrawnFace(int person = 0, string expression = "HA")
+    {
+        using var grey = TrainingJob.Datasets.SyntheticFaces.Render(person, Array.IndexOf(TrainingJob.Datasets.SyntheticFaces.ExpressionCodes, expression), 0,
+            new TrainingJob.Datasets.SyntheticFacesOptions());
+        return grey.CloneAs<Rgb24>();
+    }
+
     public static Image<Rgb24> YaleFace(string name = "subject01.normal") =>
         new ImageDecoder().Decode(Path.Combine(Infrastructure.YaleFaces.Folder, name + ".png"));
 }

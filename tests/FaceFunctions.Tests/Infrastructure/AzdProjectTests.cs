@@ -79,6 +79,22 @@ public sealed partial class AzdProjectTests
     }
 
     [Fact]
+    public async Task In_a_clean_clone_the_prepackage_hook_brings_the_detector_the_build_needs()
+    {
+        // A clone holds no models/ (git-ignored): what `azd package` runs first must bring the detector, checked by its digest.
+        using var folder = new TempFolder();
+        var clone = folder.File("clone");
+        var cloned = await ProcessRunner.RunAsync("git", ["clone", "--quiet", "--depth", "1", "file://" + RepositoryPaths.Root, clone], TimeSpan.FromMinutes(2));
+        Assert.True(cloned.ExitCode == 0, cloned.ToString());
+        var detector = Path.Combine(clone, "models", "blazeface", "face_detection_back_256x256_barracuda.onnx");
+        Assert.False(File.Exists(detector));
+        var run = Scalar(Map(Map(Map(Project.Value, "hooks"), "prepackage"), "posix"), "run");
+        var hook = await ProcessRunner.RunAsync("sh", ["-c", run], TimeSpan.FromMinutes(3), workingDirectory: clone);
+        Assert.True(hook.ExitCode == 0, hook.ToString());
+        Assert.Equal(FaceFunctions.Faces.BlazeFaceDetector.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(detector))));
+    }
+
+    [Fact]
     public void The_parameters_file_maps_only_template_parameters_and_keeps_the_deployed_training_image()
     {
         var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "artifacts", "bicep", "main.json"))).RootElement;

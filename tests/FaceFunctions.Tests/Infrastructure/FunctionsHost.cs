@@ -15,8 +15,9 @@ public sealed record FunctionsHostKeys(string Master, string Host, string Labels
 
 /// <summary>
 /// The published function app (src/Functions) under the real Azure Functions host on 127.0.0.1 and a free port, its
-/// keys in a temporary folder, stopped on dispose: `func start --enableAuth` where the Core Tools are on PATH, else the
-/// host of ../shared/functions-host (FACEFUNCTIONS_FUNCTIONS_HOST names another: its folder or its .tar.gz).
+/// keys in a temporary folder, stopped on dispose: `func start --enableAuth` where the Core Tools are installed (on PATH,
+/// or by `npm ci` into node_modules/.bin: an optional dependency, whose install downloads the host where the network
+/// allows), else the host of ../shared/functions-host (FACEFUNCTIONS_FUNCTIONS_HOST names another: its folder or its .tar.gz).
 /// </summary>
 public sealed class FunctionsHost : IAsyncDisposable
 {
@@ -142,7 +143,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>`func start` where the Core Tools are installed, else the shared host, else a failure that says how to get one.</summary>
     private static async Task<ProcessStartInfo> CommandAsync(string app, int port, string hostFolder)
     {
-        var func = OnPath("func");
+        var func = OnPath("func") ?? Installed(Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "func"));
         var start = func is not null
             ? new ProcessStartInfo(func) { ArgumentList = { "start", "--port", port.ToString(), "--enableAuth" } }
             : new ProcessStartInfo("dotnet") { ArgumentList = { await SharedHostAsync(hostFolder) } };
@@ -163,7 +164,8 @@ public sealed class FunctionsHost : IAsyncDisposable
             return unpacked;
         if (!File.Exists(source))
             throw new InvalidOperationException(
-                $"No Azure Functions host: neither `func` (the Core Tools) on PATH nor {source}. Install the Core Tools, or set {HostVariable} " +
+                $"No Azure Functions host: neither `func` (the Core Tools) on PATH or in node_modules/.bin nor {source}. Install the Core Tools " +
+                $"(`npm ci` tries: azure-functions-core-tools downloads the host where its CDN is reachable), or set {HostVariable} " +
                 "to a folder holding the host or its .tar.gz (../shared/functions-host/README.md says how it was built).");
         Directory.CreateDirectory(hostFolder);
         var tar = await ProcessRunner.RunAsync("tar", ["xzf", source, "-C", hostFolder], TimeSpan.FromMinutes(2));
@@ -172,6 +174,8 @@ public sealed class FunctionsHost : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(hostFolder, "functions-host", "workers")); // the host wants it, even empty
         return unpacked;
     }
+
+    private static string? Installed(string path) => File.Exists(path) ? path : null;
 
     private static string? OnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
