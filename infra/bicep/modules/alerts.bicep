@@ -86,6 +86,9 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [fo
     scopes: [
       alert.scope
     ]
+    // A new workspace has no ContainerAppSystemLogs table until the environment's first logs arrive: do not refuse
+    // the rule for a table that comes later.
+    skipQueryValidation: true
     evaluationFrequency: 'PT5M'
     windowSize: 'PT15M'
     criteria: {
