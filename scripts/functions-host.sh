@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The function app under the real Azure Functions host, as `func start` runs it: publishes src/Functions, then runs
-# `func start --enableAuth` where the Core Tools are installed, else the host of ../shared/functions-host (or the
+# `func start --enableAuth` where the Core Tools are installed (on PATH or in node_modules/.bin), else the host of ../shared/functions-host (or the
 # folder or .tar.gz that FACEFUNCTIONS_FUNCTIONS_HOST names). Keys are kept in .functions-host/secrets; the master
 # key is printed. Storage comes from the environment as in Azure: Storage__ConnectionString, Storage__ServiceUri or
 # Storage__Folder (default: out/model, which scripts/demo.sh writes). PORT overrides 7071.
@@ -29,6 +29,8 @@ fi
 echo "Keys in $secrets/host.json; master key: $(sed -E 's/.*"masterKey":\{"name":"master","value":"([^"]+)".*/\1/' "$secrets/host.json")"
 echo "Serving on http://127.0.0.1:${port}/api/ (send a key in x-functions-key or ?code=)"
 
+# The Core Tools: on PATH, or where `npm ci` put them (an optional dependency, present where their download worked).
+PATH="$PATH:$(pwd)/node_modules/.bin"
 if command -v func >/dev/null; then
   cd "$app"
   exec func start --port "$port" --enableAuth
