@@ -97,6 +97,10 @@ if [ "${1:-}" != quick ]; then
     "yale-issue31-temp005-s1|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 1 --held-out-folds 3"
     "yale-issue31-temp005-s2|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 2 --held-out-folds 3"
     "yale-issue31-temp005-s3|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --temperature 0.05 --seed 3 --held-out-folds 3"
+    # A larger input (160 px, the default 128) with today's default.
+    "yale-issue31-160px-s1|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --image-size 160 --seed 1 --held-out-folds 3"
+    "yale-issue31-160px-s2|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --image-size 160 --seed 2 --held-out-folds 3"
+    "yale-issue31-160px-s3|$yale|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --colour-cast 0.15 --greyscale 0.2 --image-size 160 --seed 3 --held-out-folds 3"
     # The default configuration of its time before issue 17 (resnet18 on ImageNet weights, its first two stages
     # frozen, composition, 90 epochs, 128 px) on whole images, without the transform term, on the first image of
     # each cell (run_one adds what it needs), with nothing else but the seed and the folds given.
