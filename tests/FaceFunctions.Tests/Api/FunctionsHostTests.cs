@@ -256,7 +256,7 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
         // scripts/sample-queries.mjs is what the workflow runs against a new deployment (.github/workflows/ci.yml).
         var host = await fixture.HostAsync(service);
         var script = Path.Combine(RepositoryPaths.Root, "scripts", "sample-queries.mjs");
-        string[] args = [script, host.Client.BaseAddress!.ToString().TrimEnd('/')];
+        string[] args = [script, host.Client.BaseAddress!.ToString().TrimEnd('/'), "--check-answers"];
         var passed = await ProcessRunner.RunAsync("node", args, TimeSpan.FromMinutes(2), environment: new Dictionary<string, string> { ["FUNCTIONS_KEY"] = host.Keys.Host });
         Assert.True(passed.ExitCode == 0, passed.ToString());
         Assert.Contains("POST /api/search with the image of", passed.Output);

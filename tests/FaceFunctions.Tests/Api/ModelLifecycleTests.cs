@@ -57,6 +57,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     private async Task<Serving> ServeV1Async(int? port = null, ApiHost kind = ApiHost.Local)
     {
         var azurite = await Azurite.StartAsync(port);
+        Serving? serving = null;
         try
         {
             var bundle = await TrainedBundleAsync();
@@ -64,21 +65,14 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
             var (host, client) = kind == ApiHost.Local
                 ? await StartLocalHostAsync(azurite.ConnectionString)
                 : await StartFunctionsHostAsync(azurite.ConnectionString);
-            var serving = new Serving(azurite, host, client, bundle);
-            try
-            {
-                await ServedVersion.WaitForAsync(client, "v1");
-            }
-            catch
-            {
-                await serving.DisposeAsync();
-                throw;
-            }
+            serving = new Serving(azurite, host, client, bundle);
+            await ServedVersion.WaitForAsync(client, "v1");
             return serving;
         }
         catch
         {
-            await azurite.DisposeAsync(); // a host that did not start leaves no Azurite behind (disposing twice is safe)
+            // Whatever started stops: a host that did not start leaves no Azurite behind.
+            await (serving is null ? azurite.DisposeAsync() : serving.DisposeAsync());
             throw;
         }
     }

@@ -23,11 +23,11 @@ public static class PhoneLikePhotos
         return frame;
     }
 
-    /// <summary>A face the project draws (256 x 256, the face a little below the middle): no dataset needed.</summary>
-    public static Image<Rgb24> DrawnFace(int person = 0, string expression = "HA")
+    /// <summary>The first drawn person, happy (256 x 256, the face a little below the middle): no dataset needed.</summary>
+    public static Image<Rgb24> DrawnFace()
     {
-        using var grey = TrainingJob.Datasets.SyntheticFaces.Render(person, Array.IndexOf(TrainingJob.Datasets.SyntheticFaces.ExpressionCodes, expression), 0,
-            new TrainingJob.Datasets.SyntheticFacesOptions());
+        var happy = Array.IndexOf(TrainingJob.Datasets.SyntheticFaces.ExpressionCodes, "HA");
+        using var grey = TrainingJob.Datasets.SyntheticFaces.Render(0, happy, 0, new TrainingJob.Datasets.SyntheticFacesOptions());
         return grey.CloneAs<Rgb24>();
     }
 

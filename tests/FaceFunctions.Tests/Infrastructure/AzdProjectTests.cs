@@ -91,13 +91,13 @@ public sealed partial class AzdProjectTests
         var run = Scalar(Map(Map(Map(Project.Value, "hooks"), "prepackage"), "posix"), "run");
         var hook = await ProcessRunner.RunAsync("sh", ["-c", run], TimeSpan.FromMinutes(3), workingDirectory: clone);
         Assert.True(hook.ExitCode == 0, hook.ToString());
-        Assert.Equal(FaceFunctions.Faces.BlazeFaceDetector.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(detector))));
+        Assert.Equal(FaceFunctions.Faces.BlazeFaceDetector.Sha256, FaceFunctions.Artifacts.ModelRepository.Sha256(BinaryData.FromBytes(File.ReadAllBytes(detector))));
     }
 
     [Fact]
     public void The_parameters_file_maps_only_template_parameters_and_keeps_the_deployed_training_image()
     {
-        var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "artifacts", "bicep", "main.json"))).RootElement;
+        var template = DeploymentTemplateTests.Template.Value;
         var declared = template.GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToHashSet();
         var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "bicep", "main.parameters.json"))).RootElement;
         var mapped = file.GetProperty("parameters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("value").ToString());

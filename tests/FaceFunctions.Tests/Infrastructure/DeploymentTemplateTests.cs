@@ -16,7 +16,7 @@ public sealed partial class DeploymentTemplateTests
     private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 
-    private static readonly Lazy<JsonElement> Template = new(() =>
+    internal static readonly Lazy<JsonElement> Template = new(() =>
     {
         var path = Path.Combine(RepositoryPaths.Root, "artifacts", "bicep", "main.json");
         Assert.True(File.Exists(path), $"{path} is missing: run scripts/test.sh, or dotnet build infra/bicep/Bicep.csproj");

@@ -55,7 +55,7 @@ public sealed class WorkflowTests
         Assert.Equal("write", ((YamlMappingNode)deploy["permissions"])["id-token"].ToString());
         Assert.Contains("--federated-credential-provider github", deploy.ToString());
         Assert.DoesNotContain("secrets.", text);
-        foreach (var step in new[] { "azd provision", "azd deploy", "az containerapp job start", "node scripts/sample-queries.mjs" })
+        foreach (var step in new[] { "azd provision", "azd deploy", "az containerapp job start", "node scripts/sample-queries.mjs \"$API_URL\" --check-answers" })
             Assert.Contains(step, deploy.ToString());
     }
 }
