@@ -21,7 +21,8 @@ for round in 1 2 3; do
     start=$(date +%s.%N)
     # Both names of the retry setting: each build reads its own.
     ASPNETCORE_URLS=http://127.0.0.1:$api dotnet "$root/src/LocalHost/bin/Release/net10.0/linux-x64/FaceFunctions.LocalHost.dll" \
-      --Storage:ConnectionString "$storage" --Serving:LoadRetrySeconds 0.05 --Serving:LoadRetryInterval 00:00:00.05 >/dev/null 2>&1 &
+      --Storage:ConnectionString "$storage" --Serving:LoadRetrySeconds 0.05 --Serving:LoadRetryInterval 00:00:00.05 \
+      --Auth:AnonymousPermissions "Read, Write" >/dev/null 2>&1 &
     host=$!
     for _ in $(seq 1 1200); do
       code=$(curl -s -o /dev/null -w "%{http_code}" -H "Content-Type: image/png" --data-binary @"$image" "http://127.0.0.1:$api/api/search?wholeImage=true" || true)

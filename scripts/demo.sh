@@ -28,8 +28,9 @@ export Storage__ConnectionString="$connection"
 dotnet run -c Release --no-build --project src/TrainingJob -- train --data synthetic --output out/model \
   ${EPOCHS:+--epochs "$EPOCHS"} ${IMAGE_SIZE:+--image-size "$IMAGE_SIZE"}
 
+# Open to callers without credentials: this API listens on 127.0.0.1 only (docs/access.md).
 dotnet run -c Release --no-build --project src/LocalHost -- --urls "http://127.0.0.1:${api_port}" \
-  --Logging:LogLevel:Default Warning &
+  --Auth:AnonymousPermissions "Read, Write" --Logging:LogLevel:Default Warning &
 pids+=($!)
 
 node scripts/sample-queries.mjs "http://127.0.0.1:${api_port}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The function app under the real Azure Functions host, as `func start` runs it: publishes src/Functions, then runs
 # `func start --enableAuth` where the Core Tools are installed (on PATH or in node_modules/.bin), else the host of ../shared/functions-host (or the
-# folder or .tar.gz that FACEFUNCTIONS_FUNCTIONS_HOST names). Keys are kept in .functions-host/secrets; the master
-# key is printed. Storage comes from the environment as in Azure: Storage__ConnectionString, Storage__ServiceUri or
+# folder or .tar.gz that FACEFUNCTIONS_FUNCTIONS_HOST names). The API's service key (Auth:Keys:local, reading and
+# writing; docs/access.md) and the host's own master key are kept in .functions-host/secrets; the service key is printed. Storage comes from the environment as in Azure: Storage__ConnectionString, Storage__ServiceUri or
 # Storage__Folder (default: out/model, which scripts/demo.sh writes). PORT overrides 7071.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +26,12 @@ if [ ! -f "$secrets/host.json" ]; then
   printf '{"masterKey":{"name":"master","value":"%s","encrypted":false},"functionKeys":[{"name":"default","value":"%s","encrypted":false}],"systemKeys":[]}\n' \
     "$(key)" "$(key)" > "$secrets/host.json"
 fi
-echo "Keys in $secrets/host.json; master key: $(sed -E 's/.*"masterKey":\{"name":"master","value":"([^"]+)".*/\1/' "$secrets/host.json")"
-echo "Serving on http://127.0.0.1:${port}/api/ (send a key in x-functions-key or ?code=)"
+if [ ! -f "$secrets/service-key" ]; then
+  head -c 30 /dev/urandom | base64 | tr '+/' '-_' > "$secrets/service-key"
+fi
+export Auth__Keys__local__Secret="$(cat "$secrets/service-key")" Auth__Keys__local__Permissions="Read, Write"
+echo "Service key (reads and writes): $Auth__Keys__local__Secret"
+echo "Serving on http://127.0.0.1:${port}/api/ (send the key in x-functions-key or ?code=, or a token where Auth__Issuers__0__* are set)"
 
 # The Core Tools: on PATH, or where `npm ci` put them (an optional dependency, present where their download worked).
 PATH="$PATH:$(pwd)/node_modules/.bin"

@@ -72,7 +72,7 @@ public static class ServingBench
     };
 
     internal static HttpClient KeyedClient(FunctionsHost host) =>
-        new() { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
+        new() { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Writer } } };
 
     /// <summary>
     /// The function app's cold start under the Functions host, in the Development environment, where the host logs

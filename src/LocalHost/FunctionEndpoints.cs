@@ -4,21 +4,20 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
-using FaceFunctions.Functions.Api;
 
 namespace FaceFunctions.LocalHost;
 
 /// <summary>
 /// Serves [Function] methods with [HttpTrigger] parameters on the routes and methods the Functions host would use
-/// ("api/" + Route), so the very same function classes answer without the Functions host. With keys set
-/// (<see cref="FunctionKeyOptions"/>) it checks them as the Functions host does; without, every route is open.
+/// ("api/" + Route), so the very same function classes answer without the Functions host. Every trigger is anonymous
+/// to the host: the functions check credentials themselves (<see cref="FaceFunctions.Functions.Access.CallerGate"/>),
+/// so both hosts admit alike.
 /// </summary>
 public static class FunctionEndpoints
 {
     public const string RoutePrefix = "api";
 
-    public sealed record FunctionRoute(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel Level, Type Type, MethodInfo Method);
+    public sealed record FunctionRoute(string Name, string Route, IReadOnlyList<string> Methods, Type Type, MethodInfo Method);
 
     public static IReadOnlyList<FunctionRoute> Discover(Assembly assembly) =>
         assembly.GetTypes()
@@ -27,7 +26,7 @@ public static class FunctionEndpoints
                 Trigger: p.Method.GetParameters().Select(x => x.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
             .Where(p => p.Function is not null && p.Trigger is not null)
             .Select(p => new FunctionRoute(p.Function!.Name, $"{RoutePrefix}/{p.Trigger!.Route}",
-                p.Trigger.Methods!.Select(m => m.ToUpperInvariant()).ToList(), p.Trigger.AuthLevel, p.Type, p.Method))
+                p.Trigger.Methods!.Select(m => m.ToUpperInvariant()).ToList(), p.Type, p.Method))
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
 
@@ -40,14 +39,6 @@ public static class FunctionEndpoints
 
     private static async Task InvokeAsync(FunctionRoute function, HttpContext context)
     {
-        var keys = context.RequestServices.GetRequiredService<IOptions<FunctionKeyOptions>>().Value;
-        if (!keys.Admits(function, context.Request))
-        {
-            await Problems.Of(StatusCodes.Status401Unauthorized, "A function key is needed.",
-                    $"Send a key of '{function.Name}', the host key or the master key in the {FunctionKeyOptions.Header} header or the ?{FunctionKeyOptions.Query}= parameter.")
-                .ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
-            return;
-        }
         var instance = ActivatorUtilities.CreateInstance(context.RequestServices, function.Type);
         var arguments = function.Method.GetParameters().Select(object? (p) => p.ParameterType switch
         {

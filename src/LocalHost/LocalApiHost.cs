@@ -21,7 +21,6 @@ public static class LocalApiHost
         // Answers the web stack makes itself (404 on an unknown route, 405) become problem details as well.
         builder.Services.AddProblemDetails();
         builder.Services.AddFaceFunctions(builder.Configuration);
-        builder.Services.Configure<FunctionKeyOptions>(builder.Configuration.GetSection(FunctionKeyOptions.Section));
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Index;
@@ -17,24 +18,28 @@ namespace FaceFunctions.Functions.Api;
 /// the weighted sum, made non-negative and unit length, then searched. POST /api/compose/form is the same operation
 /// under its own route, so that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
-public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<ComposeFunction> logger)
+public sealed class ComposeFunction(CallerGate gate, ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<ComposeFunction> logger)
 {
     [Function("ComposeForm")]
     [Operation("composeWithImage", ApiTag.Search,
         "Search with an uploaded image plus facet changes (\"this person, smiling\"): the image's vector, then the query's terms.",
         Request = RequestShape.ImageAndQuery, Parameters = [OperationParameter.WholeImage], Answer = typeof(SearchResponse),
-        Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
+        Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503], Permission = Permissions.Read)]
     public Task<IActionResult> RunForm(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose/form")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "compose/form")] HttpRequest request,
         CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Compose")]
     [Operation("compose", ApiTag.Search, "Search with a weighted sum of facet values, optionally added to a gallery image's vector.",
-        Request = RequestShape.Query, Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 503])]
+        Request = RequestShape.Query, Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 503],
+        Permission = Permissions.Read)]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "compose")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "compose")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var admission = await gate.AdmitAsync(request, Permissions.Read, request.HasFormContentType ? Traffic.Upload : Traffic.Query, cancellationToken);
+        if (admission.Refusal is not null)
+            return admission.Refusal;
         using var lease = provider.Acquire();
         if (lease is null)
             return Problems.NoModel(provider);
@@ -44,7 +49,7 @@ public sealed class ComposeFunction(ModelProvider provider, ImageEmbedding image
         if (upload.Failure is not null)
             return upload.Failure;
         var image = upload.Image;
-        var view = model.View;
+        var view = model.View.For(admission.Caller!.Tenant);
         var (query, problem) = await BindAsync(upload.Query ?? "{}"u8.ToArray(), view, limits, uploaded: image is not null, cancellationToken);
         if (query is null)
             return problem!;

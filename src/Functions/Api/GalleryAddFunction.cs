@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Index;
@@ -16,27 +17,30 @@ namespace FaceFunctions.Functions.Api;
 /// POST /api/gallery: adds an image to the gallery, embedded with the serving model exactly as search embeds it (the
 /// face step included), searchable at once on this instance and on the others within their poll interval. The raw body
 /// adds it unlabelled; POST /api/gallery/form takes the multipart fields "image", "labels" (a JSON object, facet to
-/// value) and "reference". Admin level: the master key, which mobile apps never hold (docs/hosting.md, keys).
+/// value) and "reference". It needs the write permission; an image added with a token belongs to its tenant (docs/access.md).
 /// </summary>
-public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions additions, IOptions<ServingOptions> options,
+public sealed class GalleryAddFunction(CallerGate gate, ModelProvider provider, GalleryAdditions additions, IOptions<ServingOptions> options,
     ILogger<GalleryAddFunction> logger)
 {
     [Function("GalleryAddForm")]
     [Operation("addToGalleryForm", ApiTag.Gallery, "Add an image with its labels (multipart: \"image\", \"labels\" as JSON, \"reference\").",
         Request = RequestShape.ImageWithLabels, Parameters = [OperationParameter.WholeImage], Answer = typeof(AddedGalleryImage), Status = 201,
-        Answered = "The image was added; Location is its image's path.", Problems = [400, 413, 415, 422, 503])]
+        Answered = "The image was added; Location is its image's path.", Problems = [400, 413, 415, 422, 503], Permission = Permissions.Write)]
     public Task<IActionResult> RunForm(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "gallery/form")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "gallery/form")] HttpRequest request,
         CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("GalleryAdd")]
     [Operation("addToGallery", ApiTag.Gallery, "Add an unlabelled image sent as the request body.",
         Request = RequestShape.Image, Parameters = [OperationParameter.WholeImage], Answer = typeof(AddedGalleryImage), Status = 201,
-        Answered = "The image was added; Location is its image's path.", Problems = [400, 413, 415, 422, 503])]
+        Answered = "The image was added; Location is its image's path.", Problems = [400, 413, 415, 422, 503], Permission = Permissions.Write)]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "gallery")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "gallery")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var admission = await gate.AdmitAsync(request, Permissions.Write, Traffic.Upload, cancellationToken);
+        if (admission.Refusal is not null)
+            return admission.Refusal;
         using var lease = provider.Acquire();
         if (lease is null)
             return Problems.NoModel(provider);
@@ -51,7 +55,7 @@ public sealed class GalleryAddFunction(ModelProvider provider, GalleryAdditions 
         try
         {
             var result = await additions.AddAsync(model,
-                new AdditionRequest(upload.Image, labels, reference, ImageEmbedding.WholeImageAsked(request)), cancellationToken);
+                new AdditionRequest(upload.Image, labels, reference, ImageEmbedding.WholeImageAsked(request), admission.Caller!.Tenant), cancellationToken);
             if (result.Added is not { } added)
                 return result.Failure!;
             logger.LogInformation("Added gallery image {Id} with model {ModelVersion}.", added.Id, model.Bundle.Version);

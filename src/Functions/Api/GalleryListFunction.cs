@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Index;
@@ -13,7 +14,7 @@ namespace FaceFunctions.Functions.Api;
 /// added ones in the order they came. The cursor names a place in that order, not an image, so erasures between pages
 /// skip or repeat nothing.
 /// </summary>
-public sealed class GalleryListFunction(ModelProvider provider)
+public sealed class GalleryListFunction(CallerGate gate, ModelProvider provider)
 {
     public const string AfterParameter = "after";
     public const string LimitParameter = "limit";
@@ -23,14 +24,17 @@ public sealed class GalleryListFunction(ModelProvider provider)
     [Function("GalleryList")]
     [Operation("listGallery", ApiTag.Gallery, "The gallery's images, trained and added, a page at a time.",
         Parameters = [OperationParameter.Filter, OperationParameter.After, OperationParameter.Limit], Answer = typeof(GalleryPage),
-        Answered = "A page of images.", Problems = [400, 503])]
-    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = "gallery")] HttpRequest request,
+        Answered = "A page of images.", Problems = [400, 503], Permission = Permissions.Read)]
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "gallery")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var admission = await gate.AdmitAsync(request, Permissions.Read, Traffic.Query, cancellationToken);
+        if (admission.Refusal is not null)
+            return admission.Refusal;
         using var lease = provider.Acquire();
         if (lease is null)
             return Problems.NoModel(provider);
-        var view = lease.Model.View;
+        var view = lease.Model.View.For(admission.Caller!.Tenant);
         var filter = FacetFilter.Parse(request.Query[SearchFunction.FilterParameter], view, out var error);
         if (error is not null)
             return Problems.BadRequest(error);

@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Index;
@@ -11,7 +12,7 @@ using Microsoft.Net.Http.Headers;
 namespace FaceFunctions.Functions.Api;
 
 /// <summary>GET /api/images/{id}: a gallery image as PNG, so that an app can show results.</summary>
-public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores, ILogger<ImageFunction> logger)
+public sealed class ImageFunction(CallerGate gate, ModelProvider provider, ArtifactStores stores, ILogger<ImageFunction> logger)
 {
     /// <summary>The path answers give for a gallery image: this function's route.</summary>
     public static string PathOf(string id) => $"/api/images/{Uri.EscapeDataString(id)}";
@@ -19,11 +20,14 @@ public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores,
     [Function("Image")]
     [Operation("image", ApiTag.Gallery, "A gallery image as PNG, by the id a result carries.", Parameters = [OperationParameter.ImageId],
         Answer = typeof(byte[]), Answered = "The image. Send its ETag back in If-None-Match to get 304 Not Modified while it is current.",
-        Problems = [404, 503])]
+        Problems = [404, 503], Permission = Permissions.Read)]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "images/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "images/{id}")] HttpRequest request,
         string id, CancellationToken cancellationToken)
     {
+        using var admission = await gate.AdmitAsync(request, Permissions.Read, Traffic.Query, cancellationToken);
+        if (admission.Refusal is not null)
+            return admission.Refusal;
         try
         {
             string image;
@@ -31,7 +35,7 @@ public sealed class ImageFunction(ModelProvider provider, ArtifactStores stores,
             {
                 if (lease is null)
                     return Problems.NoModel(provider);
-                if (await lease.Model.View.FindAsync(id, cancellationToken) is not { Image.Entry.Image: var name })
+                if (await lease.Model.View.For(admission.Caller!.Tenant).FindAsync(id, cancellationToken) is not { Image.Entry.Image: var name })
                     return Problems.NotFound($"No gallery image has the id '{id}'.");
                 image = name;
             }

@@ -11,9 +11,9 @@ namespace FaceFunctions.Functions.Api;
 /// GET /api/openapi.json: the OpenAPI 3.0 description of the API (<see cref="OpenApiDocument"/>), for generating
 /// clients; its limits (k) are the ones this deployment's settings enforce.
 /// </summary>
-public sealed class OpenApiFunction(IOptions<ServingOptions> options)
+public sealed class OpenApiFunction(IOptions<ServingOptions> options, IOptions<Access.AccessOptions> access)
 {
-    private readonly string _document = OpenApiDocument.Build(options.Value).ToJsonString();
+    private readonly string _document = OpenApiDocument.Build(options.Value, access.Value).ToJsonString();
 
     [Function("OpenApi")]
     [Operation("openApi", ApiTag.Service, "This document.", Answer = typeof(System.Text.Json.Nodes.JsonObject), Answered = "OpenAPI 3.0 JSON.")]

@@ -2,6 +2,7 @@ using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using ProblemDetails = FaceFunctions.Functions.Contract.ProblemDetails;
 
 namespace FaceFunctions.Functions.Api;
@@ -48,16 +49,39 @@ public static class Problems
     public static IActionResult IndexUnavailable() => Unavailable("The gallery's index cannot be reached.",
         "The database that holds the gallery did not answer; retry shortly.");
 
-    private static IActionResult Unavailable(string title, string detail, string? reason = null, DateTimeOffset? sinceUtc = null) =>
-        new RetryAfterResult(Of(new ProblemDetails($"https://httpstatuses.io/{StatusCodes.Status503ServiceUnavailable}", title,
-            StatusCodes.Status503ServiceUnavailable, detail, reason, sinceUtc)), RetryAfterSeconds);
+    /// <summary>The token issuer's keys cannot be fetched, so no token can be checked now.</summary>
+    public static IActionResult IssuerUnavailable() => Unavailable("Tokens cannot be checked now.",
+        "The token issuer's signing keys cannot be fetched; retry shortly.");
 
-    /// <summary>A result with a Retry-After header.</summary>
-    private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult
+    /// <summary>401: no credentials where they are needed, or ones that prove nothing; <paramref name="challenge"/> is the WWW-Authenticate header.</summary>
+    public static IActionResult Unauthorized(string detail, string challenge) =>
+        new HeaderResult(Of(StatusCodes.Status401Unauthorized, "Credentials are needed.", detail), HeaderNames.WWWAuthenticate, challenge);
+
+    /// <summary>403: the caller is known but may not do this.</summary>
+    public static IActionResult Forbidden(string detail, string? challenge = null)
+    {
+        var problem = Of(StatusCodes.Status403Forbidden, "Not allowed.", detail);
+        return challenge is null ? problem : new HeaderResult(problem, HeaderNames.WWWAuthenticate, challenge);
+    }
+
+    /// <summary>429: the caller is over one of its limits on this instance.</summary>
+    public static IActionResult TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new HeaderResult(Of(StatusCodes.Status429TooManyRequests, "Too many requests.", detail), HeaderNames.RetryAfter, Seconds(retryAfter));
+
+    private static IActionResult Unavailable(string title, string detail, string? reason = null, DateTimeOffset? sinceUtc = null) =>
+        new HeaderResult(Of(new ProblemDetails($"https://httpstatuses.io/{StatusCodes.Status503ServiceUnavailable}", title,
+            StatusCodes.Status503ServiceUnavailable, detail, reason, sinceUtc)), HeaderNames.RetryAfter, Seconds(TimeSpan.FromSeconds(RetryAfterSeconds)));
+
+    /// <summary>Whole seconds, rounded up: a client that waits that long is not refused again for waiting too little.</summary>
+    private static string Seconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A result with one more header.</summary>
+    private sealed class HeaderResult(IActionResult inner, string name, string value) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context)
         {
-            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.HttpContext.Response.Headers[name] = value;
             return inner.ExecuteResultAsync(context);
         }
     }

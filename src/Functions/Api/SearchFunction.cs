@@ -1,3 +1,4 @@
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Contract;
 using FaceFunctions.Functions.Serving;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ namespace FaceFunctions.Functions.Api;
 /// "image"; embedded with the model and searched. POST /api/search/form is the same operation under its own route, so
 /// that the OpenAPI document gives client generators one media type per operation.
 /// </summary>
-public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
+public sealed class SearchFunction(CallerGate gate, ModelProvider provider, ImageEmbedding images, IOptions<ServingOptions> options, ILogger<SearchFunction> logger)
 {
     /// <summary>Query parameters that restrict results by facet values (<see cref="FacetFilter"/>).</summary>
     public const string FilterParameter = "filter";
@@ -21,19 +22,22 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
     [Function("SearchForm")]
     [Operation("searchForm", ApiTag.Search, "Search with an image sent as the multipart/form-data file field \"image\".",
         Request = RequestShape.ImageForm, Parameters = [OperationParameter.K, OperationParameter.WholeImage, OperationParameter.Filter],
-        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
+        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503], Permission = Permissions.Read)]
     public Task<IActionResult> RunForm(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search/form")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "search/form")] HttpRequest request,
         CancellationToken cancellationToken) => Run(request, cancellationToken);
 
     [Function("Search")]
     [Operation("search", ApiTag.Search, "Search with an image sent as the request body.",
         Request = RequestShape.Image, Parameters = [OperationParameter.K, OperationParameter.WholeImage, OperationParameter.Filter],
-        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503])]
+        Answer = typeof(SearchResponse), Answered = "The nearest gallery images.", Problems = [400, 413, 415, 422, 503], Permission = Permissions.Read)]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "search")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "search")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var admission = await gate.AdmitAsync(request, Permissions.Read, Traffic.Upload, cancellationToken);
+        if (admission.Refusal is not null)
+            return admission.Refusal;
         using var lease = provider.Acquire();
         if (lease is null)
             return Problems.NoModel(provider);
@@ -41,7 +45,7 @@ public sealed class SearchFunction(ModelProvider provider, ImageEmbedding images
         var limits = options.Value;
         if (!ResultCount.TryParse(request.Query["k"], limits, out var k, out var error))
             return Problems.BadRequest(error!);
-        var view = model.View;
+        var view = model.View.For(admission.Caller!.Tenant);
         var filter = FacetFilter.Parse(request.Query[FilterParameter], view, out error);
         if (error is not null)
             return Problems.BadRequest(error);

@@ -33,3 +33,6 @@ public enum GalleryImageSource
     [JsonStringEnumMemberName("training")] Training,
     [JsonStringEnumMemberName("added")] Added,
 }
+
+/// <summary>The answer of DELETE /api/gallery: how many of the tenant's images were erased.</summary>
+public sealed record ErasedImages([property: Description("Images erased; 0 when the tenant had none.")] int Erased);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using FaceFunctions.Functions.Access;
 using FaceFunctions.Functions.Api;
 using FaceFunctions.Functions.Serving;
 using FaceFunctions.Imaging;
@@ -19,7 +20,7 @@ namespace FaceFunctions.Functions.Contract;
 /// </summary>
 public static class OpenApiDocument
 {
-    public static JsonObject Build(ServingOptions options) => new()
+    public static JsonObject Build(ServingOptions options, AccessOptions access) => new()
     {
         ["openapi"] = "3.0.3",
         ["info"] = new JsonObject
@@ -27,7 +28,8 @@ public static class OpenApiDocument
             ["title"] = "FaceFunctions",
             ["version"] = "1.0.0",
             ["description"] = "Composable image search: the vectors of facet values (a person, an expression) add up to find the image " +
-                              "with those values. Keyed operations take a function key in the x-functions-key header or the code query parameter.",
+                              "with those values. Operations other than health, this document and the page take a bearer token (OAuth 2.0, from the " +
+                              "deployment's issuer) or a service key (the x-functions-key header or the code query parameter); docs/access.md.",
             ["contact"] = new JsonObject { ["name"] = "FaceFunctions" },
         },
         ["servers"] = new JsonArray(
@@ -42,44 +44,54 @@ public static class OpenApiDocument
             Tag(ApiTag.Search, "Find gallery images by facet values, by an image, or by both."),
             Tag(ApiTag.Gallery, "What the served model knows: its facets and its gallery images; adding and erasing images (admin)."),
             Tag(ApiTag.Service, "The service itself: health and this document.")),
-        ["paths"] = Paths(options),
+        ["paths"] = Paths(options, access),
         ["components"] = new JsonObject
         {
             ["securitySchemes"] = new JsonObject
             {
-                ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "A function key, the host key or the master key." },
-                ["functionKeyQuery"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = "code", ["description"] = "The same key as a query parameter (the header wins when both are sent)." },
+                [BearerScheme] = new JsonObject
+                {
+                    ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT",
+                    ["description"] = $"An OAuth 2.0 access token from the deployment's issuer (Microsoft Entra ID, External ID) for this API: " +
+                                      $"the scope or app role '{access.ReadScope}' reads, '{access.WriteScope}' changes the gallery.",
+                },
+                [KeyScheme] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = CallerGate.KeyHeader, ["description"] = "A service key: services and back offices, never an app." },
+                [KeyQueryScheme] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = CallerGate.KeyQuery, ["description"] = "The same key as a query parameter (the header wins when both are sent)." },
             },
             ["schemas"] = OpenApiSchemas.All(options),
         },
     };
 
+    private const string BearerScheme = "bearer";
+    private const string KeyScheme = "serviceKey";
+    private const string KeyQueryScheme = "serviceKeyQuery";
+
     private static JsonObject Tag(ApiTag tag, string description) => new() { ["name"] = Choices.NameOf(tag), ["description"] = description };
 
     /// <summary>Every function with an <see cref="OperationAttribute"/>, at its trigger's route and method.</summary>
-    private static JsonObject Paths(ServingOptions options)
+    private static JsonObject Paths(ServingOptions options, AccessOptions access)
     {
         var paths = new JsonObject();
-        foreach (var (route, method, level, operation) in Operations())
+        foreach (var (route, method, operation) in Operations())
         {
             var path = paths[$"/api/{route}"] as JsonObject ?? (JsonObject)(paths[$"/api/{route}"] = new JsonObject());
-            path[method] = Describe(operation, level, options);
+            path[method] = Describe(operation, options, access);
         }
         return paths;
     }
 
-    private static IEnumerable<(string Route, string Method, AuthorizationLevel Level, OperationAttribute Operation)> Operations() =>
+    private static IEnumerable<(string Route, string Method, OperationAttribute Operation)> Operations() =>
         typeof(OpenApiDocument).Assembly.GetTypes()
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
             .Select(method => (Operation: method.GetCustomAttribute<OperationAttribute>(),
                 Trigger: method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)))
             .Where(f => f.Operation is not null && f.Trigger is not null)
-            .Select(f => (f.Trigger!.Route!, f.Trigger.Methods!.Single(), f.Trigger.AuthLevel, f.Operation!))
+            .Select(f => (f.Trigger!.Route!, f.Trigger.Methods!.Single(), f.Operation!))
             .OrderBy(f => f.Item1, StringComparer.Ordinal).ThenBy(f => f.Item2, StringComparer.Ordinal);
 
-    private static JsonObject Describe(OperationAttribute operation, AuthorizationLevel level, ServingOptions options)
+    private static JsonObject Describe(OperationAttribute operation, ServingOptions options, AccessOptions access)
     {
-        var described = Operation(operation, level, Success(operation),
+        var described = Operation(operation, access, Success(operation),
             operation.Problems.Select(status => status.ToString(CultureInfo.InvariantCulture)).ToArray());
         if (operation.Parameters.Length > 0)
             described["parameters"] = new JsonArray(operation.Parameters.Select(p => (JsonNode)Parameter(p, options)).ToArray());
@@ -184,34 +196,34 @@ public static class OpenApiDocument
         return node;
     }
 
-    /// <summary>An operation with its success, the listed errors, and what every operation can meet: 401 where keyed, 429, 500.</summary>
-    private static JsonObject Operation(OperationAttribute operation, AuthorizationLevel level, JsonObject ok, params string[] errors)
+    /// <summary>
+    /// An operation with its success, the listed errors, what a guarded one meets besides (401, 403, 429: the gate's)
+    /// and what every one can meet (500 from a host).
+    /// </summary>
+    private static JsonObject Operation(OperationAttribute operation, AccessOptions access, JsonObject ok, params string[] errors)
     {
-        var keyed = level != AuthorizationLevel.Anonymous;
+        var guarded = operation.Permission != Permissions.None;
         var responses = new JsonObject { [operation.Status.ToString(CultureInfo.InvariantCulture)] = ok };
-        foreach (var status in errors)
+        foreach (var status in errors.Concat(guarded ? ["401", "403", "429"] : []))
             responses[status] = Response(status);
-        if (keyed)
-            responses["401"] = new JsonObject { ["description"] = "No function key, or a wrong one (the Functions host answers with an empty body)." };
-        responses["429"] = new JsonObject { ["description"] = "The Functions host is throttling requests; retry later (empty body)." };
         responses["500"] = new JsonObject { ["description"] = "An unexpected failure of the host (the API answers its own errors with the statuses above)." };
+        var scope = operation.Permission.HasFlag(Permissions.Write) ? access.WriteScope : access.ReadScope;
         return new JsonObject
         {
             ["operationId"] = operation.Id,
             ["tags"] = new JsonArray(Choices.NameOf(operation.Tag)),
             ["summary"] = operation.Summary,
-            ["description"] = operation.Summary + level switch
-            {
-                AuthorizationLevel.Anonymous => " Anonymous.",
-                AuthorizationLevel.Admin => " Needs the master key (admin level): a back office's key, never a mobile app's.",
-                _ => " Needs a function key.",
-            },
-            ["security"] = keyed
-                ? new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() })
+            ["description"] = operation.Summary + (guarded
+                ? $" Needs a bearer token with the scope or app role '{scope}', or a service key that may {(scope == access.WriteScope ? "write" : "read")}."
+                : " Public: no credentials."),
+            ["security"] = guarded
+                ? new JsonArray(Scheme(BearerScheme), Scheme(KeyScheme), Scheme(KeyQueryScheme))
                 : new JsonArray(),
             ["responses"] = responses,
         };
     }
+
+    private static JsonObject Scheme(string name) => new() { [name] = new JsonArray() };
 
     private static JsonObject Response(string status) => status switch
     {
@@ -220,6 +232,11 @@ public static class OpenApiDocument
         "413" => Problem("The body or the image is too large."),
         "415" => Problem("The media type or image format is not supported."),
         "422" => Problem("The model's face step found no face in the image (ask for the whole image with wholeImage=true)."),
+        "401" => Problem("No credentials, or ones that prove nothing (an expired or forged token, a wrong key); WWW-Authenticate says which.")
+            .With("headers", new JsonObject { ["WWW-Authenticate"] = Header("The Bearer challenge, with the token's error where one was sent.", "string") }),
+        "403" => Problem("The credentials are good but do not allow this: a token without the scope, a read-only key, another owner's image."),
+        "429" => Problem("This caller is over its limit on this instance; retry after the seconds in Retry-After.")
+            .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),
         "503" => Problem("No model is loaded yet, or storage or the gallery's database cannot be reached; retry after the seconds in Retry-After.")
             .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),

@@ -44,7 +44,7 @@ public enum OperationParameter
 /// <summary>
 /// How the OpenAPI document describes a function: its operation, what its request carries, what a success answers (a
 /// record of this contract; <see cref="System.Text.Json.Nodes.JsonObject"/> for the document itself; byte[] for a PNG)
-/// and the problems it answers itself. Its path, method and whether it needs a key come from its HttpTrigger.
+/// and the problems it answers itself. Its path and method come from its HttpTrigger.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class OperationAttribute(string id, ApiTag tag, string summary) : Attribute
@@ -61,4 +61,6 @@ public sealed class OperationAttribute(string id, ApiTag tag, string summary) : 
     public string Answered { get; set; } = "";
     /// <summary>The statuses of the problems it answers (400, 404, 413, 415, 422, 503).</summary>
     public int[] Problems { get; set; } = [];
+    /// <summary>What a caller needs (<see cref="Access.CallerGate"/>): None for the public routes, which take no credentials.</summary>
+    public Access.Permissions Permission { get; set; }
 }

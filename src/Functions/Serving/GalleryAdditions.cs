@@ -22,7 +22,7 @@ public sealed class GalleryAdditions(ImageEmbedding images, GalleryService galle
             return new GalleryAddition(null, null, embedded.Failure);
         var added = new AddedImage
         {
-            Id = request.Id ?? Guid.CreateVersion7().ToString("N"), Labels = request.Labels, Reference = request.Reference,
+            Id = request.Id ?? Guid.CreateVersion7().ToString("N"), Labels = request.Labels, Reference = request.Reference, Tenant = request.Tenant,
             AddedUtc = DateTimeOffset.UtcNow, Image = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(embedded.Png!)) + ".png",
             ModelVersion = model.Bundle.Version, Vector = AddedImage.BytesOf(embedded.Vector),
         };
@@ -44,8 +44,12 @@ public sealed class GalleryAdditions(ImageEmbedding images, GalleryService galle
     }
 }
 
-/// <summary>An image to add: its bytes as sent, its labels (facet to value), the caller's reference, and an id when the caller fixes it.</summary>
-public sealed record AdditionRequest(byte[] Image, IReadOnlyDictionary<string, string> Labels, string? Reference, bool WholeImage, string? Id = null);
+/// <summary>
+/// An image to add: its bytes as sent, its labels (facet to value), the caller's reference, the tenant that will own it
+/// (null: the shared gallery), and an id when the caller fixes it.
+/// </summary>
+public sealed record AdditionRequest(byte[] Image, IReadOnlyDictionary<string, string> Labels, string? Reference, bool WholeImage,
+    string? Tenant, string? Id = null);
 
 /// <summary>The addition made (the stored one when its id was live already) and what the face step found, or the problem.</summary>
 public sealed record GalleryAddition(AddedImage? Added, FaceResult? Face, IActionResult? Failure);

@@ -59,20 +59,37 @@ public sealed class GalleryService(ArtifactStores stores, ImageEmbedding images,
         {
             await SyncLockedAsync(cancellationToken);
             await ShowLockedAsync(model, strict: false, cancellationToken);
-            if (await model.View.FindAsync(id, cancellationToken) is not { Image: var found })
-                return false;
-            var addedAt = found.Addition?.Sequence ?? 0;
-            await AppendLockedAsync(sequence => new GalleryChange(sequence, Erased: id), cancellationToken);
-            if (found.Addition is not null && addedAt > _state.SnapshotThrough)
-                await _log.RedactAsync(addedAt, cancellationToken);
-            else if (found.Addition is not null)
-                await CompactLockedAsync(cancellationToken); // the snapshot that holds the addition is replaced by one without
-            await CompactIfDueLockedAsync(cancellationToken);
-            await ShowLockedAsync(model, strict: false, cancellationToken);
-            if (!await model.View.HoldsImageAsync(found.Entry.Image, cancellationToken))
-                await stores.Images.DeleteAsync(found.Entry.Image, cancellationToken);
-            return true;
+            return await EraseLockedAsync(model, id, cancellationToken);
         }, cancellationToken);
+
+    /// <summary>Erases every live image the tenant added ("delete everything of mine"), one erasure each; answers how many.</summary>
+    public Task<int> EraseTenantAsync(ServingModel model, string tenant, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            await SyncLockedAsync(cancellationToken);
+            await ShowLockedAsync(model, strict: false, cancellationToken);
+            var owned = _state.Freeze().Additions.Where(a => a.Added!.Tenant == tenant).Select(a => a.Added!.Id).ToList();
+            foreach (var id in owned)
+                await EraseLockedAsync(model, id, cancellationToken);
+            return owned.Count;
+        }, cancellationToken);
+
+    private async Task<bool> EraseLockedAsync(ServingModel model, string id, CancellationToken cancellationToken)
+    {
+        if (await model.View.FindAsync(id, cancellationToken) is not { Image: var found })
+            return false;
+        var addedAt = found.Addition?.Sequence ?? 0;
+        await AppendLockedAsync(sequence => new GalleryChange(sequence, Erased: id), cancellationToken);
+        if (found.Addition is not null && addedAt > _state.SnapshotThrough)
+            await _log.RedactAsync(addedAt, cancellationToken);
+        else if (found.Addition is not null)
+            await CompactLockedAsync(cancellationToken); // the snapshot that holds the addition is replaced by one without
+        await CompactIfDueLockedAsync(cancellationToken);
+        await ShowLockedAsync(model, strict: false, cancellationToken);
+        if (!await model.View.HoldsImageAsync(found.Entry.Image, cancellationToken))
+            await stores.Images.DeleteAsync(found.Entry.Image, cancellationToken);
+        return true;
+    }
 
     private async Task<T> UnderGateAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FaceFunctions.Artifacts;
 using FaceFunctions.GalleryChanges;
 using FaceFunctions.Index;
@@ -18,19 +19,29 @@ public sealed record ViewHit(ViewImage Image, float Score);
 /// vectors, the original experiment's facet vector. A query that names such a value is composed of medians throughout
 /// (<see cref="FacetsFor"/>): a new person's median beside an expression's learned vector lands far from both (the
 /// "enrolled values" protocol, docs/accuracy.md). A request takes one view and uses it throughout.
+/// An added image that a tenant owns is seen only through that tenant's view (<see cref="For"/>): by id, in pages, in
+/// searches and in the values it enrols; the whole gallery's view serves the gallery's own bookkeeping.
 /// </summary>
 public sealed class GalleryView
 {
+    /// <summary>Tenants whose facet vectors are kept; beyond them a tenant's are computed for each request that asks.</summary>
+    private const int CachedTenants = 256;
+
     private readonly ITrainedGallery _trained;
     private readonly IReadOnlyList<GalleryChange> _additions;
     private readonly float[] _addedVectors;
     private readonly ExactVectorIndex _added;
     private readonly IReadOnlySet<string> _erased;
     private readonly Dictionary<string, int> _addedRowOfId = new(StringComparer.Ordinal);
+    private readonly TrainedCounts _counts;
+    private readonly FacetVectors _medians;
+    private readonly ConcurrentDictionary<string, (FacetVectors Facets, FacetVectors Medians)> _tenantFacets = new(StringComparer.Ordinal);
+    /// <summary>Whose view this is: null for the whole gallery, else a tenant ("" for a caller of the shared gallery alone).</summary>
+    private readonly string? _viewer;
 
     private GalleryView(ITrainedGallery trained, GalleryContents contents, float[] addedVectors, TrainedCounts counts, FacetVectors medians)
     {
-        (_trained, _additions, _addedVectors) = (trained, contents.Additions, addedVectors);
+        (_trained, _additions, _addedVectors, _counts, _medians) = (trained, contents.Additions, addedVectors, counts, medians);
         Position = contents.Position;
         _erased = contents.ErasedTrainingIds.ToHashSet(StringComparer.Ordinal);
         _added = new ExactVectorIndex(addedVectors, trained.Bundle.Dimensions, threads: 1);
@@ -39,6 +50,39 @@ public sealed class GalleryView
         Count = counts.Images + _additions.Count;
         (Facets, MedianFacets) = (WithEnrolledValues(trained.Bundle.Facets, counts), WithEnrolledValues(medians, counts));
     }
+
+    /// <summary>The whole view as one tenant sees it: nothing is copied; the facet vectors of what the tenant enrolled are made once.</summary>
+    private GalleryView(GalleryView whole, string tenant)
+    {
+        (_trained, _additions, _addedVectors, _counts, _medians) = (whole._trained, whole._additions, whole._addedVectors, whole._counts, whole._medians);
+        (_erased, _added, _addedRowOfId, _tenantFacets, _viewer) = (whole._erased, whole._added, whole._addedRowOfId, whole._tenantFacets, tenant);
+        Position = whole.Position;
+        Count = whole.Count;
+        (Facets, MedianFacets) = _additions.Any(a => a.Added!.Tenant is not null) ? FacetsOfViewer() : (whole.Facets, whole.MedianFacets);
+    }
+
+    /// <summary>
+    /// What a caller of <paramref name="tenant"/> sees (null: a caller of the shared gallery alone): the trained
+    /// images, the shared additions and the additions the tenant owns; never another tenant's. Of the whole view only.
+    /// </summary>
+    public GalleryView For(string? tenant) =>
+        _viewer is null ? new GalleryView(this, tenant ?? "") : throw new InvalidOperationException("A tenant's view is made from the whole gallery's view.");
+
+    /// <summary>This tenant view's facet vectors: every addition it sees counts, its own enrolled values included.</summary>
+    private (FacetVectors, FacetVectors) FacetsOfViewer()
+    {
+        // A tenant without images of its own sees what a caller of the shared gallery sees.
+        var key = _additions.Any(a => a.Added!.Tenant == _viewer) ? _viewer! : "";
+        if (_tenantFacets.TryGetValue(key, out var known))
+            return known;
+        var facets = (WithEnrolledValues(_trained.Bundle.Facets, _counts), WithEnrolledValues(_medians, _counts));
+        if (_tenantFacets.Count < CachedTenants)
+            _tenantFacets.TryAdd(key, facets);
+        return facets;
+    }
+
+    /// <summary>Whether this view shows the addition: the whole view every one, a tenant's the shared ones and its own.</summary>
+    private bool Sees(AddedImage added) => _viewer is null || added.Tenant is null || added.Tenant == _viewer;
 
     /// <summary>
     /// The view of <paramref name="contents"/>: what the backend keeps of erased trained images is deleted first.
@@ -74,13 +118,13 @@ public sealed class GalleryView
     public async Task<(ViewImage Image, ReadOnlyMemory<float> Vector)?> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (_addedRowOfId.TryGetValue(id, out var row))
-            return (Added(row), _addedVectors.AsMemory((row - _trained.RowCount) * Dimensions, Dimensions));
+            return Sees(_additions[row - _trained.RowCount].Added!) ? (Added(row), _addedVectors.AsMemory((row - _trained.RowCount) * Dimensions, Dimensions)) : null;
         if (_erased.Contains(id) || await _trained.FindAsync(id, cancellationToken) is not { } found)
             return null;
         return (new ViewImage(found.Row, found.Entry, null), found.Vector!);
     }
 
-    /// <summary>Whether a live image still names this image file.</summary>
+    /// <summary>Whether a live image still names this image file, whoever sees it.</summary>
     public async Task<bool> HoldsImageAsync(string image, CancellationToken cancellationToken) =>
         _additions.Any(a => a.Added!.Image == image) || await _trained.HoldsImageAsync(image, _erased, cancellationToken);
 
@@ -100,7 +144,7 @@ public sealed class GalleryView
         }
         page.AddRange(Enumerable.Range(_trained.RowCount, _additions.Count).Select(Added)
             .Where(image => !after.Added || image.Addition!.Sequence > after.Number)
-            .Where(image => filter is null || filter.Allows(image.Entry.Labels)).Take(limit - page.Count));
+            .Where(image => Sees(image.Addition!.Added!) && (filter is null || filter.Allows(image.Entry.Labels))).Take(limit - page.Count));
         return page;
     }
 
@@ -111,7 +155,7 @@ public sealed class GalleryView
         // Erased rows may still be in the trained index: ask for as many more and drop them.
         var trained = await _trained.Search.SearchAsync(query, k + _erased.Count, filter, cancellationToken);
         var entries = (await _trained.EntriesAsync(trained.Select(hit => hit.Row).ToList(), cancellationToken)).ToDictionary(r => r.Row);
-        var allowed = filter is null ? null : _additions.Select(a => filter.Allows(a.Added!.Labels)).ToArray();
+        var allowed = filter is null && _viewer is null ? null : _additions.Select(a => Sees(a.Added!) && (filter is null || filter.Allows(a.Added!.Labels))).ToArray();
         var added = _added.Search(query.Span, k, allowed).Select(hit => new ViewHit(Added(hit.Row + _trained.RowCount), hit.Score));
         return trained.Where(hit => entries.TryGetValue(hit.Row, out var row) && !_erased.Contains(row.Entry.Id))
             .Select(hit => new ViewHit(new ViewImage(hit.Row, entries[hit.Row].Entry, null), hit.Score)).Concat(added)
@@ -128,7 +172,7 @@ public sealed class GalleryView
     private FacetVectors WithEnrolledValues(FacetVectors known, TrainedCounts counts)
     {
         var labelled = _trained.Bundle.Facets.Facets.SelectMany(facet => Enumerable.Range(0, _additions.Count)
-            .Where(i => _additions[i].Added!.Labels.ContainsKey(facet.Name))
+            .Where(i => Sees(_additions[i].Added!) && _additions[i].Added!.Labels.ContainsKey(facet.Name))
             .GroupBy(i => (facet.Name, Value: _additions[i].Added!.Labels[facet.Name])))
             .ToDictionary(g => g.Key, g => g.ToList());
         return known.WithValues(

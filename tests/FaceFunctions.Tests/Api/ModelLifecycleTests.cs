@@ -90,7 +90,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         {
             ["Storage:ConnectionString"] = connectionString, ["Serving:PollInterval"] = "00:00:00.2", ["Serving:LoadRetryInterval"] = "00:00:00.2",
         });
-        var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Master } } };
+        var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Writer } } };
         return (host, client);
     }
 

@@ -40,16 +40,20 @@ public sealed class RouteParityTests
             .Select(r => $"{r.Name} {string.Join(",", r.Methods.Order())} {r.Route}")
             .Order().ToList();
         Assert.Equal(["Compose POST api/compose", "ComposeForm POST api/compose/form", "GalleryAdd POST api/gallery", "GalleryAddForm POST api/gallery/form",
-            "GalleryErase DELETE api/gallery/{id}", "GalleryList GET api/gallery", "Health GET api/health", "Image GET api/images/{id}",
+            "GalleryErase DELETE api/gallery/{id}", "GalleryEraseTenant DELETE api/gallery", "GalleryList GET api/gallery", "Health GET api/health", "Image GET api/images/{id}",
             "Labels GET api/labels", "OpenApi GET api/openapi.json", "Search POST api/search", "SearchForm POST api/search/form",
             "Ui GET api/ui", "UiFile GET api/ui/{file}"], functionsHost);
         Assert.Equal(functionsHost, localHost);
+        // Anonymous to the Functions host, so that a bearer token reaches the worker, which checks every caller itself (docs/access.md).
+        Assert.All(metadata.RootElement.EnumerateArray().SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+                .Where(b => b.GetProperty("type").GetString() == "httpTrigger"),
+            trigger => Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString(), ignoreCase: true));
     }
 
     [Fact]
     public void The_openapi_document_describes_every_route_with_its_methods()
     {
-        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions()).ToJsonString());
+        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions(), new FaceFunctions.Functions.Access.AccessOptions()).ToJsonString());
         var paths = document.RootElement.GetProperty("paths");
         var described = paths.EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.TrimStart('/')}"))
@@ -70,7 +74,7 @@ public sealed class RouteParityTests
     [Fact]
     public void The_openapi_document_gives_the_k_limit_and_default_of_the_settings()
     {
-        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions { MaxK = 7, DefaultK = 3 }).ToJsonString());
+        using var document = JsonDocument.Parse(OpenApiDocument.Build(new ServingOptions { MaxK = 7, DefaultK = 3 }, new FaceFunctions.Functions.Access.AccessOptions()).ToJsonString());
         var search = document.RootElement.GetProperty("paths").GetProperty("/api/search").GetProperty("post").GetProperty("parameters")[0];
         var compose = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("ComposeQuery").GetProperty("properties").GetProperty("k");
         foreach (var k in new[] { search.GetProperty("schema"), compose })

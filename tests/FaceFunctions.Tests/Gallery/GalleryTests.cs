@@ -178,18 +178,22 @@ public sealed class GalleryTests(ServiceFixture service) : IAsyncLifetime
         Assert.DoesNotContain(GalleryLog.ChangeName(1), names);
     }
 
+    private const string WriteKey = "gallery-tests-write-key-0123456789";
+    private const string ReadKey = "gallery-tests-read-key-01234567890";
+
     [Fact]
-    public async Task Writes_need_the_master_key_where_keys_are_set_and_a_read_key_still_lists()
+    public async Task Writes_need_a_key_that_may_write_where_keys_are_set_and_a_read_key_still_lists()
     {
-        var client = await StartInstanceAsync("--Keys:Master", "master-key", "--Keys:Host", "read-key");
+        var client = await StartInstanceAsync("--Auth:AnonymousPermissions", "None", "--Auth:Keys:back-office:Secret", WriteKey,
+            "--Auth:Keys:back-office:Permissions", "Read, Write", "--Auth:Keys:app:Secret", ReadKey);
         HttpRequestMessage Add(string key) => new(HttpMethod.Post, "/api/gallery/form")
         {
             Content = Form(Face("EN", "FE", 5), new { person = "EN" }), Headers = { { "x-functions-key", key } },
         };
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Add("read-key"))).StatusCode);
-        using var added = await client.SendAsync(Add("master-key"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Add(ReadKey))).StatusCode);
+        using var added = await client.SendAsync(Add(WriteKey));
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/gallery?filter=person:EN&limit=1000") { Headers = { { "x-functions-key", "read-key" } } };
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/gallery?filter=person:EN&limit=1000") { Headers = { { "x-functions-key", ReadKey } } };
         Assert.Contains("\"added\"", await (await client.SendAsync(list)).Content.ReadAsStringAsync());
     }
 
@@ -293,24 +297,24 @@ public sealed class GalleryTests(ServiceFixture service) : IAsyncLifetime
             new(method, path) { Content = content, Headers = { { "x-functions-key", key } } };
         async Task<List<string>> FoundAsync(byte[] png)
         {
-            using var response = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/search?k=100&wholeImage=true", host.Keys.Host, Png(png)));
+            using var response = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/search?k=100&wholeImage=true", host.Keys.Reader, Png(png)));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
             return answer.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
         }
 
         var photo = Face("HT", "NE", variant: 8);
-        using (var refused = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Host, Form(photo, new { person = "HT" }))))
+        using (var refused = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Reader, Form(photo, new { person = "HT" }))))
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        using var added = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Master, Form(photo, new { person = "HT" })));
+        using var added = await host.Client.SendAsync(Keyed(HttpMethod.Post, "/api/gallery/form", host.Keys.Writer, Form(photo, new { person = "HT" })));
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         Assert.Equal(id, (await FoundAsync(photo))[0]);
 
-        using (var erased = await host.Client.SendAsync(Keyed(HttpMethod.Delete, $"/api/gallery/{id}", host.Keys.Master)))
+        using (var erased = await host.Client.SendAsync(Keyed(HttpMethod.Delete, $"/api/gallery/{id}", host.Keys.Writer)))
             Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         Assert.DoesNotContain(id, await FoundAsync(photo));
-        using var image = await host.Client.SendAsync(Keyed(HttpMethod.Get, $"/api/images/{id}", host.Keys.Host));
+        using var image = await host.Client.SendAsync(Keyed(HttpMethod.Get, $"/api/images/{id}", host.Keys.Reader));
         Assert.Equal(HttpStatusCode.NotFound, image.StatusCode);
     }
 }

@@ -65,11 +65,11 @@ public sealed class IngestionTests(ServiceFixture service) : IAsyncLifetime
         Assert.Contains("supported format", failed["notes.png"]);
         Assert.Contains("Metadata 'mood'", failed["moody.png"]);
 
-        using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search?k=3&wholeImage=true") { Content = Png(photo), Headers = { { "x-functions-key", host.Keys.Host } } };
+        using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search?k=3&wholeImage=true") { Content = Png(photo), Headers = { { "x-functions-key", host.Keys.Reader } } };
         var answer = await (await host.Client.SendAsync(search)).Content.ReadFromJsonAsync<JsonElement>();
         var first = answer.GetProperty("results")[0];
         Assert.Equal(("Zoë", "SU"), (first.GetProperty("labels").GetProperty("person").GetString(), first.GetProperty("labels").GetProperty("expression").GetString()));
-        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/gallery?filter=person:Zo%C3%AB") { Headers = { { "x-functions-key", host.Keys.Host } } };
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/gallery?filter=person:Zo%C3%AB") { Headers = { { "x-functions-key", host.Keys.Reader } } };
         var listed = (await (await host.Client.SendAsync(list)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("images");
         Assert.Equal("crm-17", Assert.Single(listed.EnumerateArray()).GetProperty("reference").GetString()); // two events, one image
     }

@@ -5,17 +5,27 @@ using System.Text.Json.Nodes;
 
 namespace FaceFunctions.Tests.Infrastructure;
 
-/// <summary>The keys a Functions host is started with: its master key, its default host key, and Labels' own key.</summary>
-public sealed record FunctionsHostKeys(string Master, string Host, string Labels)
+/// <summary>
+/// The service keys an app is started with (Auth:Keys: "writer" reads and changes the gallery, "reader" reads), and the
+/// Functions host's own master key, which opens the host's admin API only: the API's routes are anonymous to the host.
+/// </summary>
+public sealed record ServiceKeys(string Writer, string Reader, string HostMaster)
 {
-    public static FunctionsHostKeys Random() => new(NewKey(), NewKey(), NewKey());
+    public static ServiceKeys Random() => new(NewKey(), NewKey(), NewKey());
+
+    /// <summary>The app settings that give the worker these keys, "Section:Key" names.</summary>
+    public IReadOnlyDictionary<string, string> Settings() => new Dictionary<string, string>
+    {
+        ["Auth:Keys:writer:Secret"] = Writer, ["Auth:Keys:writer:Permissions"] = "Read, Write",
+        ["Auth:Keys:reader:Secret"] = Reader, ["Auth:Keys:reader:Permissions"] = "Read",
+    };
 
     private static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(30)).Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>
 /// The published function app (src/Functions) under the real Azure Functions host on 127.0.0.1 and a free port, its
-/// keys in a temporary folder, stopped on dispose: `func start --enableAuth` where the Core Tools are installed (on PATH,
+/// own secrets in a temporary folder, stopped on dispose: `func start --enableAuth` where the Core Tools are installed (on PATH,
 /// or by `npm ci` into node_modules/.bin: an optional dependency, whose install downloads the host where the network
 /// allows), else the host of ../shared/functions-host (FACEFUNCTIONS_FUNCTIONS_HOST names another: its folder or its .tar.gz).
 /// </summary>
@@ -30,7 +40,7 @@ public sealed class FunctionsHost : IAsyncDisposable
     private readonly Stopwatch _clock = new();
     private TimeSpan? _hostStarted;
 
-    private FunctionsHost(ProcessStartInfo start, TempFolder secrets, int port, FunctionsHostKeys keys)
+    private FunctionsHost(ProcessStartInfo start, TempFolder secrets, int port, ServiceKeys keys)
     {
         (_secrets, Keys) = (secrets, keys);
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -44,7 +54,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
     /// <summary>A client without a key: add one per request.</summary>
     public HttpClient Client { get; }
-    public FunctionsHostKeys Keys { get; }
+    public ServiceKeys Keys { get; }
     /// <summary>From the process start to the host's "Host started" line (it logs it to the console in the Development environment).</summary>
     public TimeSpan? HostStartedAfter { get { lock (_log) return _hostStarted; } }
     /// <summary>From the process start to the first 200 of /api/health: a model serves.</summary>
@@ -88,11 +98,11 @@ public sealed class FunctionsHost : IAsyncDisposable
     }
 
     /// <summary>The function app, published once per test run, under a new host process; serving once health answers 200.</summary>
-    /// <param name="settings">App settings, "Section:Key" names.</param>
-    public static async Task<FunctionsHost> StartAsync(IReadOnlyDictionary<string, string> settings, FunctionsHostKeys? keys = null)
+    /// <param name="settings">App settings, "Section:Key" names, besides the keys' (<see cref="ServiceKeys.Settings"/>).</param>
+    public static async Task<FunctionsHost> StartAsync(IReadOnlyDictionary<string, string> settings, ServiceKeys? keys = null)
     {
         var (app, hostFolder) = await Shared.Value;
-        keys ??= FunctionsHostKeys.Random();
+        keys ??= ServiceKeys.Random();
         var secrets = new TempFolder();
         WriteSecrets(secrets.Path, keys);
         var port = Azurite.FreePort();
@@ -104,7 +114,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         start.Environment["FUNCTIONS_SECRETS_PATH"] = secrets.Path;
         start.Environment["DOTNET_ROLL_FORWARD"] = "Major";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        foreach (var (name, value) in settings)
+        foreach (var (name, value) in keys.Settings().Concat(settings))
             start.Environment[name.Replace(":", "__")] = value;
         var host = new FunctionsHost(start, secrets, port, keys);
         try
@@ -181,17 +191,16 @@ public sealed class FunctionsHost : IAsyncDisposable
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
         .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 
-    /// <summary>The host's file secrets: host.json (master and default host key) and labels.json (Labels' own key).</summary>
-    private static void WriteSecrets(string folder, FunctionsHostKeys keys)
+    /// <summary>The host's file secrets (host.json): its master key, so that it makes none of its own.</summary>
+    private static void WriteSecrets(string folder, ServiceKeys keys)
     {
         static JsonObject Key(string name, string value) => new() { ["name"] = name, ["value"] = value, ["encrypted"] = false };
         File.WriteAllText(Path.Combine(folder, "host.json"), new JsonObject
         {
-            ["masterKey"] = Key("master", keys.Master),
-            ["functionKeys"] = new JsonArray(Key("default", keys.Host)),
+            ["masterKey"] = Key("master", keys.HostMaster),
+            ["functionKeys"] = new JsonArray(),
             ["systemKeys"] = new JsonArray(),
         }.ToJsonString());
-        File.WriteAllText(Path.Combine(folder, "labels.json"), new JsonObject { ["keys"] = new JsonArray(Key("default", keys.Labels)) }.ToJsonString());
     }
 
     public async ValueTask DisposeAsync()

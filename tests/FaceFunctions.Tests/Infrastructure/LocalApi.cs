@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceFunctions.Tests.Infrastructure;
 
-/// <summary>The local API host on 127.0.0.1 and a free port, reading its model from Blob Storage, and a client for it.</summary>
+/// <summary>
+/// The local API host on 127.0.0.1 and a free port, reading its model from Blob Storage, and a client for it. Open to
+/// callers without credentials, as on a developer's laptop, unless the settings say otherwise (--Auth:AnonymousPermissions None).
+/// </summary>
 public static class LocalApi
 {
     /// <param name="settings">More "--Section:Key value" pairs.</param>
@@ -18,11 +21,13 @@ public static class LocalApi
     public static Task<(WebApplication Host, HttpClient Client)> StartOnFolderAsync(string modelFolder, params string[] settings) =>
         StartWithAsync(["--Storage:Folder", modelFolder, .. settings]);
 
-    private static async Task<(WebApplication Host, HttpClient Client)> StartWithAsync(string[] settings)
+    /// <param name="settings">"--Section:Key value" pairs, the storage's among them.</param>
+    public static async Task<(WebApplication Host, HttpClient Client)> StartWithAsync(string[] settings)
     {
         var host = LocalApiHost.Build([
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default", "Warning",
+            "--Auth:AnonymousPermissions", "Read, Write",
             .. settings,
         ]);
         await host.StartAsync();

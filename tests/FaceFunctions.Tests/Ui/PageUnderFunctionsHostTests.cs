@@ -21,14 +21,14 @@ public sealed class PageUnderFunctionsHostTests(ServiceFixture service, Function
         Assert.Equal(200, response!.Status);
         Assert.Contains("script-src 'self'", await response.HeaderValueAsync("content-security-policy"));
         await page.WaitForSelectorAsync("#key-section:not([hidden])");
-        await page.FillAsync("#key-input", host.Keys.Master);
+        await page.FillAsync("#key-input", host.Keys.Writer);
         await page.ClickAsync("#key-form button");
         await PageTests.ComposeAsync(page, "AK", "HA");
 
         // What the host answers the same query with, asked directly with the key.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/compose")
             { Content = JsonContent.Create(new { add = new { person = "AK", expression = "HA" }, subtract = new { }, k = 8 }) };
-        request.Headers.Add("x-functions-key", host.Keys.Master);
+        request.Headers.Add("x-functions-key", host.Keys.Writer);
         using var answer = await host.Client.SendAsync(request);
         var results = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString());
         Assert.Equal(results, await page.Locator("#compose-results li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.id)"));

@@ -17,6 +17,8 @@ public sealed record AddedImage
     public required string Image { get; init; }
     /// <summary>The caller's own reference for the image (its id in the app's database), if it gave one.</summary>
     public string? Reference { get; init; }
+    /// <summary>The tenant that owns the image (only its callers see it), or null: the shared gallery, which every caller sees.</summary>
+    public string? Tenant { get; init; }
     public required DateTimeOffset AddedUtc { get; init; }
     /// <summary>The model version that embedded <see cref="Vector"/>.</summary>
     public required string ModelVersion { get; init; }

@@ -12,6 +12,7 @@ public static class GalleryChangeChecks
     public const int MaxValueLength = 128;
     public const int MaxReferenceLength = 256;
     public const int MaxDimensions = 8192;
+    public const int MaxTenantLength = 128;
 
     /// <summary>Why a label value cannot be stored, or null: 1 to 128 characters, no control characters, no comma (filters list values with commas).</summary>
     public static string? WhyNotValue(string? value) =>
@@ -23,6 +24,12 @@ public static class GalleryChangeChecks
         reference is null || (reference.Length <= MaxReferenceLength && !reference.Any(char.IsControl))
             ? null
             : $"a reference has at most {MaxReferenceLength} characters and no control characters";
+
+    /// <summary>Why a tenant cannot own images, or null: 1 to 128 characters, no control characters (a claim's value is hostile too).</summary>
+    public static string? WhyNotTenant(string tenant) =>
+        tenant.Length is > 0 and <= MaxTenantLength && !tenant.Any(char.IsControl)
+            ? null
+            : $"a tenant has 1 to {MaxTenantLength} characters and no control characters";
 
     public static string? Why(GalleryChange change)
     {
@@ -45,6 +52,7 @@ public static class GalleryChangeChecks
         if (added.Labels is null || added.Labels.Count > MaxLabels) return $"it has no labels object or more than {MaxLabels} labels";
         if (added.Labels.Any(l => WhyNotValue(l.Key) is not null || WhyNotValue(l.Value) is not null)) return "a label is not valid";
         if (WhyNotReference(added.Reference) is { } why) return why;
+        if (added.Tenant is { } tenant && WhyNotTenant(tenant) is { } notTenant) return notTenant;
         if (added.ModelVersion is null || added.Vector is not { Length: > 0 } || added.Vector.Length % 4 != 0 || added.Vector.Length > 4 * MaxDimensions)
             return "its vector or model version is missing";
         return added.Floats().All(float.IsFinite) ? null : "its vector has values that are not finite";
