@@ -39,6 +39,31 @@ param alertEmails array = []
 @minValue(0)
 param monthlyBudget int = 200
 
+@description('The OpenID Connect authority whose tokens the API accepts: https://login.microsoftonline.com/{tenant}/v2.0 (Entra ID) or https://{tenant}.ciamlogin.com/{tenant}/v2.0 (External ID); empty: service keys only.')
+param authAuthority string = ''
+
+@description('The API app registration\'s application ID URI or client id: a token\'s audience.')
+param authAudience string = ''
+
+@description('The token claim that names whose images a caller sees and owns: tid (per organisation) or oid (per user).')
+param authTenantClaim string = 'tid'
+
+@secure()
+@description('The back office service key (reads and writes the shared gallery), kept in Key Vault; azd generates it once per environment.')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 48
+      noSpecial: true
+    }
+  }
+})
+param backOfficeKey string
+
+@description('Who deploys (azd sets AZURE_PRINCIPAL_ID): may read the back office key, as the pipeline\'s smoke test does.')
+param deployerPrincipalId string = ''
+
 @description('API instances kept warm (Flex Consumption always ready, billed while idle); 0 scales to zero.')
 @minValue(0)
 param alwaysReadyInstances int = 0
@@ -116,6 +141,17 @@ module ingestion 'modules/ingestion.bicep' = {
   }
 }
 
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    name: take('${namePrefix}kv${suffix}', 24)
+    apiPrincipalId: identities.outputs.apiPrincipalId
+    deployerPrincipalId: deployerPrincipalId
+    backOfficeKey: backOfficeKey
+  }
+}
+
 module api 'modules/functionapp.bicep' = {
   name: 'api'
   params: {
@@ -134,6 +170,10 @@ module api 'modules/functionapp.bicep' = {
     alwaysReadyInstances: alwaysReadyInstances
     subnetId: pgvector ? network!.outputs.apiSubnetId : ''
     postgresConnection: pgvector ? '${postgresConnection};Username=${identities.outputs.apiName}' : ''
+    authAuthority: authAuthority
+    authAudience: authAudience
+    authTenantClaim: authTenantClaim
+    backOfficeKeyReference: empty(backOfficeKey) ? '' : vault.outputs.backOfficeReference
   }
 }
 
@@ -185,6 +225,7 @@ output AZURE_LOCATION string = location
 output STORAGE_ACCOUNT_NAME string = storage.outputs.accountName
 output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output API_NAME string = api.outputs.name
+output VAULT_NAME string = vault.outputs.name
 output API_URL string = api.outputs.url
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output TRAINING_JOB_NAME string = training.outputs.jobName

@@ -24,7 +24,8 @@ public static class ServiceCollectionExtensions
         // Ingestion reads the incoming container of the Blob account; a folder store has none (the trigger then says so).
         if (storage.Target() != StorageTarget.Folder)
             services.AddSingleton(sp => new Ingestion.IncomingImages(sp.GetRequiredService<Azure.Storage.Blobs.BlobServiceClient>()));
-        services.AddOptions<Access.AccessOptions>().Bind(configuration.GetSection(Access.AccessOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<Access.AccessOptions>().Bind(configuration.GetSection(Access.AccessOptions.SectionName))
+            .PostConfigure(access => access.LeaveOutUnset()).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Access.AccessOptions>, Access.AccessOptionsValidation>();
         services.AddSingleton<Access.TokenValidator>();
         services.AddSingleton<Access.CallerLimits>();

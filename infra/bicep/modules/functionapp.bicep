@@ -37,6 +37,14 @@ param instanceMemoryMB int = 2048
 @minValue(0)
 param alwaysReadyInstances int = 0
 
+@description('The OpenID Connect authority whose tokens the API accepts; empty: none.')
+param authAuthority string = ''
+param authAudience string = ''
+param authTenantClaim string = 'tid'
+@description('A Key Vault reference to the back office service key; empty: none.')
+param backOfficeKeyReference string = ''
+
+
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0a3ba'
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -126,6 +134,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     functionAppConfig: {
       deployment: {
@@ -157,6 +166,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
+        // Who may call: checked in the worker, alike under every host (docs/access.md). An issuer without an
+        // authority and a key without a secret are left out; the key's secret only as a Key Vault reference.
+        { name: 'Auth__Issuers__0__Authority', value: authAuthority }
+        { name: 'Auth__Issuers__0__Audiences__0', value: authAudience }
+        { name: 'Auth__TenantClaim', value: authTenantClaim }
+        { name: 'Auth__Keys__backoffice__Secret', value: backOfficeKeyReference }
+        { name: 'Auth__Keys__backoffice__Permissions', value: 'Read, Write' }
         { name: 'AzureWebJobsStorage__accountName', value: hostStorage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }

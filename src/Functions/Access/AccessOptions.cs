@@ -40,6 +40,17 @@ public sealed class AccessOptions
     public int ConcurrentUploads { get; set; } = 4;
     /// <summary>Leeway for clocks that differ between the issuer and this service.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Leaves out an issuer without an authority and a key without a secret: a deployment template writes every
+    /// setting, empty where a deployment has none (infra/bicep/modules/functionapp.bicep).
+    /// </summary>
+    public void LeaveOutUnset()
+    {
+        Issuers.RemoveAll(issuer => issuer.Authority is null);
+        foreach (var name in Keys.Where(key => string.IsNullOrEmpty(key.Value.Secret)).Select(key => key.Key).ToList())
+            Keys.Remove(name);
+    }
 }
 
 /// <summary>An OpenID Connect issuer: its authority (the discovery document is at .well-known/openid-configuration) and the audiences it mints for.</summary>

@@ -206,6 +206,8 @@ public static class OpenApiDocument
         var responses = new JsonObject { [operation.Status.ToString(CultureInfo.InvariantCulture)] = ok };
         foreach (var status in errors.Concat(guarded ? ["401", "403", "429"] : []))
             responses[status] = Response(status);
+        if (!guarded)
+            responses["429"] = new JsonObject { ["description"] = "The Functions host is throttling requests; retry later (empty body)." };
         responses["500"] = new JsonObject { ["description"] = "An unexpected failure of the host (the API answers its own errors with the statuses above)." };
         var scope = operation.Permission.HasFlag(Permissions.Write) ? access.WriteScope : access.ReadScope;
         return new JsonObject
@@ -235,7 +237,8 @@ public static class OpenApiDocument
         "401" => Problem("No credentials, or ones that prove nothing (an expired or forged token, a wrong key); WWW-Authenticate says which.")
             .With("headers", new JsonObject { ["WWW-Authenticate"] = Header("The Bearer challenge, with the token's error where one was sent.", "string") }),
         "403" => Problem("The credentials are good but do not allow this: a token without the scope, a read-only key, another owner's image."),
-        "429" => Problem("This caller is over its limit on this instance; retry after the seconds in Retry-After.")
+        "429" => Problem("This caller is over its limit on this instance (or the Functions host is throttling requests, with an empty body); " +
+                         "retry after the seconds in Retry-After.")
             .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),
         "503" => Problem("No model is loaded yet, or storage or the gallery's database cannot be reached; retry after the seconds in Retry-After.")
             .With("headers", new JsonObject { ["Retry-After"] = Header("Seconds to wait before retrying.", "integer") }),

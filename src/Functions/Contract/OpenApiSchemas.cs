@@ -20,7 +20,7 @@ public static class OpenApiSchemas
     [
         typeof(FacetWeights), typeof(FacetTerms), typeof(ComposeQuery), typeof(SearchResult), typeof(SearchResponse), typeof(FaceResult),
         typeof(FaceBox), typeof(Labels), typeof(Facet), typeof(FacetValue), typeof(Health), typeof(LoadError), typeof(ProblemDetails),
-        typeof(AddedGalleryImage), typeof(GalleryPage), typeof(GalleryImage),
+        typeof(AddedGalleryImage), typeof(GalleryPage), typeof(GalleryImage), typeof(ErasedImages),
     ];
 
     /// <summary>

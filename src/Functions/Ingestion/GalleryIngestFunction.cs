@@ -50,7 +50,7 @@ public sealed class GalleryIngestFunction(ModelProvider provider, GalleryAdditio
         if (labels is not null)
         {
             var result = await additions.AddAsync(lease.Model, new AdditionRequest(image.Content!, labels.Labels, labels.Reference, labels.WholeImage,
-                IdOf(image)), cancellationToken);
+                Tenant: null, Id: IdOf(image)), cancellationToken);
             why = result.Failure is null ? null : ((result.Failure as ObjectResult)?.Value as ProblemDetails)?.Detail ?? "It was refused.";
             if (result.Added is { } added)
             {

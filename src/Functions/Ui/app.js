@@ -1,5 +1,5 @@
 // The page's behaviour: plain JavaScript against the function app's own API (paths relative to /api/). A function
-// key, where the API asks for one, is kept in sessionStorage for this tab and sent as x-functions-key, images too:
+// key (a service key, docs/access.md), where the API asks for one, is kept in sessionStorage for this tab and sent as x-functions-key, images too:
 // no key ever goes into a URL.
 "use strict";
 
@@ -23,7 +23,7 @@ async function call(path, init = {}) {
   if (response.ok) return response;
   if (response.status === 401) {
     showKeyForm(key ? "That key was refused; enter another." : "");
-    throw new ApiError("This deployment needs a function key.", "Enter it above.", 401);
+    throw new ApiError("This deployment needs a service key.", "Enter it above.", 401);
   }
   throw await problemOf(response);
 }

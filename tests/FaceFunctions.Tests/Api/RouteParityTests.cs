@@ -69,6 +69,18 @@ public sealed class RouteParityTests
         Assert.NotEmpty(references);
         foreach (var reference in references)
             Assert.True(document.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty(reference[..reference.IndexOf('"')], out _), reference);
+        // Every operation but health and this document names both credentials and the gate's answers, so generated clients send them.
+        Assert.Equal(["bearer", "serviceKey", "serviceKeyQuery"], document.RootElement.GetProperty("components").GetProperty("securitySchemes")
+            .EnumerateObject().Select(s => s.Name).Order());
+        foreach (var path in paths.EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var isPublic = path.Name is "/api/health" or "/api/openapi.json";
+                var schemes = operation.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).Order();
+                Assert.Equal(isPublic ? [] : ["bearer", "serviceKey", "serviceKeyQuery"], schemes);
+                Assert.All(new[] { "401", "403" }, status =>
+                    Assert.Equal(!isPublic, operation.Value.GetProperty("responses").TryGetProperty(status, out _)));
+            }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceFunctions.Tests.Access;
 using FaceFunctions.Tests.Api;
 using FaceFunctions.Tests.Infrastructure;
 using SixLabors.ImageSharp;
@@ -11,8 +12,8 @@ namespace FaceFunctions.Tests.Clients;
 /// <summary>
 /// What a mobile or .NET team does with /api/openapi.json: lint it with Redocly and Spectral (recommended rulesets,
 /// redocly.yaml and .spectral.yaml say which rules are off and why), generate a C# client with Kiota and with NSwag,
-/// compile each into the small program of tests/clients, and call every operation against the local host over a
-/// real socket, on the model the service fixture trained.
+/// compile each into the small program of tests/clients, and call every operation with a bearer token against the
+/// local host over a real socket, on the model the service fixture trained.
 /// </summary>
 [Collection(ServiceCollection.Name)]
 public sealed class GeneratedClientTests(ServiceFixture service)
@@ -56,7 +57,15 @@ public sealed class GeneratedClientTests(ServiceFixture service)
         var jpeg = folder.File("face.jpg");
         using (var image = Image.Load(await service.Client.GetByteArrayAsync($"/api/images/{ImageId}")))
             await image.SaveAsJpegAsync(jpeg, new JpegEncoder { Quality = 95 });
-        var run = await ProcessRunner.RunAsync("dotnet", [ClientPrograms.Assembly(generator, program), service.Client.BaseAddress!.ToString().TrimEnd('/'), jpeg, ImageId], Tool);
+        // As a signed-in app calls: a host that admits nobody without credentials, a token from the tests' issuer.
+        await using var issuer = await TokenIssuer.StartAsync();
+        var (host, client) = await LocalApi.StartAsync(service.ConnectionString,
+            [.. AccessFixture.Arguments(issuer.Settings()), "--Auth:AnonymousPermissions", "None"]);
+        await using var _ = host;
+        using var __ = client;
+        await ServiceFixture.WaitForModelAsync(client);
+        var token = issuer.Mint($"client-{generator}", "Gallery.Read Gallery.Write");
+        var run = await ProcessRunner.RunAsync("dotnet", [ClientPrograms.Assembly(generator, program), client.BaseAddress!.ToString().TrimEnd('/'), jpeg, ImageId, token], Tool);
         Assert.True(run.ExitCode == 0, run.ToString());
         var report = JsonNode.Parse(run.Output.Trim().Split('\n')[^1])!;
 

@@ -184,6 +184,30 @@ public sealed partial class DeploymentTemplateTests
     }
 
     [Fact]
+    public void Callers_are_checked_by_the_app_with_the_issuer_of_the_parameters_and_a_key_only_as_a_key_vault_reference()
+    {
+        var site = Resources().Single(r => r.Type == "Microsoft.Web/sites");
+        Assert.Equal("[parameters('identityId')]", site.Properties.GetProperty("keyVaultReferenceIdentity").GetString());
+        var settings = site.Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+        Assert.Equal("[parameters('authAuthority')]", settings["Auth__Issuers__0__Authority"]);
+        Assert.Equal("[parameters('authAudience')]", settings["Auth__Issuers__0__Audiences__0"]);
+        Assert.Equal("[parameters('backOfficeKeyReference')]", settings["Auth__Keys__backoffice__Secret"]);
+        var reference = Module("keyvault").GetProperty("properties").GetProperty("template").GetProperty("outputs").GetProperty("backOfficeReference");
+        Assert.StartsWith("[format('@Microsoft.KeyVault(VaultName=", reference.GetProperty("value").GetString());
+        var vault = Resources().Single(r => r.Type == "Microsoft.KeyVault/vaults");
+        Assert.True(vault.Properties.GetProperty("enableRbacAuthorization").GetBoolean());
+        var readers = Resources().Where(r => r.Module == "keyvault" && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
+        Assert.Contains(readers, a => a.Properties.GetProperty("principalId").GetString() == "[parameters('apiPrincipalId')]"
+                                      && a.Resolve(a.Properties.GetProperty("roleDefinitionId").GetString()!).Contains("4633458b-17de-408a-b874-0445c86b69e6"));
+        // azd makes the key once per environment; the template holds no default of it.
+        var key = Template.Value.GetProperty("parameters").GetProperty("backOfficeKey");
+        Assert.Equal("securestring", key.GetProperty("type").GetString());
+        Assert.False(key.TryGetProperty("defaultValue", out _));
+        Assert.Equal("generate", key.GetProperty("metadata").GetProperty("azd").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void No_output_or_parameter_default_carries_a_secret()
     {
         var secretish = new Regex("key|secret|password|connectionstring|sas|token", RegexOptions.IgnoreCase);

@@ -114,7 +114,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         start.Environment["FUNCTIONS_SECRETS_PATH"] = secrets.Path;
         start.Environment["DOTNET_ROLL_FORWARD"] = "Major";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        foreach (var (name, value) in keys.Settings().Concat(settings))
+        foreach (var (name, value) in keys.Settings().Concat(NoLimits).Concat(settings))
             start.Environment[name.Replace(":", "__")] = value;
         var host = new FunctionsHost(start, secrets, port, keys);
         try
@@ -184,6 +184,9 @@ public sealed class FunctionsHost : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(hostFolder, "functions-host", "workers")); // the host wants it, even empty
         return unpacked;
     }
+
+    /// <summary>No limit per caller stops a test or a benchmark that sends requests as fast as it can; AccessTests set their own.</summary>
+    private static readonly Dictionary<string, string> NoLimits = new() { ["Auth:RequestsPerWindow"] = "100000000", ["Auth:ConcurrentUploads"] = "100000" };
 
     private static string? Installed(string path) => File.Exists(path) ? path : null;
 

@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace FaceFunctions.Tests.Infrastructure;
 
-/// <summary>The built local host as its own process on a free loopback port, with a client for it; killed on dispose.</summary>
+/// <summary>
+/// The built local host as its own process on a free loopback port, with a client for it; killed on dispose. Open to
+/// callers without credentials, as on a laptop, and without limits per caller (<see cref="LaptopSettings"/>), unless
+/// the settings say otherwise.
+/// </summary>
 public sealed class HostProcess : IDisposable
 {
     private readonly Process _process;
@@ -15,6 +19,13 @@ public sealed class HostProcess : IDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>
+    /// "--Section:Key value" pairs of a host on a laptop: callers without credentials read and write, and no limit per
+    /// caller stops a test or a benchmark that sends requests as fast as it can (AccessTests set limits of their own).
+    /// </summary>
+    public static readonly string[] LaptopSettings =
+        ["--Auth:AnonymousPermissions", "Read, Write", "--Auth:RequestsPerWindow", "100000000", "--Auth:ConcurrentUploads", "100000"];
+
     /// <param name="settings">"--Section:Key value" pairs for the host.</param>
     public static HostProcess Start(params string[] settings)
     {
@@ -22,7 +33,7 @@ public sealed class HostProcess : IDisposable
         var host = Path.Combine(RepositoryPaths.Root, "src", "LocalHost", "bin", "Release", "net10.0", "linux-x64", "FaceFunctions.LocalHost.dll");
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
         var process = Process.Start(new ProcessStartInfo("dotnet",
-            [host, "--urls", client.BaseAddress.ToString(), "--Logging:LogLevel:Default", "Warning", .. settings]) { RedirectStandardOutput = true })!;
+            [host, "--urls", client.BaseAddress.ToString(), "--Logging:LogLevel:Default", "Warning", .. LaptopSettings, .. settings]) { RedirectStandardOutput = true })!;
         return new HostProcess(process, client);
     }
 

@@ -8,7 +8,8 @@ namespace FaceFunctions.Tests.Infrastructure;
 
 /// <summary>
 /// The local API host on 127.0.0.1 and a free port, reading its model from Blob Storage, and a client for it. Open to
-/// callers without credentials, as on a developer's laptop, unless the settings say otherwise (--Auth:AnonymousPermissions None).
+/// callers without credentials and without limits per caller, as on a developer's laptop (<see cref="HostProcess.LaptopSettings"/>),
+/// unless the settings say otherwise.
 /// </summary>
 public static class LocalApi
 {
@@ -27,7 +28,7 @@ public static class LocalApi
         var host = LocalApiHost.Build([
             "--urls", "http://127.0.0.1:0",
             "--Logging:LogLevel:Default", "Warning",
-            "--Auth:AnonymousPermissions", "Read, Write",
+            .. HostProcess.LaptopSettings,
             .. settings,
         ]);
         await host.StartAsync();

@@ -129,7 +129,7 @@ public sealed class PageTests(ServiceFixture service, Browser browser) : IClassF
     [Fact]
     public async Task With_keys_on_the_page_asks_for_the_key_once_keeps_it_out_of_urls_and_then_works()
     {
-        const string key = "page-test-master-key-0123456789";
+        const string key = "page-test-service-key-0123456789abcdef";
         var (host, client) = await LocalApi.StartAsync(service.ConnectionString, "--Auth:AnonymousPermissions", "None",
             "--Auth:Keys:page:Secret", key, "--Auth:Keys:page:Permissions", "Read, Write");
         await using var _ = host;

@@ -9,7 +9,9 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 
 var (baseUrl, jpegPath, imageId) = (args[0], args[1], args[2]);
-var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider()) { BaseUrl = baseUrl };
+// A signed-in app's access token (MSAL acquires it; here the caller passes it): every request carries it as a bearer token.
+IAuthenticationProvider authentication = args.Length > 3 ? new BaseBearerTokenAuthenticationProvider(new SignedIn(args[3])) : new AnonymousAuthenticationProvider();
+var adapter = new HttpClientRequestAdapter(authentication) { BaseUrl = baseUrl };
 var client = new FaceApiClient(adapter);
 var report = new JsonObject();
 
@@ -139,3 +141,12 @@ catch (ProblemDetails problem)
     report["badFacet"] = new JsonObject { ["status"] = problem.Status, ["httpStatus"] = problem.ResponseStatusCode, ["detail"] = problem.Detail };
 }
 Console.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+
+/// <summary>The app's token for the API's host; an app would ask MSAL's AcquireTokenSilent here.</summary>
+sealed class SignedIn(string token) : IAccessTokenProvider
+{
+    public AllowedHostsValidator AllowedHostsValidator { get; } = new();
+
+    public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null,
+        CancellationToken cancellationToken = default) => Task.FromResult(token);
+}

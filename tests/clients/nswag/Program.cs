@@ -5,6 +5,9 @@ using FaceClient.NSwag;
 
 var (baseUrl, jpegPath, imageId) = (args[0], args[1], args[2]);
 using var http = new HttpClient();
+// A signed-in app's access token (MSAL acquires it; here the caller passes it): every request carries it as a bearer token.
+if (args.Length > 3)
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", args[3]);
 // The document names servers; the base address is the caller's choice.
 var client = new FaceApiClient(http) { BaseUrl = baseUrl };
 var report = new JsonObject();
