@@ -40,9 +40,8 @@ public sealed class TokenValidator
     /// <exception cref="IssuerUnavailableException">The issuer's discovery document or keys cannot be fetched now.</exception>
     public async Task<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        if (!_handler.CanReadToken(token))
+        if (Issuer(token) is not { } issuer)
             return new TokenCheck(null, "The bearer token is not a JSON Web Token.");
-        var issuer = new JsonWebToken(token).Issuer;
         foreach (var (options, metadata) in _issuers)
         {
             var configuration = await ConfigurationAsync(metadata, cancellationToken);
@@ -59,7 +58,22 @@ public sealed class TokenValidator
         return new TokenCheck(null, "The token's issuer is not one this service accepts.");
     }
 
-    private TokenValidationParameters Parameters(TokenIssuerOptions options, OpenIdConnectConfiguration configuration) => new()
+    /// <summary>The token's "iss", unverified: which issuer's keys to check it with; null when it is no readable JWT.</summary>
+    private string? Issuer(string token)
+    {
+        if (!_handler.CanReadToken(token))
+            return null;
+        try
+        {
+            return new JsonWebToken(token).Issuer;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException)
+        {
+            return null; // three dot-separated parts that are not base64url JSON
+        }
+    }
+
+        private TokenValidationParameters Parameters(TokenIssuerOptions options, OpenIdConnectConfiguration configuration) => new()
     {
         ValidIssuer = configuration.Issuer,
         ValidAudiences = options.Audiences,

@@ -138,6 +138,110 @@ public sealed class AccessTests(ServiceFixture service, AccessFixture fixture) :
         Assert.Contains(Markdown(), docs.ReplaceLineEndings("\n"));
     }
 
+    /// <summary>Authorization headers a hostile client sends: every one is a 401 with problem details, never a 5xx.</summary>
+    private IEnumerable<(string Name, string Value)> HostileAuthorizations()
+    {
+        static string Part(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var issuer = fixture.Issuer.Authority;
+        return
+        [
+            ("no token", "Bearer"), ("an empty token", "Bearer "), ("basic", "Basic dXNlcjpwYXNz"), ("not a JWT", "Bearer not-a-jwt"),
+            ("three dots", "Bearer a.b.c"), ("20,000 characters", "Bearer " + new string('x', 20_000)),
+            ("alg none", $"Bearer {Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"iss":"{{issuer}}","aud":"{{TokenIssuer.Audience}}","tid":"t","oid":"o","scp":"Gallery.Read","exp":4102444800}""")}."),
+            ("another issuer", $"Bearer {Part("""{"alg":"RS256","kid":"issuer-key"}""")}.{Part("""{"iss":"https://elsewhere.example/v2.0","exp":4102444800}""")}.c2ln"),
+            ("another audience", "Bearer " + fixture.Issuer.Mint("tenant-a", ReadWrite, audience: "api://another-api")),
+        ];
+    }
+
+    [Theory]
+    [InlineData(HostKind.Local)]
+    [InlineData(HostKind.Functions)]
+    public async Task Hostile_authorization_headers_get_401_problem_details(HostKind kind)
+    {
+        var client = await fixture.ClientAsync(service, kind);
+        foreach (var (name, value) in HostileAuthorizations())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/labels");
+            request.Headers.TryAddWithoutValidation("Authorization", value);
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_callers_concurrent_uploads_gets_429_while_another_callers_upload_is_answered()
+    {
+        await fixture.ClientAsync(service, HostKind.Local); // the fixture's storage and model
+        var (host, client) = await LocalApi.StartWithAsync(AccessFixture.Arguments(fixture.Settings(("Auth:ConcurrentUploads", "1"))));
+        await using var _ = host;
+        using var __ = client;
+        await ServiceFixture.WaitForModelAsync(client);
+        var png = Face("AK", "HA", variant: 7);
+        // The first upload holds its slot while its body trickles in.
+        var release = new TaskCompletionSource();
+        var stalled = client.SendAsync(Request(fixture, HttpMethod.Post, "/api/search?wholeImage=true", new StalledBody(png, release.Task), Credential.WriteKey));
+        HttpStatusCode second;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            using var response = await client.SendAsync(Request(fixture, HttpMethod.Post, "/api/search?wholeImage=true", Png(png), Credential.WriteKey));
+            second = response.StatusCode;
+            if (second == HttpStatusCode.TooManyRequests)
+                Assert.NotNull(response.Headers.RetryAfter);
+        } while (second != HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second);
+        using (var other = await client.SendAsync(Request(fixture, HttpMethod.Post, "/api/search?wholeImage=true", Png(png), Credential.ReadKey)))
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        release.SetResult();
+        using var first = await stalled;
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+    }
+
+    /// <summary>A body that sends its first bytes, then the rest once released.</summary>
+    private sealed class StalledBody : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly Task _released;
+
+        public StalledBody(byte[] bytes, Task released)
+        {
+            (_bytes, _released) = (bytes, released);
+            Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(_bytes.AsMemory(0, 16));
+            await stream.FlushAsync();
+            await _released;
+            await stream.WriteAsync(_bytes.AsMemory(16));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _bytes.Length;
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task A_token_whose_issuer_cannot_be_reached_gets_503_with_retry_after_and_a_key_still_gets_in()
+    {
+        await fixture.ClientAsync(service, HostKind.Local); // the fixture's storage and model
+        var nowhere = $"http://127.0.0.1:{Azurite.FreePort()}/gone/v2.0";
+        var (host, client) = await LocalApi.StartWithAsync(AccessFixture.Arguments(fixture.Settings(("Auth:Issuers:0:Authority", nowhere))));
+        await using var _ = host;
+        using var __ = client;
+        await ServiceFixture.WaitForModelAsync(client);
+        using var tokened = await client.SendAsync(Request(fixture, HttpMethod.Get, "/api/labels", null, Credential.ReadToken));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, tokened.StatusCode);
+        Assert.NotNull(tokened.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", tokened.Content.Headers.ContentType?.MediaType);
+        using var keyed = await client.SendAsync(Request(fixture, HttpMethod.Get, "/api/labels", null, Credential.ReadKey));
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
     [Theory]
     [InlineData(HostKind.Local)]
     [InlineData(HostKind.Functions)]
