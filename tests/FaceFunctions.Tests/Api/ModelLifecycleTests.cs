@@ -83,7 +83,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         return (host, client);
     }
 
-    /// <summary>The Functions host, with a client that sends its master key.</summary>
+    /// <summary>The Functions host, with a client that sends a service key that reads and writes.</summary>
     private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartFunctionsHostAsync(string connectionString)
     {
         var host = await FunctionsHost.StartAsync(new Dictionary<string, string>

@@ -10,7 +10,7 @@ namespace FaceFunctions.Tests.Ui;
 
 /// <summary>
 /// The page at /api/ui in a real Chromium, against the local host over a real socket on the service fixture's trained
-/// model: compose, search by upload, a change of facet, errors, function keys, accessibility (axe-core) and the
+/// model: compose, search by upload, a change of facet, errors, service keys, accessibility (axe-core) and the
 /// screenshots at phone and desktop size (artifacts/ui/; scripts/screenshot.sh copies the desktop one for README).
 /// </summary>
 [Collection(ServiceCollection.Name)]

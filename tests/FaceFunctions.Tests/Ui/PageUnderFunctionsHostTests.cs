@@ -7,7 +7,7 @@ using Xunit;
 
 namespace FaceFunctions.Tests.Ui;
 
-/// <summary>The page served by the real Azure Functions host, which checks function keys: it asks for the key, then composes.</summary>
+/// <summary>The page served by the real Azure Functions host, where the app admits no caller without credentials: it asks for a service key, then composes.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class PageUnderFunctionsHostTests(ServiceFixture service, FunctionsHostFixture functions, Browser browser)
     : IClassFixture<FunctionsHostFixture>, IClassFixture<Browser>
