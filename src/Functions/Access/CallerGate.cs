@@ -31,6 +31,10 @@ public sealed class CallerGate(IOptions<AccessOptions> options, TokenValidator t
     public const string KeyQuery = "code";
     private const string Realm = "Bearer realm=\"FaceFunctions\"";
 
+    /// <summary>Each service key's name, settings and the SHA-256 of its secret, made once.</summary>
+    private readonly IReadOnlyList<(string Name, ServiceKeyOptions Key, byte[] Digest)> _keys = options.Value.Keys
+        .Select(key => (key.Key, key.Value, SHA256.HashData(Encoding.UTF8.GetBytes(key.Value.Secret)))).ToList();
+
     public async Task<Admission> AdmitAsync(HttpRequest request, Permissions needed, Traffic traffic, CancellationToken cancellationToken)
     {
         Identified identified;
@@ -112,8 +116,8 @@ public sealed class CallerGate(IOptions<AccessOptions> options, TokenValidator t
         // Digests are compared, every key's and in constant time, so that timing tells nothing of a near match or of a key's length.
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         (string Name, ServiceKeyOptions Key)? matched = null;
-        foreach (var (name, key) in options.Value.Keys)
-            if (CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key.Secret))))
+        foreach (var (name, key, known) in _keys)
+            if (CryptographicOperations.FixedTimeEquals(digest, known))
                 matched = (name, key);
         return matched is var (keyName, found)
             ? new Identified(new Caller(CredentialKind.Key, $"key|{keyName}", found.Permissions, found.Tenant), null)

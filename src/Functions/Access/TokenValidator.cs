@@ -40,32 +40,32 @@ public sealed class TokenValidator
     /// <exception cref="IssuerUnavailableException">The issuer's discovery document or keys cannot be fetched now.</exception>
     public async Task<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        if (Issuer(token) is not { } issuer)
+        if (Read(token) is not { } jwt)
             return new TokenCheck(null, "The bearer token is not a JSON Web Token.");
         foreach (var (options, metadata) in _issuers)
         {
             var configuration = await ConfigurationAsync(metadata, cancellationToken);
-            if (!string.Equals(configuration.Issuer, issuer, StringComparison.Ordinal))
+            if (!string.Equals(configuration.Issuer, jwt.Issuer, StringComparison.Ordinal))
                 continue;
-            var result = await _handler.ValidateTokenAsync(token, Parameters(options, configuration));
+            var result = await _handler.ValidateTokenAsync(jwt, Parameters(options, configuration));
             if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
             {
                 metadata.RequestRefresh(); // a key id not yet seen: the issuer may have rolled its keys
-                result = await _handler.ValidateTokenAsync(token, Parameters(options, await ConfigurationAsync(metadata, cancellationToken)));
+                result = await _handler.ValidateTokenAsync(jwt, Parameters(options, await ConfigurationAsync(metadata, cancellationToken)));
             }
             return result.IsValid ? new TokenCheck(result.ClaimsIdentity, null) : new TokenCheck(null, Why(result.Exception));
         }
         return new TokenCheck(null, "The token's issuer is not one this service accepts.");
     }
 
-    /// <summary>The token's "iss", unverified: which issuer's keys to check it with; null when it is no readable JWT.</summary>
-    private string? Issuer(string token)
+    /// <summary>The token read once, unverified (its "iss" says which issuer's keys check it); null when it is no readable JWT.</summary>
+    private JsonWebToken? Read(string token)
     {
         if (!_handler.CanReadToken(token))
             return null;
         try
         {
-            return new JsonWebToken(token).Issuer;
+            return new JsonWebToken(token);
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenException)
         {

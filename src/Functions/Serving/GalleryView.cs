@@ -36,6 +36,8 @@ public sealed class GalleryView
     private readonly TrainedCounts _counts;
     private readonly FacetVectors _medians;
     private readonly ConcurrentDictionary<string, (FacetVectors Facets, FacetVectors Medians)> _tenantFacets = new(StringComparer.Ordinal);
+    /// <summary>The tenants that own an addition; none while every addition is shared.</summary>
+    private readonly IReadOnlySet<string> _owners;
     /// <summary>Whose view this is: null for the whole gallery, else a tenant ("" for a caller of the shared gallery alone).</summary>
     private readonly string? _viewer;
 
@@ -47,6 +49,7 @@ public sealed class GalleryView
         _added = new ExactVectorIndex(addedVectors, trained.Bundle.Dimensions, threads: 1);
         for (var i = 0; i < _additions.Count; i++)
             _addedRowOfId.TryAdd(_additions[i].Added!.Id, trained.RowCount + i);
+        _owners = _additions.Select(a => a.Added!.Tenant).OfType<string>().ToHashSet(StringComparer.Ordinal);
         Count = counts.Images + _additions.Count;
         (Facets, MedianFacets) = (WithEnrolledValues(trained.Bundle.Facets, counts), WithEnrolledValues(medians, counts));
     }
@@ -55,24 +58,28 @@ public sealed class GalleryView
     private GalleryView(GalleryView whole, string tenant)
     {
         (_trained, _additions, _addedVectors, _counts, _medians) = (whole._trained, whole._additions, whole._addedVectors, whole._counts, whole._medians);
-        (_erased, _added, _addedRowOfId, _tenantFacets, _viewer) = (whole._erased, whole._added, whole._addedRowOfId, whole._tenantFacets, tenant);
+        (_erased, _added, _addedRowOfId, _tenantFacets, _owners, _viewer) =
+            (whole._erased, whole._added, whole._addedRowOfId, whole._tenantFacets, whole._owners, tenant);
         Position = whole.Position;
         Count = whole.Count;
-        (Facets, MedianFacets) = _additions.Any(a => a.Added!.Tenant is not null) ? FacetsOfViewer() : (whole.Facets, whole.MedianFacets);
+        (Facets, MedianFacets) = FacetsOfViewer();
     }
 
     /// <summary>
     /// What a caller of <paramref name="tenant"/> sees (null: a caller of the shared gallery alone): the trained
-    /// images, the shared additions and the additions the tenant owns; never another tenant's. Of the whole view only.
+    /// images, the shared additions and the additions the tenant owns; never another tenant's. Of the whole view only;
+    /// while no tenant owns an addition, every caller sees the whole view itself.
     /// </summary>
     public GalleryView For(string? tenant) =>
-        _viewer is null ? new GalleryView(this, tenant ?? "") : throw new InvalidOperationException("A tenant's view is made from the whole gallery's view.");
+        _viewer is not null ? throw new InvalidOperationException("A tenant's view is made from the whole gallery's view.")
+        : _owners.Count == 0 ? this
+        : new GalleryView(this, tenant ?? "");
 
     /// <summary>This tenant view's facet vectors: every addition it sees counts, its own enrolled values included.</summary>
     private (FacetVectors, FacetVectors) FacetsOfViewer()
     {
         // A tenant without images of its own sees what a caller of the shared gallery sees.
-        var key = _additions.Any(a => a.Added!.Tenant == _viewer) ? _viewer! : "";
+        var key = _owners.Contains(_viewer!) ? _viewer! : "";
         if (_tenantFacets.TryGetValue(key, out var known))
             return known;
         var facets = (WithEnrolledValues(_trained.Bundle.Facets, _counts), WithEnrolledValues(_medians, _counts));
