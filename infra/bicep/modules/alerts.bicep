@@ -65,7 +65,7 @@ var alerts = [
     severity: 1
     scope: insights.id
     description: 'An instance could not load the published model (the health endpoint\'s lastLoadError is set).'
-    query: 'traces | where tostring(customDimensions.Category) endswith "Serving.ModelLoaderService" and severityLevel >= 2'
+    query: 'traces | where tostring(customDimensions.CategoryName) endswith "Serving.ModelLoaderService" and severityLevel >= 2'
   }
   {
     name: 'training-failed'

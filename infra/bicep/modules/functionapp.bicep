@@ -46,7 +46,7 @@ param backOfficeKeyReference string = ''
 
 
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0a3ba'
+var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var deploymentContainer = 'deployments'

@@ -10,6 +10,7 @@ param queueName string = 'gallery-incoming'
 
 var queueMessageSender = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
 var queueMessageProcessor = '8a0f0c08-91a1-4084-bc3d-661d67233fed'
+var queueDataReader = '19e7f393-937e-4f77-808e-94535e297925'
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: accountName
@@ -52,15 +53,17 @@ resource topicSends 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource apiProcesses 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(queue.id, apiPrincipalId, queueMessageProcessor)
+// What Microsoft's queue trigger documentation asks of the trigger's identity: Queue Data Reader (the trigger peeks
+// and reads the queue's length to scale) and Queue Data Message Processor (it takes and deletes messages).
+resource apiProcesses 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [queueDataReader, queueMessageProcessor]: {
+  name: guid(queue.id, apiPrincipalId, role)
   scope: queue
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueMessageProcessor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
     principalId: apiPrincipalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
 // The poison queue: the trigger moves a message there after five failed tries (the app writes it).
 resource apiParksPoison 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

@@ -25,6 +25,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
+    // A deleted vault and its secret cannot be purged before the retention ends, by anyone (azd down --purge leaves
+    // it soft-deleted: docs/deploy.md, "Teardown").
+    enablePurgeProtection: true
   }
 }
 

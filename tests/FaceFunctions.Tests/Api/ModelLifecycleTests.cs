@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using FaceFunctions.Artifacts;
+using FunctionsWorkerTelemetry = FaceFunctions.Functions.WorkerTelemetry;
 using FaceFunctions.Storage;
 using FaceFunctions.Tests.Infrastructure;
 using FaceFunctions.TrainingJob.Publishing;
@@ -11,7 +12,7 @@ namespace FaceFunctions.Tests.Api;
 
 /// <summary>Model swaps, refused models and storage outages, over Azurite and real HTTP, with the fixture's trained model.</summary>
 [Collection(ServiceCollection.Name)]
-public sealed class ModelLifecycleTests(ServiceFixture service)
+public sealed partial class ModelLifecycleTests(ServiceFixture service)
 {
     private static Task<(WebApplication Host, HttpClient Client)> StartHostAsync(string connectionString) =>
         LocalApi.StartAsync(connectionString, "--Serving:PollInterval", "00:00:00.2", "--Serving:LoadRetryInterval", "00:00:00.2");
@@ -54,7 +55,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         }
     }
 
-    private async Task<Serving> ServeV1Async(int? port = null, ApiHost kind = ApiHost.Local)
+    private async Task<Serving> ServeV1Async(int? port = null, ApiHost kind = ApiHost.Local, IReadOnlyDictionary<string, string>? functionsSettings = null)
     {
         var azurite = await Azurite.StartAsync(port);
         Serving? serving = null;
@@ -64,7 +65,7 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
             await PublishAsync(azurite.ConnectionString, bundle, "v1");
             var (host, client) = kind == ApiHost.Local
                 ? await StartLocalHostAsync(azurite.ConnectionString)
-                : await StartFunctionsHostAsync(azurite.ConnectionString);
+                : await StartFunctionsHostAsync(azurite.ConnectionString, functionsSettings);
             serving = new Serving(azurite, host, client, bundle);
             await ServedVersion.WaitForAsync(client, "v1");
             return serving;
@@ -84,12 +85,12 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
     }
 
     /// <summary>The Functions host, with a client that sends a service key that reads and writes.</summary>
-    private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartFunctionsHostAsync(string connectionString)
+    private static async Task<(IAsyncDisposable Host, HttpClient Client)> StartFunctionsHostAsync(string connectionString, IReadOnlyDictionary<string, string>? more = null)
     {
-        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>((more ?? new Dictionary<string, string>()).Concat(new Dictionary<string, string>
         {
             ["Storage:ConnectionString"] = connectionString, ["Serving:PollInterval"] = "00:00:00.2", ["Serving:LoadRetryInterval"] = "00:00:00.2",
-        });
+        })));
         var client = new HttpClient { BaseAddress = host.Client.BaseAddress, DefaultRequestHeaders = { { "x-functions-key", host.Keys.Writer } } };
         return (host, client);
     }
@@ -233,6 +234,48 @@ public sealed class ModelLifecycleTests(ServiceFixture service)
         await PublishAsync(back.ConnectionString, bundle, "v1");
         await WaitForLoadErrorAsync(client, expected: null);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/images/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Under_the_functions_host_a_model_load_warning_reaches_application_insights_as_the_alert_queries_it()
+    {
+        // The worker's own telemetry, sent where the connection string points (an ingestion endpoint on 127.0.0.1),
+        // read back and matched with the model-load alert's own query: its category field and severity.
+        await using var ingestion = await TelemetryIngestion.StartAsync();
+        var alert = TraceAlert.Parse(DeploymentTemplateTests.AlertQuery("api-model-load-error"));
+        await using var serving = await ServeV1Async(kind: ApiHost.Functions, functionsSettings: new Dictionary<string, string>
+        {
+            [FunctionsWorkerTelemetry.ConnectionStringSetting] = ingestion.ConnectionString,
+            ["APPINSIGHTS_DEVELOPER_MODE"] = "true", // send each item at once rather than every 30 s
+        });
+        await serving.Azurite.DisposeAsync(); // storage goes away: the loader warns at its next poll
+
+        var trace = await ingestion.WaitForTraceAsync(alert.Matches, TimeSpan.FromSeconds(60));
+        var data = trace.GetProperty("data").GetProperty("baseData");
+        Assert.Contains("cannot be reached", data.GetProperty("message").GetString());
+        Assert.Equal("FaceFunctions.Functions.Serving.ModelLoaderService", data.GetProperty("properties").GetProperty(alert.Field).GetString());
+    }
+
+    /// <summary>
+    /// A trace alert's query of the form the model-load alert has: traces | where tostring(customDimensions.FIELD)
+    /// endswith "SUFFIX" and severityLevel >= N, applied to a trace as Application Insights stores it.
+    /// </summary>
+    private sealed partial record TraceAlert(string Field, string Suffix, int MinimumSeverity)
+    {
+        public static TraceAlert Parse(string query)
+        {
+            var match = Shape().Match(query);
+            Assert.True(match.Success, $"not a query of the known shape: {query}");
+            return new TraceAlert(match.Groups[1].Value, match.Groups[2].Value, int.Parse(match.Groups[3].Value));
+        }
+
+        // The SDK sends the severity by its name; the traces table holds the same enum's number.
+        public bool Matches(System.Text.Json.JsonElement trace) =>
+            trace.GetProperty("properties").TryGetProperty(Field, out var value) && value.GetString()!.EndsWith(Suffix, StringComparison.Ordinal)
+            && (int)Enum.Parse<Microsoft.ApplicationInsights.DataContracts.SeverityLevel>(trace.GetProperty("severityLevel").GetString()!) >= MinimumSeverity;
+
+        [System.Text.RegularExpressions.GeneratedRegex("""^traces \| where tostring\(customDimensions\.(\w+)\) endswith "([^"]+)" and severityLevel >= (\d)$""")]
+        private static partial System.Text.RegularExpressions.Regex Shape();
     }
 
     [Fact]

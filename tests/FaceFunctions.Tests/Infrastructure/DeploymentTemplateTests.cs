@@ -11,10 +11,10 @@ namespace FaceFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed partial class DeploymentTemplateTests
 {
-    private const string BlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
-    private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
-    private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
-    private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    private static readonly string BlobDataReader = BuiltInRoles.Id("Storage Blob Data Reader");
+    private static readonly string BlobDataContributor = BuiltInRoles.Id("Storage Blob Data Contributor");
+    private static readonly string BlobDataOwner = BuiltInRoles.Id("Storage Blob Data Owner");
+    private static readonly string AcrPull = BuiltInRoles.Id("AcrPull");
 
     internal static readonly Lazy<JsonElement> Template = new(() =>
     {
@@ -36,6 +36,16 @@ public sealed partial class DeploymentTemplateTests
 
     [GeneratedRegex(@"variables\('([^']+)'\)")]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Guid();
+
+    /// <summary>The role ids an assignment names (a copy loop names several), its variables resolved.</summary>
+    private static IReadOnlyList<string> RoleIds(Resource assignment) =>
+        Guid().Matches(assignment.Resolve(assignment.Properties.GetProperty("roleDefinitionId").GetString()!)).Select(m => m.Value).ToList();
+
+    private static List<Resource> RoleAssignments(string module) =>
+        Resources().Where(r => r.Module == module && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
 
     private static List<Resource> Resources()
     {
@@ -117,6 +127,31 @@ public sealed partial class DeploymentTemplateTests
     }
 
     [Fact]
+    public void Every_role_assignment_names_a_built_in_role_that_azure_has()
+    {
+        // Checked against Microsoft's table (BuiltInRoles), not against what the templates believe.
+        var assignments = Resources().Where(r => r.Type == "Microsoft.Authorization/roleAssignments").ToList();
+        Assert.NotEmpty(assignments);
+        foreach (var assignment in assignments)
+        {
+            var ids = RoleIds(assignment);
+            Assert.True(ids.Count > 0, $"{assignment.Module}: {assignment.Text("name")} names no role id");
+            foreach (var id in ids)
+                Assert.True(BuiltInRoles.IdByName.Values.Contains(id), $"{assignment.Module}: {id} is no built-in role in Microsoft's table");
+        }
+    }
+
+    [Theory]
+    [InlineData("Storage Blob Data Owner")]
+    [InlineData("Storage Queue Data Contributor")]
+    [InlineData("Storage Table Data Contributor")]
+    public void The_functions_host_gets_the_data_roles_its_own_storage_needs(string role)
+    {
+        // The host keeps keys, locks and timers in blobs, queues and tables of its account (identity-based connection).
+        Assert.Contains(RoleAssignments("api"), a => RoleIds(a).Contains(BuiltInRoles.Id(role)) && a.Text("scope").Contains("Microsoft.Storage/storageAccounts"));
+    }
+
+    [Fact]
     public void The_identities_are_wired_to_the_right_principals()
     {
         var parameters = Module("storage-roles").GetProperty("properties").GetProperty("parameters");
@@ -135,10 +170,17 @@ public sealed partial class DeploymentTemplateTests
         var delivery = subscription.Properties.GetProperty("deliveryWithResourceIdentity");
         Assert.Equal("SystemAssigned", delivery.GetProperty("identity").GetProperty("type").GetString());
         Assert.Equal("StorageQueue", delivery.GetProperty("destination").GetProperty("endpointType").GetString());
-        // Roles on the queues alone: the topic sends, the app processes (and parks poison messages).
-        var roles = Resources().Where(r => r.Module == "ingestion" && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
-        Assert.Equal(3, roles.Count);
+        // Roles on the queues alone: the topic sends; the app reads and processes, as Microsoft's queue trigger
+        // documentation lists for the trigger's identity (Storage Queue Data Reader and Message Processor), and parks
+        // poison messages.
+        var roles = RoleAssignments("ingestion");
         Assert.All(roles, a => Assert.Contains("Microsoft.Storage/storageAccounts/queueServices/queues", a.Text("scope")));
+        var apiRoles = roles.Where(a => a.Properties.GetProperty("principalId").GetString() == "[parameters('apiPrincipalId')]").SelectMany(RoleIds).ToList();
+        Assert.Equal(
+            new[] { "Storage Queue Data Message Processor", "Storage Queue Data Message Sender", "Storage Queue Data Reader" }.Select(BuiltInRoles.Id).Order(),
+            apiRoles.Order());
+        Assert.Equal([BuiltInRoles.Id("Storage Queue Data Message Sender")],
+            roles.Where(a => a.Properties.GetProperty("principalId").GetString()!.Contains("Microsoft.EventGrid/systemTopics")).SelectMany(RoleIds));
         var site = Resources().Single(r => r.Type == "Microsoft.Web/sites");
         var settings = site.Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
@@ -199,7 +241,10 @@ public sealed partial class DeploymentTemplateTests
         Assert.True(vault.Properties.GetProperty("enableRbacAuthorization").GetBoolean());
         var readers = Resources().Where(r => r.Module == "keyvault" && r.Type == "Microsoft.Authorization/roleAssignments").ToList();
         Assert.Contains(readers, a => a.Properties.GetProperty("principalId").GetString() == "[parameters('apiPrincipalId')]"
-                                      && a.Resolve(a.Properties.GetProperty("roleDefinitionId").GetString()!).Contains("4633458b-17de-408a-b874-0445c86b69e6"));
+                                      && RoleIds(a).Contains(BuiltInRoles.Id("Key Vault Secrets User")));
+        // A deleted vault keeps its secret recoverable, and nobody can purge it before the retention ends.
+        Assert.True(vault.Properties.GetProperty("enableSoftDelete").GetBoolean());
+        Assert.True(vault.Properties.GetProperty("enablePurgeProtection").GetBoolean());
         // azd makes the key once per environment; the template holds no default of it.
         var key = Template.Value.GetProperty("parameters").GetProperty("backOfficeKey");
         Assert.Equal("securestring", key.GetProperty("type").GetString());
@@ -378,6 +423,11 @@ public sealed partial class DeploymentTemplateTests
         Assert.Equal(1, Module("monitoring").GetProperty("properties").GetProperty("template").GetProperty("parameters").GetProperty("dailyQuotaGb").GetProperty("defaultValue").GetInt32());
     }
 
+    /// <summary>The Kusto query of one of the alerts in modules/alerts.bicep.</summary>
+    internal static string AlertQuery(string alert) =>
+        Module("alerts").GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("alerts")
+            .EnumerateArray().Single(a => a.GetProperty("name").GetString() == alert).GetProperty("query").GetString()!;
+
     [Theory]
     [InlineData("api-5xx-rate", "resultCode")]
     [InlineData("api-p95-latency", "percentile(duration, 95)")]
@@ -385,9 +435,7 @@ public sealed partial class DeploymentTemplateTests
     [InlineData("training-failed", "ContainerAppSystemLogs")]
     public void Each_alert_queries_its_signal_and_tells_the_action_group(string alert, string signal)
     {
-        var alerts = Module("alerts").GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("alerts");
-        var definition = alerts.EnumerateArray().Single(a => a.GetProperty("name").GetString() == alert);
-        Assert.Contains(signal, definition.GetProperty("query").GetString());
+        Assert.Contains(signal, AlertQuery(alert));
         var rules = Resources().Single(r => r.Type == "Microsoft.Insights/scheduledQueryRules");
         Assert.Contains("Microsoft.Insights/actionGroups", rules.Properties.GetProperty("actions").GetProperty("actionGroups")[0].GetString());
         Assert.True(rules.Properties.GetProperty("skipQueryValidation").GetBoolean()); // its tables come with the first logs
