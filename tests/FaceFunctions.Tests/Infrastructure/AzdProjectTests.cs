@@ -182,6 +182,18 @@ public sealed partial class AzdProjectTests
     }
 
     [Fact]
+    public void The_location_parameter_is_azds_location()
+    {
+        // azd stops on a parameter mapped to AZURE_LOCATION whose azd metadata names another type (ensureParameters).
+        var parameters = DeploymentTemplateTests.Template.Value.GetProperty("parameters");
+        var located = MappedParameters().Where(p => MappedVariables(p.Value).Contains("AZURE_LOCATION")).Select(p => p.Key).ToList();
+        Assert.Equal(["location"], located);
+        foreach (var name in located)
+            if (parameters.GetProperty(name).TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("azd", out var azd))
+                Assert.Equal("location", azd.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void The_image_is_built_by_the_registry_and_the_pipeline_keys_are_azds()
     {
         // azd's v1.0 schema: docker's keys, and pipeline's (provider, variables, secrets).
