@@ -51,6 +51,21 @@ internal sealed class TrainingArguments
     private readonly Option<ComputeDevice> _device = ChoiceOptions.Create("--device", "Where training runs: auto takes CUDA when present.", Defaults.Device);
     private readonly Option<int?> _patience = new("--early-stopping") { Description = "Stop after this many epochs without a better loss on the images that do not train; keep the best." };
 
+    // The four points where the original experiment's notebook ran otherwise than its write-up (docs/accuracy.md): the
+    // recipe takes the notebook's way; each of these gives the other.
+    private readonly Option<EmbeddingNorm> _embeddingNorm = ChoiceOptions.Create("--embedding-norm",
+        "What BatchNorm normalises with when the trained network embeds: running averages (re-estimated on the training images), or each image's own statistics " +
+        "(the experiment's notebook, never in evaluation mode). Default: the recipe's.", Defaults.EmbeddingNorm);
+    private readonly Option<InputScale> _inputScale = ChoiceOptions.Create("--input-scale",
+        "The network's input: the backbone's normalisation (ImageNet's), or pixel values in [0, 1] (the notebook's ToTensor without Normalize). Default: the recipe's.",
+        Defaults.InputScale);
+    private readonly Option<MedianRule> _median = ChoiceOptions.Create("--median",
+        "The feature-map readout's median: torch's lower median over the width then the height, or numpy's (the mean of the two middle values) over the height " +
+        "then the width. Default: the recipe's.", Defaults.Median);
+    private readonly Option<TripletPositive> _tripletPositive = ChoiceOptions.Create("--triplet-positive",
+        "A triplet's positive: another image with the anchor's value, or any (the anchor itself included, as the notebook drew). Default: the recipe's.",
+        Defaults.TripletPositive);
+
     private readonly Option<Recipe> _recipe = ChoiceOptions.Create("--recipe",
         "A named configuration the other options change: original-experiment is the JAFFE experiment as it was run (docs/accuracy.md) " +
         "and needs --weights.", Recipe.Default);
@@ -58,7 +73,8 @@ internal sealed class TrainingArguments
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _recipe, _backbone, _weights, _objective, _facetVectors, _head, _epochs, _imageSize, _face, _batchSize,
-                     _learningRate, _facetLearningRate, _temperature, _transformWeight, _width, _trainOn, _noFlip, _colourCast, _greyscale, _frozenStages, _device, _patience })
+                     _learningRate, _facetLearningRate, _temperature, _transformWeight, _width, _trainOn, _noFlip, _colourCast, _greyscale, _frozenStages, _device, _patience,
+                     _embeddingNorm, _inputScale, _median, _tripletPositive })
             command.Options.Add(option);
     }
 
@@ -102,6 +118,10 @@ internal sealed class TrainingArguments
             },
             FrozenStages = result.GetValue(_frozenStages)
                            ?? (recipe == Recipe.Default ? Backbones.DefaultFrozenStages(backbone, weights) : start.FrozenStages),
+            EmbeddingNorm = Given(_embeddingNorm, start.EmbeddingNorm),
+            InputScale = Given(_inputScale, start.InputScale),
+            Median = Given(_median, start.Median),
+            TripletPositive = Given(_tripletPositive, start.TripletPositive),
             Device = result.GetValue(_device),
             EarlyStoppingPatience = result.GetValue(_patience),
         };

@@ -44,9 +44,9 @@ public static class Backbones
         Registry[backbone].Create(widthMultiplier, weights);
 
     /// <summary>The network a checkpoint was saved from, with its weights (<see cref="Training.Checkpoint.NetworkFile"/>).</summary>
-    public static EmbeddingNetwork FromCheckpoint(string folder, Backbone backbone, double widthMultiplier, int? headDimensions, EmbeddingReadout readout)
+    public static EmbeddingNetwork FromCheckpoint(string folder, Backbone backbone, double widthMultiplier, int? headDimensions, EmbeddingRule embedding)
     {
-        var network = new EmbeddingNetwork(Create(backbone, widthMultiplier, Registry[backbone].NoWeights), headDimensions, readout);
+        var network = new EmbeddingNetwork(Create(backbone, widthMultiplier, Registry[backbone].NoWeights), headDimensions, embedding);
         network.load(Path.Combine(folder, Training.Checkpoint.NetworkFile));
         return network;
     }

@@ -33,12 +33,18 @@ public sealed class ConvBnActivation : Module<Tensor, Tensor>, IOnnxExportable
     /// <summary>Loaded folded (<see cref="LoadFolded"/>) and not yet given statistics: the next forward gives them.</summary>
     public bool Folded { get; private set; }
 
+    /// <summary>
+    /// Out of training, normalise each image by its own statistics rather than the running averages
+    /// (<see cref="EmbeddingNorm.PerImage"/>); in training, batches normalise as ever.
+    /// </summary>
+    public bool EmbedsWithImageStatistics { get; set; }
+
     public override Tensor forward(Tensor input)
     {
         if (Folded)
             SpreadFolded(input);
         using var convolved = conv.forward(input);
-        var normalised = bn.forward(convolved);
+        var normalised = EmbedsWithImageStatistics && !training ? ByImageStatistics(convolved) : bn.forward(convolved);
         if (_activation == Activation.None) return normalised;
         using (normalised)
             return _activation == Activation.Relu ? functional.relu(normalised) : functional.relu6(normalised);
@@ -93,6 +99,15 @@ public sealed class ConvBnActivation : Module<Tensor, Tensor>, IOnnxExportable
         }
     }
 
+    /// <summary>What BatchNorm in training mode computes for a batch of one image (biased variance), image by image.</summary>
+    private Tensor ByImageStatistics(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (variance, mean) = var_mean(x, [2L, 3L], unbiased: false, keepdim: true);
+        var shape = new long[] { 1, -1, 1, 1 };
+        return ((x - mean) / (variance + Epsilon).sqrt() * bn.weight!.view(shape) + bn.bias!.view(shape)).MoveToOuterDisposeScope();
+    }
+
     public string ExportTo(OnnxGraphBuilder graph, string input)
     {
         var x = graph.Node("Conv", [input, graph.Initializer("conv_w", conv.weight!)],
@@ -100,10 +115,13 @@ public sealed class ConvBnActivation : Module<Tensor, Tensor>, IOnnxExportable
             OnnxGraphBuilder.Ints("strides", _stride, _stride),
             OnnxGraphBuilder.Ints("pads", _padding, _padding, _padding, _padding),
             OnnxGraphBuilder.Int("group", _groups));
-        x = graph.Node("BatchNormalization",
-            [x, graph.Initializer("bn_scale", bn.weight!), graph.Initializer("bn_bias", bn.bias!),
-             graph.Initializer("bn_mean", bn.running_mean!), graph.Initializer("bn_var", bn.running_var!)],
-            OnnxGraphBuilder.Float("epsilon", (float)Epsilon));
+        x = EmbedsWithImageStatistics
+            ? graph.Node("InstanceNormalization", [x, graph.Initializer("bn_scale", bn.weight!), graph.Initializer("bn_bias", bn.bias!)],
+                OnnxGraphBuilder.Float("epsilon", (float)Epsilon))
+            : graph.Node("BatchNormalization",
+                [x, graph.Initializer("bn_scale", bn.weight!), graph.Initializer("bn_bias", bn.bias!),
+                 graph.Initializer("bn_mean", bn.running_mean!), graph.Initializer("bn_var", bn.running_var!)],
+                OnnxGraphBuilder.Float("epsilon", (float)Epsilon));
         return _activation switch
         {
             Activation.Relu => graph.Node("Relu", [x]),

@@ -15,20 +15,23 @@ public sealed class EmbeddingNetwork : Module<Tensor, Tensor>, IOnnxExportable
     private readonly EmbeddingBackbone backbone;
     private readonly Linear? head;
 
-    public EmbeddingNetwork(EmbeddingBackbone backbone, int? headDimensions, EmbeddingReadout readout = EmbeddingReadout.NetworkOutput)
+    public EmbeddingNetwork(EmbeddingBackbone backbone, int? headDimensions, EmbeddingRule? embedding = null)
         : base("embedding_network")
     {
         this.backbone = backbone;
         if (headDimensions is { } d)
             head = Linear(backbone.Dimensions, d);
-        Readout = readout;
+        Embedding = embedding ?? new EmbeddingRule();
         OutputDimensions = headDimensions ?? backbone.Dimensions;
-        Dimensions = readout == EmbeddingReadout.NetworkOutput ? OutputDimensions : backbone.Dimensions;
+        Dimensions = Readout == EmbeddingReadout.NetworkOutput ? OutputDimensions : backbone.Dimensions;
         RegisterComponents();
+        foreach (var layer in backbone.modules().OfType<ConvBnActivation>())
+            layer.EmbedsWithImageStatistics = Embedding.Norm == EmbeddingNorm.PerImage;
     }
 
     public EmbeddingBackbone Backbone => backbone;
-    public EmbeddingReadout Readout { get; }
+    public EmbeddingRule Embedding { get; }
+    public EmbeddingReadout Readout => Embedding.Readout;
 
     /// <summary>Length of <see cref="forward"/>'s output, on which the loss acts.</summary>
     public int OutputDimensions { get; }
@@ -49,13 +52,13 @@ public sealed class EmbeddingNetwork : Module<Tensor, Tensor>, IOnnxExportable
     {
         if (Readout == EmbeddingReadout.NetworkOutput) return forward(input);
         using var map = backbone.FeatureMap(input);
-        return SpatialMedian.Of(map);
+        return SpatialMedian.Of(map, Embedding.Median);
     }
 
     public string ExportTo(OnnxGraphBuilder graph, string input)
     {
         if (Readout == EmbeddingReadout.FeatureMapMedian)
-            return SpatialMedian.Export(graph, backbone.ExportFeatureMap(graph, input));
+            return SpatialMedian.Export(graph, backbone.ExportFeatureMap(graph, input), Embedding.Median);
         var features = backbone.ExportTo(graph, input);
         return head is null ? features
             : graph.Node("Gemm", [features, graph.Initializer("head_w", head.weight!), graph.Initializer("head_b", head.bias!)],

@@ -11,8 +11,8 @@ public enum EmbeddingReadout
 
     /// <summary>
     /// The original experiment's: the loss acts on the network's raw output (its classifier head), and the embedding is
-    /// the backbone's last feature map reduced by a median over each spatial axis, then (x - min) / max
-    /// (<see cref="SpatialMedian"/>).
+    /// the backbone's last feature map reduced by a median over each spatial axis (<see cref="MedianRule"/>), then
+    /// (x - min) / max (<see cref="SpatialMedian"/>).
     /// </summary>
     [JsonStringEnumMemberName("feature-map-median")] FeatureMapMedian,
 }

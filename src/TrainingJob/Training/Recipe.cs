@@ -19,16 +19,24 @@ public enum Recipe
 public static class Recipes
 {
     /// <summary>
-    /// The original experiment: cnn_finetune's ImageNet MobileNetV2 with a classifier of one output per cell, on which a
-    /// triplet loss (Euclidean, margin 1.0, mean over the batch) acts raw; one image per cell, batch 16, Adam 1e-4, 50
-    /// epochs, its augmentations, 256 px stretched (torchvision's Resize((256, 256))); indexed by the median of the last
-    /// feature map (<see cref="SpatialMedian"/>); facet vectors the median of their images. Every layer trains.
+    /// The original experiment as its notebook ran: cnn_finetune's ImageNet MobileNetV2 with a classifier of one output
+    /// per cell, on which a triplet loss (Euclidean, margin 1.0, mean over the batch) acts raw, the positive drawn from
+    /// every image with the anchor's value (itself included); one image per cell, batch 16, Adam 1e-4, 50 epochs, its
+    /// augmentations, 256 px stretched (torchvision's Resize((256, 256))), pixel values in [0, 1] (ToTensor with no
+    /// Normalize); indexed by numpy's median of the last feature map over the height, then the width
+    /// (<see cref="SpatialMedian"/>), with every BatchNorm normalising by the image's own statistics (the network was
+    /// never put in evaluation mode and embedded one image at a time); facet vectors the median of their images. Every
+    /// layer trains.
     /// </summary>
     private static readonly TrainingOptions OriginalExperiment = new()
     {
         Backbone = Backbone.MobileNetV2,
         Objective = Objective.Triplet,
         Readout = EmbeddingReadout.FeatureMapMedian,
+        Median = MedianRule.Numpy,
+        EmbeddingNorm = EmbeddingNorm.PerImage,
+        InputScale = InputScale.Unit,
+        TripletPositive = TripletPositive.Any,
         FacetVectors = FacetVectorKind.Median,
         Epochs = 50,
         ImageSize = 256,

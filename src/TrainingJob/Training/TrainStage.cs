@@ -36,8 +36,8 @@ public static class TrainStage
         var device = SelectDevice(options.Device);
         torch.random.manual_seed(options.Seed); // before the weights are drawn
         using var network = options.From is { } from
-            ? Backbones.FromCheckpoint(from, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Readout)
-            : new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions, options.Readout);
+            ? Backbones.FromCheckpoint(from, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Embedding)
+            : new EmbeddingNetwork(Backbones.Create(options.Backbone, options.WidthMultiplier, options.Weights), options.HeadDimensions, options.Embedding);
         var preprocessing = PreprocessingOf(network, options);
         using var batch = Preprocess(images, preprocessing);
         network.Backbone.SpreadFoldedNorms(batch.narrow(0, 0, Math.Min(FoldedStatisticsImages, batch.shape[0])));
@@ -64,7 +64,7 @@ public static class TrainStage
     public static ExportedModel ExportCheckpoint(string folder, CheckpointRecord record, FacetVectors? learned, IReadOnlyList<LabelledImage> trainImages)
     {
         var options = record.Options;
-        using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Readout);
+        using var network = Backbones.FromCheckpoint(folder, options.Backbone, options.WidthMultiplier, options.HeadDimensions, options.Embedding);
         network.eval();
         var preprocessing = PreprocessingOf(network, options);
         using var batch = Preprocess(trainImages.Take(ExportChecks).ToList(), preprocessing);
@@ -72,7 +72,7 @@ public static class TrainStage
     }
 
     private static Preprocessing PreprocessingOf(EmbeddingNetwork network, TrainingOptions options) =>
-        network.Backbone.Preprocessing(options.ImageSize) with { Face = options.Face.Cropping(), Resize = options.Fit };
+        options.InputScale.Apply(network.Backbone.Preprocessing(options.ImageSize)) with { Face = options.Face.Cropping(), Resize = options.Fit };
 
     /// <summary>ONNX written and checked against TorchSharp, with how the training went.</summary>
     private static ExportedModel Export(EmbeddingNetwork network, Preprocessing preprocessing, torch.Tensor batch, CheckpointRecord record,

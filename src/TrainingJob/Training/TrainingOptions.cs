@@ -77,6 +77,18 @@ public sealed record TrainingOptions
     public int? HeadDimensions { get; init; }
     /// <summary>What the index stores and the loss acts on; see <see cref="EmbeddingReadout"/>.</summary>
     public EmbeddingReadout Readout { get; init; } = EmbeddingReadout.NetworkOutput;
+    /// <summary>The median the feature-map readout takes; see <see cref="MedianRule"/>.</summary>
+    public MedianRule Median { get; init; } = MedianRule.Lower;
+    /// <summary>What BatchNorm normalises with when the trained network embeds; see <see cref="EmbeddingNorm"/>.</summary>
+    public EmbeddingNorm EmbeddingNorm { get; init; } = EmbeddingNorm.Running;
+    /// <summary>The network's input values; see <see cref="InputScale"/>.</summary>
+    public InputScale InputScale { get; init; } = InputScale.Backbone;
+    /// <summary>Which images a triplet's positive comes from; see <see cref="TripletPositive"/>.</summary>
+    public TripletPositive TripletPositive { get; init; } = TripletPositive.Other;
+
+    /// <summary>The readout, median and statistics the network embeds with.</summary>
+    [JsonIgnore]
+    public EmbeddingRule Embedding => new(Readout, Median, EmbeddingNorm);
     /// <summary>
     /// Null: the objective's default (<see cref="Objectives.DefaultEpochs"/>) counted in passes over one image of each
     /// cell, so that training on two images of each cell takes half the epochs and the same time (<see cref="EpochsFor"/>).
@@ -152,6 +164,7 @@ public sealed record TrainingOptions
             WidthMultiplier = trained.WidthMultiplier,
             HeadDimensions = trained.HeadDimensions,
             Readout = trained.Readout,
+            Median = trained.Median,
         };
     }
 

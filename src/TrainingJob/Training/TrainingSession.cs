@@ -31,7 +31,7 @@ internal sealed class TrainingSession : IDisposable
     {
         (_options, _preprocessing, _device, _network, _validation) = (options, preprocessing, device, network, validation);
         _useTriplet = options.Objective.UsesTriplet();
-        _sampler = new TripletSampler(labels, new Random(options.Seed));
+        _sampler = new TripletSampler(labels, new Random(options.Seed), options.TripletPositive);
         _order = new Random(options.Seed + 1);
         Composition = !options.Objective.LearnsFacetVectors() ? null : new CompositionLoss(valueCounts, labels, network.OutputDimensions, options.Composition, device);
         _labels = Composition is null ? null : LabelTensor(labels, device);
@@ -42,7 +42,7 @@ internal sealed class TrainingSession : IDisposable
             groups.Add(new(Composition.parameters(), lr: options.FacetLearningRate ?? options.LearningRate));
         _optimizer = optim.Adam(groups, options.LearningRate);
         if (validation is not { } v) return;
-        var validationSampler = new TripletSampler(v.Labels, new Random(options.Seed + 2));
+        var validationSampler = new TripletSampler(v.Labels, new Random(options.Seed + 2), options.TripletPositive);
         _validationTriplets = Enumerable.Range(0, v.Labels.Length).Select(validationSampler.Sample).ToArray();
         _validationLabels = Composition is null ? null : LabelTensor(v.Labels, device);
     }

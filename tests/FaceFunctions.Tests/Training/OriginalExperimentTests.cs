@@ -34,13 +34,71 @@ public sealed class OriginalExperimentTests : IDisposable
         AssertClose([0.6f, 1.4f, 0f], features.data<float>().ToArray(), 1e-6f);
     }
 
+    [Fact]
+    public void Numpys_median_takes_the_height_first_and_the_mean_of_the_two_middle_values()
+    {
+        // The same map as numpy reduces it: np.median(X, axis=2) over the height gives channel 0's columns (1, 2),
+        // (5, 2), (3, 8), (7, 0) as 1.5, 3.5, 5.5, 3.5; their median (np.median(..., axis=2) again, over the width) is
+        // the mean of 3.5 and 3.5. Then (x + 4) / 10 as above.
+        float[] values = [1, 5, 3, 7, 2, 2, 8, 0, .. Enumerable.Repeat(10f, 8), .. Enumerable.Repeat(-4f, 8)];
+        using var map = tensor(values, [1, 3, 2, 4]);
+        using var features = SpatialMedian.Of(map, MedianRule.Numpy);
+        AssertClose([0.75f, 1.4f, 0f], features.data<float>().ToArray(), 1e-6f);
+        // An order that matters: rows [0 0 9] and [9 9 0] over 2 x 3. Height first: columns 4.5, 4.5, 4.5, so 4.5;
+        // width first (torch's order): the rows' lower medians 0 and 9, whose lower median is 0.
+        using var ordered = tensor(new float[] { 0, 0, 9, 9, 9, 0, 1, 1, 1, 1, 1, 1 }, [1, 2, 2, 3]);
+        using var numpy = SpatialMedian.Of(ordered, MedianRule.Numpy);
+        using var lower = SpatialMedian.Of(ordered, MedianRule.Lower);
+        AssertClose([(4.5f - 1f) / 4.5f, 0f], numpy.data<float>().ToArray(), 1e-6f);
+        AssertClose([0f, 1f], lower.data<float>().ToArray(), 1e-6f);
+    }
+
+    [Fact]
+    public void Per_image_statistics_embed_each_image_as_a_training_mode_network_does_a_batch_of_one()
+    {
+        // The notebook embedded its gallery one image at a time with the network still in training mode: every
+        // BatchNorm normalised by that image's statistics. Per-image embedding does so in evaluation mode, whatever
+        // else is in the batch, and not as the running averages would.
+        // In double precision: a random narrow network's 2 x 2 maps have channels of almost no variance, which the
+        // normalisation magnifies float32's rounding in (the exported models of trained networks differ by 1e-7).
+        random.manual_seed(5);
+        using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: 6,
+            new EmbeddingRule(EmbeddingReadout.FeatureMapMedian, MedianRule.Numpy, EmbeddingNorm.PerImage));
+        network.to(float64);
+        using var batch = rand(3, 3, 64, 64, dtype: float64);
+        float[] alone;
+        using (no_grad())
+        {
+            network.train();
+            using var one = network.Embed(batch.narrow(0, 1, 1));
+            alone = one.to(float32).data<float>().ToArray();
+        }
+        network.eval();
+        float[] inBatch;
+        using (no_grad())
+        using (var all = network.Embed(batch))
+            inBatch = all.narrow(0, 1, 1).to(float32).data<float>().ToArray();
+        AssertClose(alone, inBatch, 1e-6f);
+        using var running = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: 6,
+            new EmbeddingRule(EmbeddingReadout.FeatureMapMedian, MedianRule.Numpy));
+        running.to(float64);
+        running.load_state_dict(network.state_dict());
+        running.eval();
+        using (no_grad())
+        using (var byAverages = running.Embed(batch.narrow(0, 1, 1)))
+            Assert.True(alone.Zip(byAverages.to(float32).data<float>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
+    }
+
     [Theory]
-    [InlineData(64)] // a 2 x 2 map: an even count, the lower median
-    [InlineData(96)] // 3 x 3: an odd count
-    public void The_exported_readout_computes_the_features_and_serving_makes_them_non_negative_and_unit_length(int size)
+    [InlineData(64, MedianRule.Lower, EmbeddingNorm.Running)] // a 2 x 2 map: an even count
+    [InlineData(96, MedianRule.Lower, EmbeddingNorm.Running)] // 3 x 3: an odd count
+    [InlineData(64, MedianRule.Numpy, EmbeddingNorm.Running)] // numpy's median of an even count, in ONNX Runtime as in TorchSharp
+    [InlineData(96, MedianRule.Numpy, EmbeddingNorm.Running)]
+    public void The_exported_readout_computes_the_features_and_serving_makes_them_non_negative_and_unit_length(int size, MedianRule median, EmbeddingNorm norm)
     {
         random.manual_seed(3);
-        using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: 6, EmbeddingReadout.FeatureMapMedian);
+        using var network = new EmbeddingNetwork(new MobileNetV2Embedder(widthMultiplier: 0.25), headDimensions: 6,
+            new EmbeddingRule(EmbeddingReadout.FeatureMapMedian, median, norm));
         var preprocessing = network.Backbone.Preprocessing(size);
         using var batch = randn(4, 3, size, size);
         var check = OnnxExporter.ExportChecked(network, preprocessing, batch);
@@ -52,6 +110,23 @@ public sealed class OriginalExperimentTests : IDisposable
         Assert.Equal(network.Dimensions, vector.Length);
         Assert.All(vector, v => Assert.True(v >= 0));
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 5);
+    }
+
+    [StandInWeightsFact]
+    public void The_notebooks_embedding_exports_to_onnx_runtime_as_torchsharp_computes_it()
+    {
+        // Per-image statistics (InstanceNormalization in the graph) and numpy's median on the ImageNet stand-in and
+        // drawn faces in [0, 1]: a random network's nearly constant channels would magnify float32's rounding instead.
+        using var network = new EmbeddingNetwork(Backbones.Create(Backbone.MobileNetV2, 1.0, StandInWeights.File), headDimensions: 6,
+            new EmbeddingRule(EmbeddingReadout.FeatureMapMedian, MedianRule.Numpy, EmbeddingNorm.PerImage));
+        var preprocessing = InputScale.Unit.Apply(network.Backbone.Preprocessing(128));
+        using var input = Inputs(DrawnFaces(128).Images.Take(4).ToList(), preprocessing);
+        network.Backbone.SpreadFoldedNorms(input);
+        var check = OnnxExporter.ExportChecked(network, preprocessing, input);
+        Assert.InRange(check.RawDifference, 0, 1e-5);
+        var graph = ModelProto.Parser.ParseFrom(check.Onnx).Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Equal(52, graph.Count(op => op == "InstanceNormalization"));
+        Assert.DoesNotContain("BatchNormalization", graph);
     }
 
     [StandInWeightsFact]
@@ -114,6 +189,14 @@ public sealed class OriginalExperimentTests : IDisposable
         Assert.Equal(1280, model.Dimensions);
         Assert.Equal(ImageFit.Stretch, model.Preprocessing.Resize);
         Assert.Null(model.Preprocessing.Face);
+        // The notebook's points: input in [0, 1] (recorded, so serving feeds the same), each image's own statistics in
+        // every normalisation of the exported graph, numpy's median, the positive drawn from every image.
+        Assert.Equal([0f, 0f, 0f], model.Preprocessing.Mean);
+        Assert.Equal([1f, 1f, 1f], model.Preprocessing.Std);
+        var graph = ModelProto.Parser.ParseFrom(model.Onnx).Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("InstanceNormalization", graph);
+        Assert.DoesNotContain("BatchNormalization", graph);
+        Assert.Equal((MedianRule.Numpy, TripletPositive.Any), (options.Median, options.TripletPositive));
         var set = ModelEvaluator.Embed(faces, model.Onnx, model.Preprocessing, new ImageDecoder(), trainImages.Select(i => i.Id).ToHashSet());
         var result = Protocols.ExperimentProtocol(set, seed: 1);
         Assert.Equal(Protocols.ExperimentDraws, result.Queries);
