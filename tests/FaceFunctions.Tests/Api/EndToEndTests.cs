@@ -180,6 +180,10 @@ public sealed class EndToEndTests(ServiceFixture service)
     public static TheoryData<string, string, HttpStatusCode, string> BadComposeRequests => new()
     {
         { "application/json", "{not json", HttpStatusCode.BadRequest, "not valid JSON" },
+        // Binding would keep the last of a member named twice: 17 copies of one value would pass 16 terms as one.
+        { "application/json", """{"add": {"expression": {"HA": 1, "HA": 1}}}""", HttpStatusCode.BadRequest, "add.expression.HA appears more than once" },
+        { "application/json", """{"add": {"person": "AK"}, "add": {"person": "BM"}}""", HttpStatusCode.BadRequest, "The member add appears more than once" },
+        { "application/json", """{"add": {"person": "AK"}, "filter": {"person": ["AK"], "person": ["BM"]}}""", HttpStatusCode.BadRequest, "filter.person appears more than once" },
         { "application/json", "[1,2]", HttpStatusCode.BadRequest, "JSON object" },
         { "application/json", """{"add": {"mood": "HA"}}""", HttpStatusCode.BadRequest, "Unknown facet 'mood'" },
         { "application/json", """{"add": {"expression": "XX"}}""", HttpStatusCode.BadRequest, "values: AN, DI" },

@@ -78,6 +78,7 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
             new("compose form", HttpMethod.Post, "/api/compose/form", () => Form("""{"subtractPredicted": ["expression"], "add": {"expression": "SU"}}""")),
             new("compose bad json", HttpMethod.Post, "/api/compose", () => Json("{\"add\": ")),
             new("compose unknown facet", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"mood": "HA"}}""")),
+            new("compose duplicate member", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"expression": {"HA": 1, "HA": 1}}}""")),
             new("compose text", HttpMethod.Post, "/api/compose", () => new StringContent("add person AK")),
             new("compose cancelling terms", HttpMethod.Post, "/api/compose", () => Json("""{"add": {"person": "AK"}, "subtract": {"person": "AK"}}""")),
             new("search png", HttpMethod.Post, "/api/search?k=4", () => Bytes(png, "image/png")),
@@ -105,6 +106,7 @@ public sealed class FunctionsHostTests(ServiceFixture service, FunctionsHostFixt
             new("gallery add too large", HttpMethod.Post, "/api/gallery", () => Bytes(new byte[ServiceFixture.MaxRequestBytes + 1], "image/png")),
             new("gallery add labels not json", HttpMethod.Post, "/api/gallery/form", () => Labelled("{\"person\": ")),
             new("gallery add unknown facet", HttpMethod.Post, "/api/gallery/form", () => Labelled("""{"mood": "HA"}""")),
+            new("gallery add duplicate label", HttpMethod.Post, "/api/gallery/form", () => Labelled("""{"person": "AK", "person": "BM"}""")),
             new("gallery add value with comma", HttpMethod.Post, "/api/gallery/form", () => Labelled("""{"person": "A,B"}""")),
             new("gallery erase unknown", HttpMethod.Delete, "/api/gallery/nobody", () => null),
         ];
