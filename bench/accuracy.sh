@@ -76,9 +76,14 @@ if [ "${1:-}" != quick ]; then
     "yale-issue29-experiment-256-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --seed 1"
     # Issue 44: the recipe's four points as the notebook ran them (BatchNorm by each image's statistics at embedding,
     # input in [0, 1], numpy's median height first, the positive drawn from every image), each alone beside issue 29's
-    # recipe (its runs above) and all four (the recipe today), 128 px, three seeds. "none" is issue 29's recipe run
-    # again on today's code: the same figures, or the code changed what it computes.
+    # recipe ("none": its settings on today's code, whose figures moved from issue 29's runs) and all four (the recipe
+    # today), 128 px, three seeds.
     "drawn-issue44-none-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 1"
+    "drawn-issue44-all-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
+    "drawn-issue44-all-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
+    "drawn-issue44-all-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
+    "drawn-issue44-none-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 2"
+    "drawn-issue44-none-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 3"
     "drawn-issue44-norm-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 1"
     "drawn-issue44-norm-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 2"
     "drawn-issue44-norm-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 3"
@@ -91,9 +96,12 @@ if [ "${1:-}" != quick ]; then
     "drawn-issue44-positive-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 1"
     "drawn-issue44-positive-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 2"
     "drawn-issue44-positive-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 3"
-    "drawn-issue44-all-128-s1|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
-    "drawn-issue44-all-128-s2|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
-    "drawn-issue44-all-128-s3|synthetic|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
+    "yale-issue44-all-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
+    "yale-issue44-all-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
+    "yale-issue44-all-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
+    "yale-issue44-none-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 1"
+    "yale-issue44-none-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 2"
+    "yale-issue44-none-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 3"
     "yale-issue44-norm-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 1"
     "yale-issue44-norm-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 2"
     "yale-issue44-norm-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --input-scale backbone --median lower --triplet-positive other --image-size 128 --seed 3"
@@ -106,9 +114,6 @@ if [ "${1:-}" != quick ]; then
     "yale-issue44-positive-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 1"
     "yale-issue44-positive-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 2"
     "yale-issue44-positive-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --embedding-norm running --input-scale backbone --median lower --image-size 128 --seed 3"
-    "yale-issue44-all-128-s1|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 1"
-    "yale-issue44-all-128-s2|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 2"
-    "yale-issue44-all-128-s3|$yale|--recipe original-experiment --weights ../shared/weights/mobilenetv2-7.quant.onnx --image-size 128 --seed 3"
     # Issue 30: the enrolled-values protocol on today's default: persons trained without (half the drawn persons at a
     # time, a third of Yale's subjects), enrolled from their images as the API enrols them, composed and transformed.
     "drawn-issue30-enrolled-s1|synthetic|--face detect --transform-weight 1 --train-on all-but-one-of-each-cell --seed 1 --enrolled-folds 2"

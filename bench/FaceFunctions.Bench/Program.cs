@@ -8,6 +8,7 @@ using FaceFunctions.Bench;
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER]
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- pgvector-gallery MODEL_FOLDER ROWS HEAP_LIMIT_MB OUTPUT_PREFIX
 // dotnet run -c Release --project bench/FaceFunctions.Bench -- flood MODEL_FOLDER FLOODING_CONNECTIONS OUTPUT_PREFIX
+// dotnet run -c Release --project bench/FaceFunctions.Bench -- accuracy-chart OUTPUT_PREFIX RUNS_PREFIX... (bench/results/drawn-issue44-all-128 ...)
 switch (args.FirstOrDefault())
 {
     case "index":
@@ -29,7 +30,9 @@ switch (args.FirstOrDefault())
         return await PgVectorGalleryBench.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args[4], Console.Out);
     case "flood" when args.Length > 3:
         return await FloodBench.RunAsync(args[1], int.Parse(args[2]), args[3], Console.Out);
+    case "accuracy-chart" when args.Length > 2:
+        return AccuracyChart.Run(args[1], args[2..], Console.Out);
     default:
-        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json] | phones OUTPUT.json MODEL_FOLDER... | gallery MODEL_FOLDER OUTPUT_PREFIX | pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER] | pgvector-gallery MODEL_FOLDER ROWS HEAP_LIMIT_MB OUTPUT_PREFIX | flood MODEL_FOLDER FLOODING_CONNECTIONS OUTPUT_PREFIX");
+        Console.Error.WriteLine("usage: index [exactCount exactDims hnswCount hnswDims] | serving MODEL_FOLDER | intake MODEL_FOLDER [concurrency] [output.json] | phones OUTPUT.json MODEL_FOLDER... | gallery MODEL_FOLDER OUTPUT_PREFIX | pgvector clustered|model COUNT DIMENSIONS OUTPUT_PREFIX [MODEL_FOLDER] | pgvector-gallery MODEL_FOLDER ROWS HEAP_LIMIT_MB OUTPUT_PREFIX | flood MODEL_FOLDER FLOODING_CONNECTIONS OUTPUT_PREFIX | accuracy-chart OUTPUT_PREFIX RUNS_PREFIX...");
         return 2;
 }
